@@ -1,0 +1,256 @@
+"""`config/feeds.yaml`: the site, rule defaults and the feeds; every error names file, line, key."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import ErrorDetails
+
+from syndicate import frontmatter, yamlsrc
+from syndicate.errors import ConfigError, Problem
+from syndicate.repairs import XML_FORBIDDEN
+from syndicate.rules import FeedRules
+from syndicate.urls import to_uri
+from syndicate.writers import WRITERS
+
+DEFAULT_LIMIT = 50
+FEED_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def _clean_text(value: str) -> str:
+    if XML_FORBIDDEN.search(value):
+        raise ValueError("contains control characters that XML does not allow")
+    return value.strip()
+
+
+def _http_url(value: str) -> str:
+    return to_uri(value)
+
+
+def _base_url(value: str) -> str:
+    url = to_uri(value)
+    if not url.endswith("/"):
+        raise ValueError(f"must end with '/': {url!r}")
+    return url
+
+
+def _formats(values: list[str]) -> list[str]:
+    unknown = [v for v in values if v not in WRITERS]
+    if unknown:
+        raise ValueError(f"unknown format {unknown[0]!r}; choose from {', '.join(WRITERS)}")
+    if len(set(values)) != len(values):
+        raise ValueError("formats are listed twice")
+    return values
+
+
+Text = Annotated[str, Field(strict=True, min_length=1, max_length=1000), AfterValidator(_clean_text)]
+HttpUrl = Annotated[str, Field(strict=True), AfterValidator(_http_url)]
+Formats = Annotated[list[Annotated[str, Field(strict=True)]], Field(min_length=1), AfterValidator(_formats)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Author(_Strict):
+    name: Text = Field(description="Shown as the feed's author.")
+    email: Annotated[str, Field(strict=True, pattern=r"^[^@\s<>]+@[^@\s<>]+$")] | None = None
+    url: HttpUrl | None = None
+
+
+class Site(_Strict):
+    title: Text = Field(description="The site's name.")
+    base_url: Annotated[str, Field(strict=True), AfterValidator(_base_url)] = Field(
+        description="Where out/ is served; absolute http(s), ends with '/'."
+    )
+    description: Text | None = None
+    language: Annotated[str, Field(strict=True, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")] | None = None
+    author: Author | None = None
+
+
+class FeedDefaults(FeedRules):
+    """Any feed rule, applied to every feed that does not set it."""
+
+    limit: int | None = Field(None, strict=True, ge=0)
+    formats: Formats | None = None
+
+
+class FeedConfig(FeedRules):
+    id: Annotated[str, Field(strict=True, pattern=FEED_ID_PATTERN, max_length=100)] = Field(
+        description="Names the folder out/<id>/: lowercase letters, digits and dashes."
+    )
+    title: Text
+    description: Text | None = None
+    limit: int = Field(DEFAULT_LIMIT, strict=True, ge=0, description="Newest N; 0 = no limit.")
+    formats: Formats = Field(default_factory=lambda: list(WRITERS))
+    _line: int = PrivateAttr(1)
+
+    @property
+    def line(self) -> int:
+        """The config line of this feed's entry, for messages about the feed."""
+        return self._line
+
+
+class Config(_Strict):
+    site: Site
+    defaults: FeedDefaults | None = None
+    feeds: list[FeedConfig] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Config:
+        seen: set[str] = set()
+        for feed in self.feeds:
+            if feed.id in seen:
+                raise ValueError(f"feed id {feed.id!r} is used twice")
+            seen.add(feed.id)
+        return self
+
+
+def load(path: Path) -> Config:
+    """Read and validate the config; ConfigError lists every problem found."""
+    shown = path.as_posix()
+    try:
+        text = frontmatter.decode(path.read_bytes())
+    except FileNotFoundError:
+        raise ConfigError([Problem(shown, 1, "config", "config file not found")]) from None
+    except IsADirectoryError:
+        raise ConfigError([Problem(shown, 1, "config", "config path is a folder")]) from None
+    except OSError as exc:
+        raise ConfigError([Problem(shown, 1, "config", f"cannot read: {exc.strerror}")]) from None
+    except frontmatter.FrontMatterError as exc:
+        raise ConfigError([Problem(shown, exc.line, "config", exc.message)]) from None
+    try:
+        raw = yamlsrc.load(text)
+    except yamlsrc.YamlError as exc:
+        raise ConfigError([Problem(shown, exc.line, "config", exc.message)]) from None
+    if not isinstance(raw, yamlsrc.LineDict):
+        raise ConfigError([Problem(shown, 1, "config", "must be a mapping with site: and feeds:")])
+    return parse(raw, shown)
+
+
+def parse(raw: yamlsrc.LineDict, shown: str) -> Config:
+    problems = _defaults_problems(raw, shown)
+    if not problems:
+        _apply_defaults(raw)
+    try:
+        config = Config.model_validate(raw)
+    except ValidationError as exc:
+        problems += [_problem(raw, shown, e) for e in exc.errors(include_url=False)]
+        config = None
+    problems += _duplicate_id_lines(raw, shown)
+    if problems or config is None:
+        unique = sorted(set(problems), key=lambda p: (p.line, p.field, p.message))
+        raise ConfigError(unique)
+    for index, feed in enumerate(config.feeds):
+        feed._line = yamlsrc.line_of(raw, ("feeds", index))
+    return config
+
+
+def _defaults_problems(raw: yamlsrc.LineDict, shown: str) -> list[Problem]:
+    defaults = raw.get("defaults")
+    if defaults is None:
+        return []
+    try:
+        FeedDefaults.model_validate(defaults)
+    except ValidationError as exc:
+        return [_problem(raw, shown, {**e, "loc": ("defaults", *e["loc"])}) for e in exc.errors()]
+    return []
+
+
+def _apply_defaults(raw: yamlsrc.LineDict) -> None:
+    """Copy each default into every feed that does not set it (keeping the default's line)."""
+    defaults, feeds = raw.get("defaults"), raw.get("feeds")
+    if not isinstance(defaults, yamlsrc.LineDict) or not isinstance(feeds, list):
+        return
+    for feed in feeds:
+        if isinstance(feed, yamlsrc.LineDict):
+            for key, value in defaults.items():
+                if key not in feed:
+                    feed[key] = value
+                    feed.lines[key] = defaults.lines[key]
+
+
+def _duplicate_id_lines(raw: yamlsrc.LineDict, shown: str) -> list[Problem]:
+    feeds = raw.get("feeds")
+    if not isinstance(feeds, list):
+        return []
+    first: dict[str, int] = {}
+    problems = []
+    for index, feed in enumerate(feeds):
+        if isinstance(feed, yamlsrc.LineDict) and isinstance(feed.get("id"), str):
+            line = yamlsrc.line_of(raw, ("feeds", index, "id"))
+            if feed["id"] in first:
+                message = f"feed id {feed['id']!r} is used twice (first on line {first[feed['id']]})"
+                problems.append(Problem(shown, line, f"feeds[{index}].id", message))
+            else:
+                first[feed["id"]] = line
+    return problems
+
+
+def _problem(raw: yamlsrc.LineDict, shown: str, error: ErrorDetails) -> Problem:
+    loc = tuple(error["loc"])
+    if error["type"] == "value_error" and "is used twice" in error["msg"]:
+        loc = ("feeds",)
+    line = yamlsrc.line_of(raw, loc)
+    field = _field(loc)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        name = str(loc[-1])
+        message = f"unknown key {name!r}"
+        allowed = _allowed_keys(loc[:-1])
+        match = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        if match:
+            message += f" (did you mean {match[0]!r}?)"
+        elif allowed:
+            message += f"; allowed: {', '.join(allowed)}"
+    elif kind == "missing":
+        message = "required key is missing"
+    else:
+        message = error["msg"].removeprefix("Value error, ")
+        if "input" in error and kind not in ("value_error",) and not isinstance(error["input"], dict | list):
+            message += f", got {error['input']!r}"
+    return Problem(shown, line, field, message)
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "config"
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    model: type[BaseModel] | None = Config
+    for part in loc:
+        if model is None:
+            return []
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part))
+        model = _model_in(field.annotation) if field else None
+    return list(model.model_fields) if model else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (list, typing.Union, types.UnionType, typing.Annotated):
+        for arg in typing.get_args(annotation):
+            found = _model_in(arg)
+            if found:
+                return found
+    return None

@@ -1,0 +1,51 @@
+"""What can go wrong, as data (Problem) or as exceptions that stop a command."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with one input file, located as precisely as we can."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.path}:{self.line}: {self.field}: {prefix}{self.message}"
+
+
+class SyndicateError(Exception):
+    """A user error that stops the command; shown without a traceback."""
+
+    exit_code = 2
+
+
+class ConfigError(SyndicateError):
+    """The config cannot be used: nothing is built, exit status 2."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class OutputError(SyndicateError):
+    """The output folder cannot be written: exit status 2."""
+
+
+class StrictModeError(SyndicateError):
+    """`--strict` met a bad seed: nothing is written, exit status 1."""
+
+    exit_code = 1
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))

@@ -1,0 +1,48 @@
+"""Split a seed file into its YAML front matter; loud when the delimiters are wrong."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CLOSING = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
+_OPENING = re.compile(r"---[ \t]*\r?(?:\n|\Z)")
+
+
+class FrontMatterError(Exception):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    yaml_text: str
+    first_line: int  # file line on which yaml_text starts
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 with or without a byte order mark; anything else is an error."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FrontMatterError("file is UTF-16; seeds must be UTF-8", 1)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise FrontMatterError(
+            f"file is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})", line
+        ) from None
+
+
+def split(text: str) -> FrontMatter:
+    """The YAML between a first line `---` and the next line `---`; the body is ignored."""
+    if not text.strip():
+        raise FrontMatterError("file is empty", 1)
+    opening = _OPENING.match(text)
+    if opening is None:
+        raise FrontMatterError("file does not start with a '---' line", 1)
+    closing = _CLOSING.search(text, opening.end())
+    if closing is None:
+        raise FrontMatterError("front matter is not closed by a '---' line", 1)
+    return FrontMatter(text[opening.end() : closing.start()], 2)

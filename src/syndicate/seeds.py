@@ -1,0 +1,196 @@
+"""Find seed files and turn each into a Seed or into Problems (never an exception)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from syndicate import frontmatter, repairs, yamlsrc
+from syndicate.errors import Problem
+from syndicate.models import Seed
+
+SEED_SUFFIXES = (".txt", ".md", ".yaml", ".yml")
+DEFAULT_MAX_SEED_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class SeedFile:
+    path: Path  # where to read it
+    name: str  # relative POSIX path inside the seeds folder: the tie-break key
+    shown: str  # how problems name it
+
+
+@dataclass(slots=True)
+class LoadedSeed:
+    """The outcome of reading one seed file: a seed (or None) and what was wrong or repaired."""
+
+    file: SeedFile
+    seed: Seed | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def discover(root: Path) -> tuple[list[SeedFile], list[Problem]]:
+    """Seed files below `root`, sorted by relative path; hidden files and folders are skipped.
+
+    Folder links are not followed; a file link is read only when it points inside `root`.
+    """
+    files: list[SeedFile] = []
+    problems: list[Problem] = []
+    real_root = root.resolve()
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for dirname in dirs:
+            if Path(folder, dirname).is_symlink():
+                rel = Path(folder, dirname).relative_to(root).as_posix()
+                if not _inside(Path(folder, dirname), real_root):
+                    problems.append(_link_outside(root, rel))
+        for name in names:
+            if name.startswith(".") or not name.lower().endswith(SEED_SUFFIXES):
+                continue
+            path = Path(folder, name)
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink() and not _inside(path, real_root):
+                problems.append(_link_outside(root, rel))
+                continue
+            files.append(SeedFile(path, rel, _shown(root, rel)))
+    files.sort(key=lambda f: f.name)
+    return files, problems
+
+
+def _inside(path: Path, real_root: Path) -> bool:
+    try:
+        path.resolve().relative_to(real_root)
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def _shown(root: Path, rel: str) -> str:
+    return (root / rel).as_posix()
+
+
+def _link_outside(root: Path, rel: str) -> Problem:
+    return Problem(
+        _shown(root, rel), 1, "file", "symbolic link points outside the seeds folder; not followed",
+        "warning",
+    )
+
+
+def read(file: SeedFile, max_bytes: int = DEFAULT_MAX_SEED_BYTES) -> LoadedSeed:
+    """Read, parse, repair and validate one seed file."""
+    try:
+        size = file.path.stat().st_size
+        if size > max_bytes:
+            return _rejected(file, 1, "file", f"file is {size} bytes, over the limit of {max_bytes}")
+        data = file.path.read_bytes()
+    except OSError as exc:
+        return _rejected(file, 1, "file", f"cannot read file: {exc.strerror or exc}")
+    return parse(file, data)
+
+
+def parse(file: SeedFile, data: bytes) -> LoadedSeed:
+    """Turn the bytes of one seed file into a LoadedSeed."""
+    try:
+        text = frontmatter.decode(data)
+        matter = frontmatter.split(text)
+        raw = yamlsrc.load(matter.yaml_text, matter.first_line)
+    except (frontmatter.FrontMatterError, yamlsrc.YamlError) as exc:
+        return _rejected(file, exc.line, "front matter", exc.message)
+    if raw is None:
+        return _rejected(file, 1, "front matter", "front matter is empty")
+    if not isinstance(raw, yamlsrc.LineDict):
+        return _rejected(file, matter.first_line, "front matter", "front matter must be a mapping of fields")
+    return _validate(file, raw, matter.yaml_text)
+
+
+def _validate(file: SeedFile, raw: yamlsrc.LineDict, text: str) -> LoadedSeed:
+    loaded = LoadedSeed(file, None)
+    for loc, message in repairs.before_validation(raw, text):
+        loaded.problems.append(_problem(file, raw, loc, message, "warning"))
+    for _attempt in range(3):
+        try:
+            loaded.seed = Seed.model_validate(raw)
+            return loaded
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False)
+        targets = [repairs.drop_target(tuple(e["loc"])) for e in errors]
+        if any(t is None for t in targets):
+            fatal = [e for e, t in zip(errors, targets, strict=True) if t is None]
+            loaded.problems.append(_rejection(file, raw, fatal))
+            return loaded
+        for error, target in zip(errors, targets, strict=True):
+            assert target is not None
+            message = f"{_message(error)}; dropped {_field(target)}"
+            loaded.problems.append(_problem(file, raw, tuple(error["loc"]), message, "warning"))
+        for target in sorted({t for t in targets if t is not None}, key=_drop_order, reverse=True):
+            repairs.drop(raw, target)
+    loaded.problems.append(Problem(file.shown, 1, "front matter", "could not be repaired"))
+    return loaded
+
+
+def _drop_order(target: tuple[str | int, ...]) -> tuple[Any, ...]:
+    return tuple((0, p) if isinstance(p, int) else (1, p) for p in target)
+
+
+def _rejection(file: SeedFile, raw: yamlsrc.LineDict, errors: list[ErrorDetails]) -> Problem:
+    located = sorted(
+        ((yamlsrc.line_of(raw, tuple(e["loc"])), e) for e in errors), key=lambda pair: pair[0]
+    )
+    line, first = located[0]
+    message = _message(first)
+    if len(located) > 1:
+        more = len(located) - 1
+        message += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return Problem(file.shown, line, _field(tuple(first["loc"])), message)
+
+
+def _problem(
+    file: SeedFile, raw: yamlsrc.LineDict, loc: tuple[str | int, ...], message: str,
+    severity: str = "error",
+) -> Problem:
+    return Problem(
+        file.shown, yamlsrc.line_of(raw, loc), _field(loc), message,
+        "warning" if severity == "warning" else "error",
+    )
+
+
+def _rejected(file: SeedFile, line: int, field_name: str, message: str) -> LoadedSeed:
+    return LoadedSeed(file, None, [Problem(file.shown, line, field_name, message)])
+
+
+def _field(loc: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "front matter"
+
+
+def _message(error: ErrorDetails) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "required field is missing"
+    message = error["msg"].removeprefix("Value error, ")
+    if kind in ("value_error", "assertion_error") or "input" not in error:
+        return message
+    value = error["input"]
+    if isinstance(value, dict | list):
+        shown = "a mapping" if isinstance(value, dict) else "a list"
+    else:
+        shown = repr(value)
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+    return f"{message}, got {shown}"
+
+
+def load_all(files: list[SeedFile], max_bytes: int = DEFAULT_MAX_SEED_BYTES) -> Iterator[LoadedSeed]:
+    for file in files:
+        yield read(file, max_bytes)

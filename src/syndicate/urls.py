@@ -1,0 +1,70 @@
+"""URLs from seeds: decode leaked HTML character references, accept only absolute http(s)."""
+
+from __future__ import annotations
+
+import html.entities
+import re
+from urllib.parse import quote, urlsplit, urlunsplit
+
+MAX_URL_LENGTH = 4096
+
+_REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));")
+# Characters RFC 3986 allows in a URI (unreserved, reserved and '%').
+_URI_CHARS = "A-Za-z0-9\\-._~:/?#\\[\\]@!$&'()*+,;="
+_PLAIN_URI = re.compile(f"[{_URI_CHARS}%]+")
+_SAFE_IN_PATH = "-._~:/?#[]@!$&'()*+,;=%"
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_FORBIDDEN = re.compile(r"[\x00-\x20\x7f-\x9f]")
+
+
+def _decode_reference(match: re.Match[str]) -> str:
+    decimal, hexadecimal, name = match.groups()
+    if decimal or hexadecimal:
+        code = int(decimal) if decimal else int(hexadecimal, 16)
+        if 0 < code < 0x110000 and not 0xD800 <= code <= 0xDFFF:
+            return chr(code)
+        return match.group(0)
+    return html.entities.html5.get(f"{name};", match.group(0))
+
+
+def decode_references(url: str) -> str:
+    """`&#038;`, `&#x26;`, `&amp;` -> `&`; `&region=us` (not a complete reference) stays."""
+    return _REFERENCE.sub(_decode_reference, url) if "&" in url else url
+
+
+def to_uri(url: str) -> str:
+    """The URL as written, decoded of references; IRIs become URIs. ValueError if unusable."""
+    if len(url) > MAX_URL_LENGTH:
+        raise ValueError(f"URL is longer than {MAX_URL_LENGTH} characters")
+    url = decode_references(url)
+    if _FORBIDDEN.search(url):
+        raise ValueError("URL contains spaces or control characters")
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"not an absolute http(s) URL: {url!r}")
+    try:
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        raise ValueError(f"URL has an invalid host or port: {url!r}") from None
+    if not host:
+        raise ValueError(f"URL has no host: {url!r}")
+    if _PLAIN_URI.fullmatch(url) and not _LONE_PERCENT.search(url):
+        return url
+    return _iri_to_uri(parts.scheme, parts.netloc, host, parts.path, parts.query, parts.fragment)
+
+
+def _iri_to_uri(scheme: str, netloc: str, host: str, path: str, query: str, fragment: str) -> str:
+    if not host.isascii():
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise ValueError(f"URL host is not a valid domain name: {host!r}") from None
+        netloc = netloc.replace(host, ascii_host) if host in netloc else ascii_host
+    if not _PLAIN_URI.fullmatch(netloc):
+        raise ValueError(f"URL host is not a valid domain name: {host!r}")
+
+    def encode(part: str) -> str:
+        return quote(_LONE_PERCENT.sub("%25", part), safe=_SAFE_IN_PATH)
+
+    return urlunsplit((scheme, netloc, encode(path), encode(query), encode(fragment)))

@@ -1,0 +1,31 @@
+"""RSS 2.0, following the RSS Advisory Board's Best Practices Profile."""
+
+from __future__ import annotations
+
+from html import escape
+
+from syndicate.entry import FeedView
+from syndicate.writers import Writer
+from syndicate.writers._feedgen import RSS_EXTENSION, add_entry, new_feed, register_rss
+
+MEDIA_TYPE = "application/rss+xml"
+
+
+def render(view: FeedView) -> bytes:
+    feed = new_feed(view, view.url_of("rss.xml"), MEDIA_TYPE)
+    register_rss(feed)
+    for entry in view.entries:
+        item = add_entry(feed, entry, RSS_EXTENSION)
+        item.link(href=entry.url)
+        item.guid(entry.url, permalink=True)
+        if entry.summary:
+            # RSS descriptions are HTML to readers: escape, so the excerpt stays text.
+            item.description(escape(entry.summary, quote=False))
+        if entry.images:
+            lead = entry.images[0]
+            item.enclosure(lead.url, "0", lead.mime_type)
+    result: bytes = feed.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return result
+
+
+WRITER = Writer("rss", "rss.xml", MEDIA_TYPE, render)
