@@ -95,7 +95,9 @@ def feed_view(site: Site, feed: FeedConfig, chosen: list[Candidate]) -> entry.Fe
     )
 
 
-def render(config: Config, config_path: str, candidates: list[Candidate], report: BuildReport) -> dict[str, bytes]:
+def render(
+    config: Config, config_path: str, candidates: list[Candidate], report: BuildReport
+) -> dict[str, bytes]:
     """Every output file of every feed, by path relative to the output folder."""
     files: dict[str, bytes] = {}
     for feed in config.feeds:
@@ -135,7 +137,9 @@ def build(options: BuildOptions, on_seed: Callable[[], None] | None = None) -> B
     files = render(config, options.config_path.as_posix(), candidates, report)
     written = output.write_tree(options.out_dir, files)
     report.written, report.unchanged, report.removed = (
-        written.written, written.unchanged, written.removed,
+        written.written,
+        written.unchanged,
+        written.removed,
     )
     log.debug("built %d files", len(files))
     return report

@@ -26,28 +26,49 @@ def main(verbose: bool) -> None:
 
 @main.command("build")
 @click.option(
-    "--seeds", "seeds_dir", type=click.Path(path_type=Path), default=Path("seeds"),
-    show_default=True, help="Folder of seed files (searched recursively).",
+    "--seeds",
+    "seeds_dir",
+    type=click.Path(path_type=Path),
+    default=Path("seeds"),
+    show_default=True,
+    help="Folder of seed files (searched recursively).",
 )
 @click.option(
-    "--config", "config_path", type=click.Path(path_type=Path),
-    default=Path("config/feeds.yaml"), show_default=True, help="The feeds config.",
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=Path("config/feeds.yaml"),
+    show_default=True,
+    help="The feeds config.",
 )
 @click.option(
-    "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"),
-    show_default=True, help="Output folder; files are replaced atomically.",
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Output folder; files are replaced atomically.",
 )
 @click.option(
-    "--strict", is_flag=True,
+    "--strict",
+    is_flag=True,
     help="Stop at the first bad seed and write nothing (exit 1).",
 )
 @click.option(
-    "--max-seed-size", "max_seed_bytes", type=click.IntRange(min=1),
-    default=DEFAULT_MAX_SEED_BYTES, show_default=True, help="Largest seed file, in bytes.",
+    "--max-seed-size",
+    "max_seed_bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_SEED_BYTES,
+    show_default=True,
+    help="Largest seed file, in bytes.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print problems only, no summary.")
 def build_command(
-    seeds_dir: Path, config_path: Path, out_dir: Path, strict: bool, max_seed_bytes: int,
+    seeds_dir: Path,
+    config_path: Path,
+    out_dir: Path,
+    strict: bool,
+    max_seed_bytes: int,
     quiet: bool,
 ) -> None:
     """Build out/<feed-id>/{rss.xml,atom.xml,feed.json} for every feed of the config.

@@ -56,9 +56,13 @@ def _formats(values: list[str]) -> list[str]:
     return values
 
 
-Text = Annotated[str, Field(strict=True, min_length=1, max_length=1000), AfterValidator(_clean_text)]
+Text = Annotated[
+    str, Field(strict=True, min_length=1, max_length=1000), AfterValidator(_clean_text)
+]
 HttpUrl = Annotated[str, Field(strict=True), AfterValidator(_http_url)]
-Formats = Annotated[list[Annotated[str, Field(strict=True)]], Field(min_length=1), AfterValidator(_formats)]
+Formats = Annotated[
+    list[Annotated[str, Field(strict=True)]], Field(min_length=1), AfterValidator(_formats)
+]
 
 
 class _Strict(BaseModel):
@@ -77,7 +81,9 @@ class Site(_Strict):
         description="Where out/ is served; absolute http(s), ends with '/'."
     )
     description: Text | None = None
-    language: Annotated[str, Field(strict=True, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")] | None = None
+    language: (
+        Annotated[str, Field(strict=True, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")] | None
+    ) = None
     author: Author | None = None
 
 
@@ -193,7 +199,9 @@ def _duplicate_id_lines(raw: yamlsrc.LineDict, shown: str) -> list[Problem]:
         if isinstance(feed, yamlsrc.LineDict) and isinstance(feed.get("id"), str):
             line = yamlsrc.line_of(raw, ("feeds", index, "id"))
             if feed["id"] in first:
-                message = f"feed id {feed['id']!r} is used twice (first on line {first[feed['id']]})"
+                message = (
+                    f"feed id {feed['id']!r} is used twice (first on line {first[feed['id']]})"
+                )
                 problems.append(Problem(shown, line, f"feeds[{index}].id", message))
             else:
                 first[feed["id"]] = line
@@ -220,7 +228,11 @@ def _problem(raw: yamlsrc.LineDict, shown: str, error: ErrorDetails) -> Problem:
         message = "required key is missing"
     else:
         message = error["msg"].removeprefix("Value error, ")
-        if "input" in error and kind not in ("value_error",) and not isinstance(error["input"], dict | list):
+        if (
+            "input" in error
+            and kind not in ("value_error",)
+            and not isinstance(error["input"], dict | list)
+        ):
             message += f", got {error['input']!r}"
     return Problem(shown, line, field, message)
 

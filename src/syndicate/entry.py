@@ -12,10 +12,19 @@ from syndicate.models import Image, Provider, Related, Seed
 
 # A fixed table, so that output never depends on the machine's mime.types.
 IMAGE_TYPES = {
-    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".jpe": "image/jpeg", ".png": "image/png",
-    ".gif": "image/gif", ".webp": "image/webp", ".avif": "image/avif", ".svg": "image/svg+xml",
-    ".bmp": "image/bmp", ".ico": "image/vnd.microsoft.icon", ".tif": "image/tiff",
-    ".tiff": "image/tiff", ".heic": "image/heic",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".jpe": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".svg": "image/svg+xml",
+    ".bmp": "image/bmp",
+    ".ico": "image/vnd.microsoft.icon",
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
+    ".heic": "image/heic",
 }
 DEFAULT_IMAGE_TYPE = "image/jpeg"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -138,7 +147,8 @@ def render_html(
     if images:
         lead = images[0]
         size = "".join(
-            f' {name}="{value}"' for name, value in (("width", lead.width), ("height", lead.height))
+            f' {name}="{value}"'
+            for name, value in (("width", lead.width), ("height", lead.height))
             if value
         )
         alt = escape(lead.title or title)

@@ -82,9 +82,9 @@ class Image(_Model):
 
 class Provider(_Model):
     name: Annotated[Text, Field(min_length=1, max_length=MAX_NAME)]
-    domain: Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9.-]+(:\d+)?$", max_length=253)] | None = (
-        None
-    )
+    domain: (
+        Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9.-]+(:\d+)?$", max_length=253)] | None
+    ) = None
     images: list[Image] = []
 
 
@@ -122,7 +122,7 @@ class Seed(_Model):
     @field_validator("topics")
     @classmethod
     def _normalise_topics(cls, topics: list[str]) -> list[str]:
-        """Trimmed, empty ones dropped, case-insensitive duplicates dropped (first spelling wins)."""
+        """Trimmed, empty ones and case-insensitive repeats dropped (first spelling wins)."""
         seen: set[str] = set()
         kept: list[str] = []
         for topic in topics:

@@ -79,7 +79,7 @@ def write_tree(out: Path, files: dict[str, bytes]) -> WriteReport:
             temp.unlink(missing_ok=True)
         raise OutputError(f"cannot write to {out}: {exc.strerror or exc}") from None
     for name, temp in staged:
-        os.replace(temp, out / name)
+        temp.replace(out / name)
     for name in report.removed:
         _remove(out, name)
     return report
@@ -87,7 +87,9 @@ def write_tree(out: Path, files: dict[str, bytes]) -> WriteReport:
 
 def _stage(target: Path, data: bytes) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    handle, temp_name = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+    )
     temp = Path(temp_name)
     try:
         with os.fdopen(handle, "wb") as stream:

@@ -25,10 +25,18 @@ Repair = tuple[Loc, str]
 MAX_IMAGES = 20
 MAX_RELATED = 50
 
-# Not allowed in XML 1.0 documents (and lone surrogates, which cannot be encoded).
-XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-# Raw forbidden characters, or YAML escapes that can produce them: a cheap test on file text.
-_MAY_HOLD_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|\\\\[0abvfexuU]")
+# Characters XML 1.0 forbids (C0 controls but tab/newline/CR, U+FFFE/U+FFFF, lone surrogates),
+# and those it discourages and readers mangle (DEL, C1 controls, noncharacters): all removed.
+_NONCHARACTERS = "".join(
+    f"{chr(p * 0x10000 + 0xFFFE)}-{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17)
+)
+XML_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff"
+    + _NONCHARACTERS
+    + "]"
+)
+# Raw unwanted characters, or YAML escapes that can produce them: a cheap test on file text.
+_MAY_HOLD_FORBIDDEN = re.compile(XML_FORBIDDEN.pattern[:-1] + "]|\\\\[0abvfexuUN]")
 
 _DATED = ("publishedDateTime",)
 

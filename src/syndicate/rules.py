@@ -72,7 +72,9 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(field: str, prepare: Callable[[Any], Any] = lambda value: value) -> Callable[[Predicate], Predicate]:
+def rule(
+    field: str, prepare: Callable[[Any], Any] = lambda value: value
+) -> Callable[[Predicate], Predicate]:
     def register(keep: Predicate) -> Predicate:
         RULES[field] = Rule(field, keep, prepare)
         return keep

@@ -77,7 +77,10 @@ def _shown(root: Path, rel: str) -> str:
 
 def _link_outside(root: Path, rel: str) -> Problem:
     return Problem(
-        _shown(root, rel), 1, "file", "symbolic link points outside the seeds folder; not followed",
+        _shown(root, rel),
+        1,
+        "file",
+        "symbolic link points outside the seeds folder; not followed",
         "warning",
     )
 
@@ -87,7 +90,9 @@ def read(file: SeedFile, max_bytes: int = DEFAULT_MAX_SEED_BYTES) -> LoadedSeed:
     try:
         size = file.path.stat().st_size
         if size > max_bytes:
-            return _rejected(file, 1, "file", f"file is {size} bytes, over the limit of {max_bytes}")
+            return _rejected(
+                file, 1, "file", f"file is {size} bytes, over the limit of {max_bytes}"
+            )
         data = file.path.read_bytes()
     except OSError as exc:
         return _rejected(file, 1, "file", f"cannot read file: {exc.strerror or exc}")
@@ -105,7 +110,9 @@ def parse(file: SeedFile, data: bytes) -> LoadedSeed:
     if raw is None:
         return _rejected(file, 1, "front matter", "front matter is empty")
     if not isinstance(raw, yamlsrc.LineDict):
-        return _rejected(file, matter.first_line, "front matter", "front matter must be a mapping of fields")
+        return _rejected(
+            file, matter.first_line, "front matter", "front matter must be a mapping of fields"
+        )
     return _validate(file, raw, matter.yaml_text)
 
 
@@ -151,11 +158,17 @@ def _rejection(file: SeedFile, raw: yamlsrc.LineDict, errors: list[ErrorDetails]
 
 
 def _problem(
-    file: SeedFile, raw: yamlsrc.LineDict, loc: tuple[str | int, ...], message: str,
+    file: SeedFile,
+    raw: yamlsrc.LineDict,
+    loc: tuple[str | int, ...],
+    message: str,
     severity: str = "error",
 ) -> Problem:
     return Problem(
-        file.shown, yamlsrc.line_of(raw, loc), _field(loc), message,
+        file.shown,
+        yamlsrc.line_of(raw, loc),
+        _field(loc),
+        message,
         "warning" if severity == "warning" else "error",
     )
 
@@ -191,6 +204,8 @@ def _message(error: ErrorDetails) -> str:
     return f"{message}, got {shown}"
 
 
-def load_all(files: list[SeedFile], max_bytes: int = DEFAULT_MAX_SEED_BYTES) -> Iterator[LoadedSeed]:
+def load_all(
+    files: list[SeedFile], max_bytes: int = DEFAULT_MAX_SEED_BYTES
+) -> Iterator[LoadedSeed]:
     for file in files:
         yield read(file, max_bytes)

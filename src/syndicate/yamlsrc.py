@@ -88,7 +88,7 @@ def _construct_undefined(loader: _Loader, node: yaml.Node) -> Any:
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_str)
-_Loader.add_constructor(None, _construct_undefined)  # type: ignore[arg-type]
+_Loader.add_constructor(None, _construct_undefined)
 
 
 def load(text: str, first_line: int = 1) -> Any:
@@ -115,12 +115,14 @@ def line_of(data: Any, loc: tuple[str | int, ...], default: int = 1) -> int:
     line = data.start if isinstance(data, LineDict | LineList) else default
     node = data
     for part in loc:
-        if isinstance(node, LineDict) and part in node:
-            line = node.lines[part]
-            node = node[part]
-        elif isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node):
-            line = node.lines[part]
-            node = node[part]
-        else:
+        if not _has(node, part):
             break
+        line = node.lines[part]
+        node = node[part]
     return line
+
+
+def _has(node: Any, part: str | int) -> bool:
+    if isinstance(node, LineDict):
+        return part in node
+    return isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node)

@@ -60,8 +60,12 @@ class RssItemExtension(BaseEntryExtension):  # type: ignore[misc]
         for index, picture in enumerate(entry.images):
             size = {"width": _int(picture.width), "height": _int(picture.height)}
             content = _sub(
-                item, f"{{{MEDIA_NS}}}content", url=picture.url, type=picture.mime_type,
-                medium="image", **size,
+                item,
+                f"{{{MEDIA_NS}}}content",
+                url=picture.url,
+                type=picture.mime_type,
+                medium="image",
+                **size,
             )
             if picture.title:
                 _sub(content, f"{{{MEDIA_NS}}}title", picture.title, type="plain")
@@ -84,8 +88,12 @@ class AtomEntryExtension(BaseEntryExtension):  # type: ignore[misc]
         _sub(element, "link", rel="alternate", type="text/html", href=entry.url)
         for picture in entry.images:
             _sub(
-                element, "link", rel="enclosure", type=picture.mime_type,
-                href=picture.url, title=picture.title or "",
+                element,
+                "link",
+                rel="enclosure",
+                type=picture.mime_type,
+                href=picture.url,
+                title=picture.title or "",
             )
         for link in entry.related:
             _sub(element, "link", rel="related", href=link.url, title=link.title)
@@ -136,4 +144,6 @@ def register_rss(feed: FeedGenerator) -> None:
 
 
 def register_atom(feed: FeedGenerator) -> None:
-    feed.register_extension(ATOM_EXTENSION, AtomNamespaces, AtomEntryExtension, rss=False, atom=True)
+    feed.register_extension(
+        ATOM_EXTENSION, AtomNamespaces, AtomEntryExtension, rss=False, atom=True
+    )

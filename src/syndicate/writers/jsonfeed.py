@@ -90,7 +90,8 @@ def _item(entry: Entry) -> Item:
         authors=_author(entry.author),
         attachments=[
             Attachment(url=p.url, mime_type=p.mime_type, title=p.title) for p in entry.images
-        ] or None,
+        ]
+        or None,
         syndicate=Extension(related=related) if related else None,
     )
 

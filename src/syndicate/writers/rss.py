@@ -9,6 +9,9 @@ from syndicate.writers import Writer
 from syndicate.writers._feedgen import RSS_EXTENSION, add_entry, new_feed, register_rss
 
 MEDIA_TYPE = "application/rss+xml"
+# The Best Practices Profile: encode "&", "<", ">" as hexadecimal character references, the form
+# the most aggregators read right. Same XML, so this is safe on the serialized bytes.
+_PROFILE_REFERENCES = ((b"&amp;", b"&#x26;"), (b"&lt;", b"&#x3C;"), (b"&gt;", b"&#x3E;"))
 
 
 def render(view: FeedView) -> bytes:
@@ -25,6 +28,8 @@ def render(view: FeedView) -> bytes:
             lead = entry.images[0]
             item.enclosure(lead.url, "0", lead.mime_type)
     result: bytes = feed.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    for entity, reference in _PROFILE_REFERENCES:
+        result = result.replace(entity, reference)
     return result
 
 

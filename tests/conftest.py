@@ -1,0 +1,73 @@
+"""Shared test helpers: building into a temporary folder and the golden-file option."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from syndicate.build import BuildOptions, BuildReport, build
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = Path(__file__).resolve().parent / "golden"
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
+MAKE_CORPUS = ROOT.parent / "shared" / "tools" / "make_corpus.py"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", help="Rewrite tests/golden/*/out from the build."
+    )
+
+
+def build_into(seeds: Path, config: Path, out: Path, **options: object) -> BuildReport:
+    return build(BuildOptions(seeds, config, out, **options))  # type: ignore[arg-type]
+
+
+def write_seed(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def seed_text(
+    title: str = "A story",
+    url: str = "https://example.com/story",
+    date: str = "2020-06-11T22:56:00Z",
+    **fields: str,
+) -> str:
+    """A small valid seed; extra fields are YAML lines given as name=value text."""
+    lines = [
+        "---",
+        f"title: {_quote(title)}",
+        f"webUrl: {_quote(url)}",
+        f"publishedDateTime: {date}",
+    ]
+    lines += [f"{name}: {value}" for name, value in fields.items()]
+    lines += ["---", ""]
+    return "\n".join(lines)
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+SMALL_CONFIG = """\
+site:
+  title: "Test site"
+  base_url: "https://example.org/feeds/"
+  description: "Tests"
+  language: en
+feeds:
+  - id: all
+    title: "Everything"
+    limit: 0
+"""
+
+
+@pytest.fixture
+def small_config(tmp_path: Path) -> Path:
+    path = tmp_path / "feeds.yaml"
+    path.write_text(SMALL_CONFIG, encoding="utf-8")
+    return path

@@ -1,0 +1,171 @@
+"""Read a built out/ tree back with real parsers and compare it with the seeds behind it.
+
+Used by the reader tests on the golden cases and on generated corpora.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import jsonschema
+from conftest import SCHEMAS
+from lxml import etree
+
+from syndicate.config import Config
+from syndicate.models import Seed
+from syndicate.select import Candidate, select
+
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+
+
+@cache
+def atom_schema() -> etree.RelaxNG:
+    return etree.RelaxNG(etree.parse(str(SCHEMAS / "atom.rng")))
+
+
+@cache
+def json_validator() -> jsonschema.protocols.Validator:
+    schema = json.loads((SCHEMAS / "jsonfeed-1.1.schema.json").read_text("utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What one format's parser saw of one item."""
+
+    id: str
+    link: str
+    title: str
+    published: datetime
+
+
+def expected_items(config: Config, candidates: list[Candidate]) -> dict[str, list[Seed]]:
+    return {f.id: [c.seed for c in select(candidates, f, f.limit)] for f in config.feeds}
+
+
+def _time(struct: Any) -> datetime:
+    return datetime(*struct[:6], tzinfo=UTC)
+
+
+def check_rss(path: Path, seeds: list[Seed], self_url: str, home: str) -> list[Seen]:
+    parsed = feedparser.parse(path.read_bytes())
+    assert not parsed.bozo, (path, parsed.get("bozo_exception"))
+    assert parsed.version == "rss20"
+    assert parsed.feed.link == home
+    assert [link.href for link in parsed.feed.links if link.rel == "self"] == [self_url]
+    assert len(parsed.entries) == len(seeds)
+    tree = etree.parse(str(path))
+    items = tree.findall("channel/item")
+    seen = []
+    for entry, item, seed in zip(parsed.entries, items, seeds, strict=True):
+        assert entry.link == seed.web_url
+        assert entry.id == seed.web_url
+        assert item.find("guid").get("isPermaLink") == "true"
+        assert entry.title == seed.title
+        assert [t.term for t in entry.get("tags", [])] == seed.topics
+        enclosures = [e.href for e in entry.get("enclosures", [])]
+        assert enclosures == [i.url for i in seed.images[:1]]
+        media = item.findall(f"{{{MEDIA_NS}}}content")
+        assert [m.get("url") for m in media] == [i.url for i in seed.images]
+        assert all(m.get("medium") == "image" for m in media)
+        for element, image in zip(media, seed.images, strict=True):
+            assert element.get("width") == (str(image.width) if image.width else None)
+        thumbs = item.findall(f"{{{MEDIA_NS}}}thumbnail")
+        assert [t.get("url") for t in thumbs] == [i.url for i in seed.images[:1]]
+        related = [(link.href, link.get("title")) for link in entry.links if link.rel == "related"]
+        assert related == [(r.web_url, r.title) for r in seed.related]
+        if seed.provider:
+            assert entry.author == seed.provider.name
+        if seed.excerpt:
+            assert "content" in entry and entry.content[0].value
+        seen.append(Seen(entry.id, entry.link, entry.title, _time(entry.published_parsed)))
+    return seen
+
+
+def check_atom(path: Path, seeds: list[Seed], self_url: str, home: str) -> list[Seen]:
+    tree = etree.parse(str(path))
+    schema = atom_schema()
+    assert schema.validate(tree), (path, schema.error_log.last_error)
+    parsed = feedparser.parse(path.read_bytes())
+    assert not parsed.bozo, (path, parsed.get("bozo_exception"))
+    assert parsed.version == "atom10"
+    assert parsed.feed.id == self_url
+    assert parsed.feed.link == home
+    assert len(parsed.entries) == len(seeds)
+    seen = []
+    for entry, seed in zip(parsed.entries, seeds, strict=True):
+        assert entry.link == seed.web_url, "the alternate link must be the article"
+        assert entry.id == seed.web_url
+        assert entry.title == seed.title
+        assert entry.title_detail.type == "text/plain"
+        assert [t.term for t in entry.get("tags", [])] == seed.topics
+        enclosures = [(e.href, e.type) for e in entry.get("enclosures", [])]
+        assert [e[0] for e in enclosures] == [i.url for i in seed.images]
+        assert all(t.startswith("image/") for _, t in enclosures)
+        related = [(link.href, link.get("title")) for link in entry.links if link.rel == "related"]
+        assert related == [(r.web_url, r.title) for r in seed.related]
+        alternates = [link for link in entry.links if link.rel == "alternate"]
+        assert [(link.href, link.type) for link in alternates] == [(seed.web_url, "text/html")]
+        if seed.excerpt:
+            assert entry.summary_detail.type == "text/plain"
+        assert entry.content[0].type == "text/html"
+        if seed.provider:
+            assert entry.author_detail.name == seed.provider.name
+        assert _time(entry.published_parsed) == _time(entry.updated_parsed)
+        seen.append(Seen(entry.id, entry.link, entry.title, _time(entry.published_parsed)))
+    return seen
+
+
+def check_json(path: Path, seeds: list[Seed], self_url: str, home: str) -> list[Seen]:
+    document = json.loads(path.read_bytes())
+    errors = sorted(json_validator().iter_errors(document), key=str)
+    assert not errors, (path, errors[0].message, list(errors[0].absolute_path))
+    assert document["feed_url"] == self_url
+    assert document["home_page_url"] == home
+    assert len(document["items"]) == len(seeds)
+    seen = []
+    for item, seed in zip(document["items"], seeds, strict=True):
+        assert item["id"] == item["url"] == seed.web_url
+        assert item["title"] == seed.title
+        assert item.get("summary") == (seed.excerpt or None)
+        assert item.get("content_text") == (seed.excerpt or None)
+        assert item.get("tags", []) == seed.topics
+        assert item.get("image") == (seed.images[0].url if seed.images else None)
+        assert [a["url"] for a in item.get("attachments", [])] == [i.url for i in seed.images]
+        related = item.get("_syndicate", {}).get("related", [])
+        assert [(r["url"], r["title"]) for r in related] == [
+            (r.web_url, r.title) for r in seed.related
+        ]
+        if seed.provider:
+            assert item["authors"][0]["name"] == seed.provider.name
+        assert not {"quality", "heat", "secured", "published"} & item.keys()
+        published = datetime.fromisoformat(item["date_published"])
+        seen.append(Seen(item["id"], item["url"], item["title"], published))
+    return seen
+
+
+CHECKS = {"rss.xml": check_rss, "atom.xml": check_atom, "feed.json": check_json}
+
+
+def check_tree(out: Path, config: Config, candidates: list[Candidate]) -> dict[str, int]:
+    """Parse every file of every feed; returns items per feed. Asserts on any mismatch."""
+    counts = {}
+    for feed_id, seeds in expected_items(config, candidates).items():
+        views = []
+        for name, check in CHECKS.items():
+            path = out / feed_id / name
+            if not path.exists():
+                continue
+            self_url = f"{config.site.base_url}{feed_id}/{name}"
+            views.append(check(path, seeds, self_url, config.site.base_url))
+        for other in views[1:]:
+            assert other == views[0], f"{feed_id}: formats disagree"
+        counts[feed_id] = len(seeds)
+    return counts
