@@ -129,12 +129,23 @@ def _empty_feed(config_path: str, feed: FeedConfig, candidates: list[Candidate])
     return Problem(config_path, feed.line, f"feeds.{feed.id}", message, "warning")
 
 
-def build(options: BuildOptions, on_seed: Callable[[], None] | None = None) -> BuildReport:
-    """Build every feed. Config errors raise ConfigError before anything is read or written."""
+def prepare(
+    options: BuildOptions, on_seed: Callable[[], None] | None = None
+) -> tuple[BuildReport, dict[str, bytes]]:
+    """Everything a build writes, in memory: the report so far and {path in out/: bytes}.
+
+    Config errors raise ConfigError before any seed is read.
+    """
     config = load_config(options.config_path)
     report = BuildReport()
     candidates = load_candidates(options, report, on_seed)
     files = render(config, options.config_path.as_posix(), candidates, report)
+    return report, files
+
+
+def build(options: BuildOptions, on_seed: Callable[[], None] | None = None) -> BuildReport:
+    """Build every feed and write the output tree all at once."""
+    report, files = prepare(options, on_seed)
     written = output.write_tree(options.out_dir, files)
     report.written, report.unchanged, report.removed = (
         written.written,
