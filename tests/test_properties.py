@@ -43,6 +43,13 @@ ENTITY_LIKE = re.compile(r"&#?\w+;")
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+def _as_read(value: str) -> str:
+    """The value as YAML reads it back (a raw NEL, for one, is a line break to YAML 1.1)."""
+    text = yaml.safe_dump({"v": value}, allow_unicode=True)
+    read: str = yaml.safe_load(text)["v"]
+    return read
+
+
 def _write_and_build(fields: dict[str, object]) -> tuple[Path, list[str]]:
     folder = Path(tempfile.mkdtemp(prefix="prop-"))
     (folder / "seeds").mkdir()
@@ -62,7 +69,7 @@ def _expected(value: str) -> str:
 def test_any_valid_seed_renders_everywhere(
     title: str, excerpt: str, topic: str, provider: str
 ) -> None:
-    assume(_expected(title))
+    assume(_expected(_as_read(title)))
     fields = {
         "title": title,
         "excerpt": excerpt,
@@ -74,11 +81,11 @@ def test_any_valid_seed_renders_everywhere(
         "related": [{"title": title, "webUrl": "https://r.example.com/1"}],
     }
     out, errors = _write_and_build(fields)
-    if not _expected(provider or "P"):
+    if not _expected(_as_read(provider or "P")):
         return  # an empty provider name is dropped; covered by the bad-seed tests
     assert errors == []
     url = "https://example.com/a?x=1&y=2"
-    want = _expected(title)
+    want = _expected(_as_read(title))
     for name in ("rss.xml", "atom.xml"):
         data = (out / name).read_bytes()
         etree.fromstring(data)  # well-formed XML 1.0

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import gc
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +54,7 @@ class BuildOptions:
     out_dir: Path = Path("out")
     strict: bool = False
     max_seed_bytes: int = seeds.DEFAULT_MAX_SEED_BYTES
+    jobs: int = os.cpu_count() or 1
 
 
 def load_candidates(
@@ -63,7 +66,7 @@ def load_candidates(
     files, problems = seeds.discover(options.seeds_dir)
     report.problems.extend(problems)
     candidates: list[Candidate] = []
-    for loaded in seeds.load_all(files, options.max_seed_bytes):
+    for loaded in seeds.load_all(files, options.max_seed_bytes, options.jobs):
         report.seeds_read += 1
         report.problems.extend(loaded.problems)
         if loaded.seed is None:
@@ -74,6 +77,7 @@ def load_candidates(
             candidates.append(Candidate(loaded.seed, loaded.file.name))
         if on_seed:
             on_seed()
+    gc.freeze()  # the seeds live to the end of the build: keep them out of later collections
     return candidates
 
 

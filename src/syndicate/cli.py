@@ -1,46 +1,143 @@
-"""The command line: options, problems to stderr, a summary to stdout, exit 0/1/2. No logic."""
+"""The command line: options, where each line goes (results to stdout, problems and errors to
+stderr, except `check`, whose result is the problems), exit codes 0/1/2. No logic: that lives in
+build, check, explain, overview, schema; formatting in report."""
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
-from syndicate import __version__
-from syndicate.build import BuildOptions, BuildReport, build
-from syndicate.errors import ConfigError, StrictModeError, SyndicateError
-from syndicate.seeds import DEFAULT_MAX_SEED_BYTES
+from syndicate import __version__, check, explain, overview, report, schema, seeds
+from syndicate.build import BuildOptions, build
+from syndicate.errors import ConfigError, Problem, StrictModeError, SyndicateError
+from syndicate.progress import Progress
+
+F = TypeVar("F", bound=Callable[..., Any])
+OnSeed = Callable[[], None] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """-q / -v given before the command (`syndicate -q build`)."""
+
+    quiet: bool = False
+    verbose: bool = False
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="syndicate")
 @click.option("-v", "--verbose", is_flag=True, help="Log what syndicate does.")
-def main(verbose: bool) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Problems and results only.")
+@click.pass_context
+def main(ctx: click.Context, verbose: bool, quiet: bool) -> None:
     """Publish a folder of news-item seeds as RSS 2.0, Atom 1.0 and JSON Feed 1.1."""
+    ctx.obj = Settings(quiet, verbose)
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s: %(message)s"
     )
 
 
+# ------------------------------------------------------------------------------- options
+
+
+def _verbosity(function: F) -> F:
+    function = click.option(
+        "-v", "--verbose", is_flag=True, help="Log what syndicate does; list files written."
+    )(function)
+    return click.option(
+        "-q", "--quiet", is_flag=True, help="Problems and results only: no summary, no progress."
+    )(function)
+
+
+def _inputs(function: F) -> F:
+    """--seeds, --config, --max-seed-size: what every reading command reads."""
+    function = click.option(
+        "--max-seed-size",
+        "max_seed_bytes",
+        type=click.IntRange(min=1),
+        default=seeds.DEFAULT_MAX_SEED_BYTES,
+        show_default=True,
+        help="Largest seed file, in bytes.",
+    )(function)
+    function = click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=Path),
+        default=Path("config/feeds.yaml"),
+        show_default=True,
+        help="The feeds config.",
+    )(function)
+    return click.option(
+        "--seeds",
+        "seeds_dir",
+        type=click.Path(path_type=Path),
+        default=Path("seeds"),
+        show_default=True,
+        help="Folder of seed files (searched recursively).",
+    )(function)
+
+
+def _quiet(quiet: bool, verbose: bool) -> bool:
+    """Merge -q/-v given after the command with those given before it; set up logging."""
+    settings = click.get_current_context().find_object(Settings) or Settings()
+    if verbose:
+        logging.getLogger().setLevel(logging.DEBUG)
+    return quiet or settings.quiet
+
+
+def _colour() -> bool | None:
+    """None: styles only on a terminal (click decides); https://no-color.org turns them off."""
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def _echo_problems(problems: list[Problem], err: bool = True) -> None:
+    for problem in problems:
+        click.echo(report.problem_text(problem), err=err, color=_colour())
+
+
+@contextmanager
+def _reading(seeds_dir: Path, show: bool) -> Iterator[OnSeed]:
+    """A progress bar while seeds are read: on a terminal only, and only when asked to."""
+    stream = click.get_text_stream("stdout")
+    if not show or not stream.isatty() or os.environ.get("TERM") == "dumb":
+        yield None
+        return
+    total = len(seeds.discover(seeds_dir)[0]) if seeds_dir.is_dir() else None
+    with Progress(stream, total) as bar:
+        yield bar.tick
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """User errors end the command with their exit status, never with a traceback."""
+    try:
+        yield
+    except ConfigError as exc:
+        _echo_problems(exc.problems)
+        click.echo("config error: nothing was written", err=True)
+        sys.exit(exc.exit_code)
+    except StrictModeError as exc:
+        _echo_problems([exc.problem])
+        click.echo("--strict: stopped at the first bad seed; nothing was written", err=True)
+        sys.exit(exc.exit_code)
+    except SyndicateError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+
+
+# ------------------------------------------------------------------------------- build
+
+
 @main.command("build")
-@click.option(
-    "--seeds",
-    "seeds_dir",
-    type=click.Path(path_type=Path),
-    default=Path("seeds"),
-    show_default=True,
-    help="Folder of seed files (searched recursively).",
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    default=Path("config/feeds.yaml"),
-    show_default=True,
-    help="The feeds config.",
-)
+@_inputs
 @click.option(
     "--out",
     "out_dir",
@@ -55,62 +152,186 @@ def main(verbose: bool) -> None:
     help="Stop at the first bad seed and write nothing (exit 1).",
 )
 @click.option(
-    "--max-seed-size",
-    "max_seed_bytes",
-    type=click.IntRange(min=1),
-    default=DEFAULT_MAX_SEED_BYTES,
-    show_default=True,
-    help="Largest seed file, in bytes.",
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Write nothing; list the files a build would add, change or remove; exit 1 if any.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print problems only, no summary.")
+@_verbosity
 def build_command(
     seeds_dir: Path,
     config_path: Path,
+    max_seed_bytes: int,
     out_dir: Path,
     strict: bool,
-    max_seed_bytes: int,
+    check_only: bool,
     quiet: bool,
+    verbose: bool,
 ) -> None:
     """Build out/<feed-id>/{rss.xml,atom.xml,feed.json} for every feed of the config.
 
     A bad seed is reported as PATH:LINE: field: message and skipped; every other seed and
-    feed is still built. Exit status: 0 all fine, 1 some seed or feed was reported,
-    2 usage or config error (nothing written).
+    feed is still built. Exit status: 0 all fine, 1 some seed or feed was reported (with
+    --check: or out/ is stale), 2 usage or config error (nothing written).
     """
+    quiet = _quiet(quiet, verbose)
     options = BuildOptions(seeds_dir, config_path, out_dir, strict, max_seed_bytes)
-    try:
-        report = build(options)
-    except ConfigError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        click.echo("config error: nothing was written", err=True)
-        sys.exit(exc.exit_code)
-    except StrictModeError as exc:
-        click.echo(str(exc.problem), err=True)
-        click.echo("--strict: stopped at the first bad seed; nothing was written", err=True)
-        sys.exit(exc.exit_code)
-    except SyndicateError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    for problem in report.problems:
-        click.echo(str(problem), err=True)
+    if check_only:
+        with _reading(seeds_dir, not quiet) as on_seed, _user_errors():
+            built, staleness = check.stale(options, on_seed)
+        _echo_problems(built.problems)
+        shown = out_dir.as_posix().rstrip("/") + "/"
+        if staleness.stale:
+            count = len(staleness.lines())
+            click.echo(
+                f"{shown} is stale: {report.plural(count, 'file')} would change"
+                " (run `syndicate build`)"
+            )
+            for line in staleness.lines():
+                click.echo(f"  {line}")
+        elif not quiet:
+            click.echo(f"{shown} is up to date ({report.plural(len(built.unchanged), 'file')})")
+        sys.exit(max(built.exit_code, 1 if staleness.stale else 0))
+    with _reading(seeds_dir, not quiet) as on_seed, _user_errors():
+        built = build(options, on_seed)
+    _echo_problems(built.problems)
     if not quiet:
-        click.echo(summary(report))
-    sys.exit(report.exit_code)
+        click.echo(report.summary(built, verbose))
+    sys.exit(built.exit_code)
 
 
-def summary(report: BuildReport) -> str:
-    warnings = len(report.problems) - len(report.errors)
-    lines = [
-        f"seeds: {report.seeds_read} read, {report.seeds_rejected} rejected"
-        f", {warnings} warning{'s' if warnings != 1 else ''}",
-    ]
-    width = max((len(f.id) for f in report.feeds), default=0)
-    for feed in report.feeds:
-        plural = "s" if feed.items != 1 else ""
-        lines.append(f"  {feed.id:<{width}}  {feed.items:>6} item{plural}")
-    lines.append(
-        f"files: {len(report.written)} written, {len(report.unchanged)} unchanged"
-        f", {len(report.removed)} removed"
-    )
-    return "\n".join(lines)
+# ------------------------------------------------------------------------------- check
+
+
+@main.command("check")
+@_inputs
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "github", "json"]),
+    default="text",
+    show_default=True,
+    help="text: PATH:LINE: field: message; github: Actions annotations; json: a list.",
+)
+@_verbosity
+def check_command(
+    seeds_dir: Path,
+    config_path: Path,
+    max_seed_bytes: int,
+    output_format: str,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Validate the config and every seed without writing anything.
+
+    Every problem is printed to stdout, config and seeds at once. Exit status as for build:
+    0 all fine (warnings allowed), 1 some seed was rejected, 2 config error.
+    """
+    quiet = _quiet(quiet, verbose)
+    options = BuildOptions(seeds_dir, config_path, max_seed_bytes=max_seed_bytes)
+    with _reading(seeds_dir, not quiet and output_format == "text") as on_seed:
+        result = check.check(options, on_seed)
+    if output_format == "json":
+        click.echo(report.problems_json(result.problems))
+    elif output_format == "github":
+        for problem in result.problems:
+            click.echo(report.github_annotation(problem))
+        if result.fatal:
+            click.echo(report.github_error(result.fatal))
+    else:
+        _echo_problems(result.problems, err=False)
+    if result.fatal:
+        click.echo(f"error: {result.fatal}", err=True)
+    elif output_format != "json" and not quiet:
+        what = f"{config_path.as_posix()} and {report.plural(result.seeds_read, 'seed file')}"
+        click.echo(f"checked {what}: {report.counts(result.problems)}")
+    sys.exit(result.exit_code)
+
+
+# ------------------------------------------------------------------------------- explain
+
+
+@main.command("explain")
+@click.argument("target", metavar="SEED_PATH_OR_URL")
+@click.option("--feed", "feed_id", metavar="ID", help="Explain this feed only.")
+@_inputs
+@_verbosity
+def explain_command(
+    target: str,
+    feed_id: str | None,
+    seeds_dir: Path,
+    config_path: Path,
+    max_seed_bytes: int,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Why an item is, or is not, in each feed: its position, or the rule, duplicate or limit
+    that kept it out.
+
+    SEED_PATH_OR_URL is a seed file (seeds/x.txt, or x.txt inside --seeds) or an item's
+    webUrl. Exit status: 0 explained, 1 no such seed or the seed is rejected, 2 config error
+    or unknown feed.
+    """
+    quiet = _quiet(quiet, verbose)
+    options = BuildOptions(seeds_dir, config_path, max_seed_bytes=max_seed_bytes)
+    with _reading(seeds_dir, not quiet) as on_seed, _user_errors():
+        explanations = explain.explain(options, target, feed_id, on_seed)
+    for explanation in explanations:
+        _echo_problems(explanation.problems)
+    for line in explain.render(explanations):
+        click.echo(line)
+    sys.exit(1 if any(e.rejected for e in explanations) else 0)
+
+
+# ------------------------------------------------------------------------------- feeds
+
+
+@main.command("feeds")
+@_inputs
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a table; json: a list of feeds.",
+)
+@_verbosity
+def feeds_command(
+    seeds_dir: Path,
+    config_path: Path,
+    max_seed_bytes: int,
+    output_format: str,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """The configured feeds: id, title, rules in short, items, newest item date, files.
+
+    Nothing is written. Exit status: 0, or 2 for a config error.
+    """
+    quiet = _quiet(quiet, verbose)
+    options = BuildOptions(seeds_dir, config_path, max_seed_bytes=max_seed_bytes)
+    with _reading(seeds_dir, not quiet and output_format == "text") as on_seed, _user_errors():
+        feeds, seen = overview.overview(options, on_seed)
+    if output_format == "json":
+        click.echo(overview.to_json(feeds))
+    else:
+        for line in overview.table(feeds):
+            click.echo(line)
+    if seen.seeds_rejected and not quiet:
+        rejected = report.plural(seen.seeds_rejected, "seed file")
+        click.echo(f"note: {rejected} rejected, not counted (see `syndicate check`)", err=True)
+
+
+# ------------------------------------------------------------------------------- schema
+
+
+@main.command("schema")
+@_verbosity
+def schema_command(quiet: bool, verbose: bool) -> None:
+    """Print the JSON Schema of the config (draft-07, for editors' YAML language servers).
+
+    config/feeds.schema.json is this output: `syndicate schema > config/feeds.schema.json`.
+    """
+    _quiet(quiet, verbose)
+    click.echo(schema.render(), nl=False)

@@ -41,6 +41,25 @@ _MAY_HOLD_FORBIDDEN = re.compile(XML_FORBIDDEN.pattern[:-1] + "]|\\\\[0abvfexuUN
 _DATED = ("publishedDateTime",)
 
 
+def needed(data: dict[Any, Any]) -> bool:
+    """Whether `before_validation` would change data that holds no unwanted characters
+    (cheap; for the fast path, whose text was checked for those)."""
+    dated = [data, *(r for r in _as_list(data.get("related")) if isinstance(r, dict))]
+    if any(_is_naive(d.get("publishedDateTime")) for d in dated):
+        return True
+    if len(_as_list(data.get("related"))) > MAX_RELATED:
+        return True
+    return any(len(_as_list(d.get("images"))) > MAX_IMAGES for d in dated)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _is_naive(value: Any) -> bool:
+    return isinstance(value, str) and NAIVE_DATE.fullmatch(value.strip()) is not None
+
+
 def before_validation(data: LineDict, text: str) -> list[Repair]:
     repairs: list[Repair] = []
     if _MAY_HOLD_FORBIDDEN.search(text):
@@ -90,7 +109,7 @@ def _cap(data: LineDict, key: str, limit: int, loc: Loc) -> Iterator[Repair]:
 def _naive_date(data: LineDict, loc: Loc) -> Iterator[Repair]:
     for key in _DATED:
         value = data.get(key)
-        if isinstance(value, str) and NAIVE_DATE.fullmatch(value.strip()):
+        if isinstance(value, str) and _is_naive(value):
             text = value.strip()
             data[key] = (text if len(text) > 10 else text + "T00:00:00") + "+00:00"
             yield (*loc, key), f"date-time {text!r} has no time zone; read as UTC"

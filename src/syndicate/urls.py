@@ -15,6 +15,11 @@ _PLAIN_URI = re.compile(f"[{_URI_CHARS}%]+")
 _SAFE_IN_PATH = "-._~:/?#[]@!$&'()*+,;=%"
 _LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _FORBIDDEN = re.compile(r"[\x00-\x20\x7f-\x9f]")
+# The common case, checked in one step: http(s), a plain host without port or userinfo, then
+# only URI characters. Anything else takes the full path below.
+_LABEL = "[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
+_HOST = re.compile(f"{_LABEL}(?:\\.{_LABEL})*\\.?|\\[[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*\\]")
+_SIMPLE = re.compile(f"[hH][tT][tT][pP][sS]?://(?:{_HOST.pattern})(?:[/?#][{_URI_CHARS}%]*)?")
 
 
 def _decode_reference(match: re.Match[str]) -> str:
@@ -37,6 +42,8 @@ def to_uri(url: str) -> str:
     if len(url) > MAX_URL_LENGTH:
         raise ValueError(f"URL is longer than {MAX_URL_LENGTH} characters")
     url = decode_references(url)
+    if _SIMPLE.fullmatch(url) and ("%" not in url or not _LONE_PERCENT.search(url)):
+        return url
     if _FORBIDDEN.search(url):
         raise ValueError("URL contains spaces or control characters")
     parts = urlsplit(url)
@@ -49,6 +56,9 @@ def to_uri(url: str) -> str:
         raise ValueError(f"URL has an invalid host or port: {url!r}") from None
     if not host:
         raise ValueError(f"URL has no host: {url!r}")
+    ipv6 = "[" in parts.netloc and ":" in host
+    if host.isascii() and not _HOST.fullmatch(f"[{host}]" if ipv6 else host):
+        raise ValueError(f"URL host is not a valid domain name: {host!r}")
     if _PLAIN_URI.fullmatch(url) and not _LONE_PERCENT.search(url):
         return url
     return _iri_to_uri(parts.scheme, parts.netloc, host, parts.path, parts.query, parts.fragment)
@@ -61,7 +71,9 @@ def _iri_to_uri(scheme: str, netloc: str, host: str, path: str, query: str, frag
         except UnicodeError:
             raise ValueError(f"URL host is not a valid domain name: {host!r}") from None
         netloc = netloc.replace(host, ascii_host) if host in netloc else ascii_host
-    if not _PLAIN_URI.fullmatch(netloc):
+    if not _PLAIN_URI.fullmatch(netloc) or not _HOST.fullmatch(
+        netloc.rpartition("@")[2].split(":")[0]
+    ):
         raise ValueError(f"URL host is not a valid domain name: {host!r}")
 
     def encode(part: str) -> str:

@@ -6,9 +6,15 @@ and no tag can construct a Python object.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
+
+try:  # the optional fast parser: pip install 'syndicate[fast]'
+    import yaml_rs
+except ImportError:  # pragma: no cover - depends on the install
+    yaml_rs = None  # type: ignore[assignment]
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -126,3 +132,68 @@ def _has(node: Any, part: str | int) -> bool:
     if isinstance(node, LineDict):
         return part in node
     return isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node)
+
+
+# The fast path reads only "plain" YAML: the block style the aggregator writes, where YAML 1.1
+# (PyYAML, the reference) and YAML 1.2 (yaml-rs) are known to agree. Every line is a key, a list
+# item or both, each value a double-quoted one-line string with simple escapes, or a plain
+# scalar that cannot be read differently (no yes/no/on/off, octal, exponent, sexagesimal...).
+# No anchors, tags, flow collections, comments, block scalars, tabs or unwanted characters.
+# Anything else takes the reference path; a false alarm only costs time.
+_UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\t]")
+# U+nFFFE and U+nFFFF of planes 1-16, as UTF-8 bytes (a scan of str for them is slower).
+_ASTRAL_NONCHARACTER = re.compile(b"[\\xf0-\\xf4][\\x8f\\x9f\\xaf\\xbf]\\xbf[\\xbe\\xbf]")
+_SIMPLE_QUOTED = re.compile(r'"(?:[^"\\]|\\["\\/nt])*"')
+_YAML11_WORDS = "yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N|true|True|TRUE|false|False|FALSE"
+_SAFE_PLAIN = re.compile(
+    "(?:true|false|True|False|null|~"
+    "|-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?"
+    "|[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9:.]+(?:[Zz]|[+-][0-9]{2}:[0-9]{2})?)?"
+    f"|(?!(?:{_YAML11_WORDS}|null|Null|NULL)$)[^\\W\\d_](?:(?!: | \\#)[^\\n])*(?<!:))"
+)
+_SPECIAL_KEYS = frozenset(_YAML11_WORDS.split("|")) | {"null", "Null", "NULL"}
+
+
+def is_plain(text: str) -> bool:
+    """Whether `text` is plain YAML, which the fast parser reads exactly as the reference."""
+    if _UNWANTED.search(text):
+        return False
+    if not text.isascii() and _ASTRAL_NONCHARACTER.search(text.encode("utf-8", "surrogatepass")):
+        return False
+    for line in text.split("\n"):
+        rest = line.lstrip(" ")
+        while rest[:2] == "- ":
+            rest = rest[2:].lstrip(" ")
+        if not rest:
+            continue
+        value = rest
+        if rest[0] != '"':
+            key, colon, after = rest.partition(":")
+            if colon and (not after or after[0] == " "):
+                if not key.isidentifier() or key in _SPECIAL_KEYS:
+                    return False
+                value = after.strip(" ")
+                if not value:
+                    continue
+        value = value.rstrip(" ")
+        if value[0] == '"':
+            if "\\" in value:
+                if not _SIMPLE_QUOTED.fullmatch(value):
+                    return False
+            elif value.count('"') != 2 or value[-1] != '"':
+                return False
+        elif not _SAFE_PLAIN.fullmatch(value):
+            return False
+    return True
+
+
+def load_fast(text: str) -> dict[Any, Any] | None:
+    """The mapping `load` would give, without line numbers, several times faster; None when
+    this text must go through `load` (no fast parser installed, or not plain YAML)."""
+    if yaml_rs is None or not is_plain(text):
+        return None
+    try:
+        data = yaml_rs.loads(text, parse_datetime=False)
+    except Exception:  # any complaint: the reference loader will explain it
+        return None
+    return data if isinstance(data, dict) else None

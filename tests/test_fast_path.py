@@ -1,0 +1,181 @@
+"""The fast parse path (yaml-rs) must read every seed it accepts exactly as the reference
+(PyYAML with line numbers) does; anything else must fall back to the reference."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import MAKE_CORPUS
+from syndicate import frontmatter, seeds, yamlsrc
+
+pytest.importorskip("yaml_rs")
+
+FILE = seeds.SeedFile(Path("x.txt"), "x.txt", "x.txt")
+HEAD = 'title: "T"\nwebUrl: "https://e.com/a"\npublishedDateTime: 2020-01-01T00:00:00Z\n'
+
+
+def both(yaml_text: str) -> tuple[seeds.LoadedSeed | None, seeds.LoadedSeed]:
+    matter = frontmatter.FrontMatter(yaml_text, 2)
+    return seeds._parse_fast(FILE, yaml_text), seeds._parse_reference(FILE, matter)
+
+
+def assert_same(yaml_text: str) -> bool:
+    fast, reference = both(yaml_text)
+    if fast is None:
+        return False
+    assert reference.problems == [], (yaml_text, reference.problems)
+    assert fast.seed == reference.seed, yaml_text
+    return True
+
+
+EDGE_CASES = [
+    "published: yes",
+    "published: Yes",
+    "published: on",
+    "published: TRUE",
+    "published: True",
+    "quality: 017",
+    "quality: 0o17",
+    "quality: 0x1F",
+    "quality: 1_000",
+    "quality: 1e3",
+    "quality: 1.5e3",
+    "quality: 12:30",
+    "quality: 89.0",
+    'quality: "89"',
+    "quality: -5",
+    "heat: ~",
+    "heat: null",
+    "heat: Null",
+    "heat:",
+    "category: =",
+    "category: <<",
+    "category: .inf",
+    "category: 1.2.3",
+    "category: El País",
+    "category: a: b",
+    "category: x # comment",
+    "category: !!str 5",
+    "category: &a x",
+    'excerpt: "a\\x01b"',
+    'excerpt: "tab\\there"',
+    'excerpt: "quote \\" inside"',
+    'excerpt: "line\\nbreak"',
+    'excerpt: "unicode \\u00e9"',
+    'excerpt: "multi\n  line"',
+    "excerpt: plain\n  continued",
+    "topics: [AI, yes]",
+    "topics:\n  - AI\n  - no",
+    "topics:\n  - 017",
+    "topics:\n\t- AI",
+    "topics: AI",
+    'images:\n  - url: "https://e.com/i.png"\n    width: 0',
+    "on: 1",
+    "true: 1",
+    "y: 1",
+    "excerpt: |\n  block",
+    "excerpt: >\n  folded",
+    'excerpt: "🧑‍💻 \U0001fffe"',
+    'excerpt: "\x85"',
+    'excerpt: ""',
+    "publishedDateTime: 2020-01-01",
+    "extra: 2020-01-01 10:00:00",
+]
+
+
+@pytest.mark.parametrize("extra", EDGE_CASES)
+def test_edge_cases_read_the_same_or_fall_back(extra: str) -> None:
+    text = (
+        HEAD.replace("publishedDateTime: 2020-01-01T00:00:00Z\n", "")
+        if extra.startswith("publishedDateTime")
+        else HEAD
+    )
+    assert_same(text + extra + "\n")
+
+
+def test_plain_seeds_take_the_fast_path() -> None:
+    assert assert_same(HEAD + 'quality: 89\npublished: true\ntopics:\n  - AI\n  - "Robots"\n')
+
+
+def test_corpus_reads_the_same(tmp_path: Path) -> None:
+    if not MAKE_CORPUS.exists():
+        pytest.skip("shared/tools/make_corpus.py is not beside the repo")
+    subprocess.run(
+        [sys.executable, str(MAKE_CORPUS), str(tmp_path), "--count", "1500", "--seed", "5"],
+        check=True,
+        capture_output=True,
+    )
+    fast = 0
+    for path in sorted(tmp_path.glob("*.txt")):
+        text = frontmatter.split(frontmatter.decode(path.read_bytes())).yaml_text
+        fast += assert_same(text)
+    assert fast > 1400, f"only {fast} of 1500 seeds took the fast path"
+
+
+TOKENS = [
+    "a",
+    "yes",
+    "no",
+    "on",
+    "017",
+    "1e3",
+    "1_0",
+    "12:30",
+    "~",
+    "null",
+    "-1",
+    "1.5",
+    '"x"',
+    '"a\\nb"',
+    "&a",
+    "*a",
+    "!t",
+    "[1]",
+    "{a: 1}",
+    "# c",
+    "|",
+    ">",
+    ":",
+    " ",
+    "- ",
+    "é",
+    "2020-01-01",
+    "True",
+    ".inf",
+    "=",
+    "<<",
+    "\t",
+    '"',
+    "'q'",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(
+                ["quality", "category", "heat", "published", "topics", "excerpt", "- ", "  - "]
+            ),
+            st.lists(st.sampled_from(TOKENS), max_size=4).map("".join),
+        ),
+        max_size=4,
+    )
+)
+def test_random_documents_read_the_same_or_fall_back(lines: list[tuple[str, str]]) -> None:
+    body = "".join(
+        f"{key}{value}\n" if key.endswith(" ") else f"{key}: {value}\n" for key, value in lines
+    )
+    text = HEAD + body
+    try:
+        yamlsrc.load(text)
+    except yamlsrc.YamlError:
+        assert both(text)[0] is None
+        return
+    assert_same(text)
