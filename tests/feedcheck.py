@@ -14,12 +14,13 @@ from typing import Any
 
 import feedparser
 import jsonschema
-from conftest import SCHEMAS
 from lxml import etree
 
 from syndicate.config import Config
 from syndicate.models import Seed
 from syndicate.select import Candidate, select
+
+from conftest import SCHEMAS
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 

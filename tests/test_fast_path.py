@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import MAKE_CORPUS
 from syndicate import frontmatter, seeds, yamlsrc
+
+from conftest import MAKE_CORPUS
 
 pytest.importorskip("yaml_rs")
 

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from conftest import GOLDEN, build_into
 
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "feeds.yaml").is_file())

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import feedparser
 import yaml
-from conftest import SMALL_CONFIG, build_into
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 from syndicate.repairs import XML_FORBIDDEN
+
+from conftest import SMALL_CONFIG, build_into
 
 TRICKY = [
     "]]>",

@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import GOLDEN, MAKE_CORPUS, build_into
-from feedcheck import check_tree
 
 from syndicate import config as config_module
 from syndicate.build import BuildOptions, BuildReport, load_candidates
+
+from conftest import GOLDEN, MAKE_CORPUS, build_into
+from feedcheck import check_tree
 
 CORPUS_CONFIG = """\
 site:

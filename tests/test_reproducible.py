@@ -9,8 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import GOLDEN, ROOT, build_into
 from lxml import etree
+
+from conftest import GOLDEN, ROOT, build_into
 
 
 def _files(root: Path) -> dict[str, bytes]:
