@@ -47,8 +47,10 @@ class Seen:
     published: datetime
 
 
-def expected_items(config: Config, candidates: list[Candidate]) -> dict[str, list[Seed]]:
-    return {f.id: [c.seed for c in select(candidates, f, f.limit)] for f in config.feeds}
+def expected_items(
+    config: Config, candidates: list[Candidate], seeds: dict[str, Seed]
+) -> dict[str, list[Seed]]:
+    return {f.id: [seeds[c.name] for c in select(candidates, f, f.limit)] for f in config.feeds}
 
 
 def _time(struct: Any) -> datetime:
@@ -155,10 +157,12 @@ def check_json(path: Path, seeds: list[Seed], self_url: str, home: str) -> list[
 CHECKS = {"rss.xml": check_rss, "atom.xml": check_atom, "feed.json": check_json}
 
 
-def check_tree(out: Path, config: Config, candidates: list[Candidate]) -> dict[str, int]:
+def check_tree(
+    out: Path, config: Config, candidates: list[Candidate], full: dict[str, Seed]
+) -> dict[str, int]:
     """Parse every file of every feed; returns items per feed. Asserts on any mismatch."""
     counts = {}
-    for feed_id, seeds in expected_items(config, candidates).items():
+    for feed_id, seeds in expected_items(config, candidates, full).items():
         views = []
         for name, check in CHECKS.items():
             path = out / feed_id / name

@@ -44,6 +44,15 @@ ENTITY_LIKE = re.compile(r"&#?\w+;")
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+def feedparser_view(text: str) -> str:
+    """feedparser "repairs" text of a UTF-8 feed whose Latin-1 encoding is valid UTF-8
+    (it takes it for double-encoded mojibake): 'Ã©' reads as 'é'. Its heuristic, not our output."""
+    try:
+        return text.encode("iso-8859-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+
+
 def _as_read(value: str) -> str:
     """The value as YAML reads it back (a raw NEL, for one, is a line break to YAML 1.1)."""
     text = yaml.safe_dump({"v": value}, allow_unicode=True)
@@ -99,7 +108,7 @@ def test_any_valid_seed_renders_everywhere(
             # sequence (the text "&amp;") as HTML. Atom (type="text") and JSON are exact.
             assert ENTITY_LIKE.search(want), want
             continue
-        assert entry.title == want, name
+        assert entry.title == feedparser_view(want), name
     document = json.loads((out / "feed.json").read_bytes())
     (item,) = document["items"]
     assert item["url"] == url

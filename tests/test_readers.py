@@ -11,6 +11,8 @@ import pytest
 
 from syndicate import config as config_module
 from syndicate.build import BuildOptions, BuildReport, load_candidates
+from syndicate.seeds import SeedFile
+from syndicate.seeds import read as read_seed
 
 from conftest import GOLDEN, MAKE_CORPUS, build_into
 from feedcheck import check_tree
@@ -46,7 +48,13 @@ def _check(seeds: Path, config_path: Path, out: Path) -> dict[str, int]:
     build_into(seeds, config_path, out)
     config = config_module.load(config_path)
     candidates = load_candidates(BuildOptions(seeds, config_path, out), BuildReport())
-    return check_tree(out, config, candidates)
+    full = {}
+    for path in sorted(seeds.rglob("*.txt")):
+        name = path.relative_to(seeds).as_posix()
+        loaded = read_seed(SeedFile(path, name, name))
+        if loaded.seed is not None:
+            full[name] = loaded.seed
+    return check_tree(out, config, candidates, full)
 
 
 @pytest.mark.parametrize("case", ["real-seeds", "escaping"])

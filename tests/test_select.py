@@ -26,7 +26,7 @@ def seed(url: str = "https://e.com/1", hours: float = 0, **fields: Any) -> Seed:
 
 
 def pick(seeds: list[tuple[str, Seed]], limit: int = 0, **rules: Any) -> list[str]:
-    candidates = [Candidate(s, name) for name, s in seeds]
+    candidates = [Candidate.of(s, name) for name, s in seeds]
     return [c.name for c in select(candidates, FeedRules(**rules), limit)]
 
 
@@ -183,18 +183,18 @@ _seeds = st.lists(
 def test_selection_invariants(
     seeds: list[tuple[str, Seed]], limit: int, only: bool, q: int
 ) -> None:
-    candidates = [Candidate(s, name) for name, s in seeds]
+    candidates = [Candidate.of(s, name) for name, s in seeds]
     rules = FeedRules(published_only=only, min_quality=q)
     chosen = select(candidates, rules, limit)
-    urls = [c.seed.web_url for c in chosen]
+    urls = [c.web_url for c in chosen]
     assert len(urls) == len(set(urls))
-    assert all(c.seed.quality >= q and (c.seed.published or not only) for c in chosen)
+    assert all(c.quality >= q and (c.published or not only) for c in chosen)
     assert chosen == sorted(chosen, key=feed_order)
     everything = select(candidates, rules, 0)
     assert chosen == everything[: limit or None]
     assert select(list(reversed(candidates)), rules, limit) == chosen
-    kept = {c.seed.web_url for c in everything}
+    kept = {c.web_url for c in everything}
     passing = {
-        c.seed.web_url for c in candidates if c.seed.quality >= q and (c.seed.published or not only)
+        c.web_url for c in candidates if c.quality >= q and (c.published or not only)
     }
     assert kept == passing

@@ -13,7 +13,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
-from syndicate.models import Seed, _instant, topic_key
+from syndicate.candidate import Candidate, instant
+from syndicate.models import _instant, topic_key
 
 
 def _names(values: list[str]) -> list[str]:
@@ -59,7 +60,7 @@ class FeedRules(BaseModel):
     )
 
 
-Predicate = Callable[[Seed, Any], bool]
+Predicate = Callable[[Candidate, Any], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,51 +87,44 @@ def _keys(values: list[str]) -> frozenset[str]:
     return frozenset(topic_key(v) for v in values)
 
 
-def _provider_keys(seed: Seed) -> frozenset[str]:
-    provider = seed.provider
-    if provider is None:
-        return frozenset()
-    return _keys([provider.name, *([provider.domain] if provider.domain else [])])
-
-
 @rule("topics", _keys)
-def _in_topics(seed: Seed, wanted: frozenset[str]) -> bool:
-    return not wanted.isdisjoint(seed.topic_keys)
+def _in_topics(item: Candidate, wanted: frozenset[str]) -> bool:
+    return not wanted.isdisjoint(item.topics)
 
 
 @rule("exclude_topics", _keys)
-def _not_in_topics(seed: Seed, unwanted: frozenset[str]) -> bool:
-    return unwanted.isdisjoint(seed.topic_keys)
+def _not_in_topics(item: Candidate, unwanted: frozenset[str]) -> bool:
+    return unwanted.isdisjoint(item.topics)
 
 
 @rule("min_quality")
-def _quality_at_least(seed: Seed, minimum: int) -> bool:
-    return seed.quality >= minimum
+def _quality_at_least(item: Candidate, minimum: int) -> bool:
+    return item.quality >= minimum
 
 
 @rule("published_only")
-def _published(seed: Seed, only: bool) -> bool:
-    return seed.published or not only
+def _published(item: Candidate, only: bool) -> bool:
+    return item.published or not only
 
 
 @rule("providers", _keys)
-def _from_providers(seed: Seed, wanted: frozenset[str]) -> bool:
-    return not wanted.isdisjoint(_provider_keys(seed))
+def _from_providers(item: Candidate, wanted: frozenset[str]) -> bool:
+    return not wanted.isdisjoint(item.providers)
 
 
 @rule("exclude_providers", _keys)
-def _not_from_providers(seed: Seed, unwanted: frozenset[str]) -> bool:
-    return unwanted.isdisjoint(_provider_keys(seed))
+def _not_from_providers(item: Candidate, unwanted: frozenset[str]) -> bool:
+    return unwanted.isdisjoint(item.providers)
 
 
 @rule("categories", _keys)
-def _in_categories(seed: Seed, wanted: frozenset[str]) -> bool:
-    return seed.category is not None and topic_key(seed.category) in wanted
+def _in_categories(item: Candidate, wanted: frozenset[str]) -> bool:
+    return item.category in wanted
 
 
-@rule("published_after")
-def _published_after(seed: Seed, start: datetime) -> bool:
-    return seed.published_date_time >= start
+@rule("published_after", instant)
+def _published_after(item: Candidate, start: int) -> bool:
+    return item.instant >= start
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +133,8 @@ class ActiveRule:
     value: Any
     keep: Predicate
 
-    def __call__(self, seed: Seed) -> bool:
-        return self.keep(seed, self.value)
+    def __call__(self, item: Candidate) -> bool:
+        return self.keep(item, self.value)
 
 
 def active_rules(rules: FeedRules) -> list[ActiveRule]:
@@ -154,5 +148,5 @@ def active_rules(rules: FeedRules) -> list[ActiveRule]:
     return active
 
 
-def keeps(active: list[ActiveRule], seed: Seed) -> bool:
-    return all(r(seed) for r in active)
+def keeps(active: list[ActiveRule], item: Candidate) -> bool:
+    return all(r(item) for r in active)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -15,6 +16,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from syndicate import frontmatter, repairs, yamlsrc
+from syndicate.candidate import Candidate
 from syndicate.errors import Problem
 from syndicate.models import Seed
 
@@ -38,6 +40,17 @@ class LoadedSeed:
     file: SeedFile
     seed: Seed | None
     problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """One seed file as a build remembers it: stat, content digest, and what came of it."""
+
+    size: int
+    mtime_ns: int
+    digest: bytes
+    candidate: Candidate | None
+    problems: tuple[Problem, ...]
 
 
 def discover(root: Path) -> tuple[list[SeedFile], list[Problem]]:
@@ -228,10 +241,33 @@ def _message(error: ErrorDetails) -> str:
     return f"{message}, got {shown}"
 
 
-def load_all(
-    files: list[SeedFile], max_bytes: int = DEFAULT_MAX_SEED_BYTES, jobs: int = 1
-) -> Iterator[LoadedSeed]:
-    """Every file read, in the order given; in `jobs` processes when there are enough files.
+def scan(file: SeedFile, max_bytes: int, known: Scan | None = None) -> Scan:
+    """Read one seed file into a Scan; `known` is reused when the content is unchanged."""
+    try:
+        stat = file.path.stat()
+        if stat.st_size > max_bytes:
+            message = f"file is {stat.st_size} bytes, over the limit of {max_bytes}"
+            problem = Problem(file.shown, 1, "file", message)
+            return Scan(stat.st_size, stat.st_mtime_ns, b"", None, (problem,))
+        data = file.path.read_bytes()
+    except OSError as exc:
+        problem = Problem(file.shown, 1, "file", f"cannot read file: {exc.strerror or exc}")
+        return Scan(-1, -1, b"", None, (problem,))
+    digest = hashlib.blake2b(data, digest_size=16).digest()
+    if known is not None and known.digest == digest:
+        return Scan(stat.st_size, stat.st_mtime_ns, digest, known.candidate, known.problems)
+    loaded = parse(file, data)
+    item = Candidate.of(loaded.seed, file.name) if loaded.seed else None
+    return Scan(stat.st_size, stat.st_mtime_ns, digest, item, tuple(loaded.problems))
+
+
+def scan_all(
+    work: list[tuple[SeedFile, Scan | None]],
+    max_bytes: int = DEFAULT_MAX_SEED_BYTES,
+    jobs: int = 1,
+) -> Iterator[Scan]:
+    """Scan every (file, what the cache knew of it), in order; in `jobs` processes when there
+    are enough files.
 
     The cyclic garbage collector is paused meanwhile: loading creates many small objects and
     no cycles, and collecting while it runs costs several times the loading itself.
@@ -239,15 +275,15 @@ def load_all(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        if jobs <= 1 or len(files) < PARALLEL_MIN_SEEDS:
-            for file in files:
-                yield read(file, max_bytes)
+        if jobs <= 1 or len(work) < PARALLEL_MIN_SEEDS:
+            for file, known in work:
+                yield scan(file, max_bytes, known)
             return
-        chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
+        chunks = [work[i : i + CHUNK] for i in range(0, len(work), CHUNK)]
         with ProcessPoolExecutor(jobs, initializer=gc.disable) as pool:
             try:
-                for loaded in pool.map(_read_chunk, chunks, repeat(max_bytes)):
-                    yield from loaded
+                for scans in pool.map(_scan_chunk, chunks, repeat(max_bytes)):
+                    yield from scans
             finally:
                 pool.shutdown(cancel_futures=True)
     finally:
@@ -255,5 +291,5 @@ def load_all(
             gc.enable()
 
 
-def _read_chunk(files: list[SeedFile], max_bytes: int) -> list[LoadedSeed]:
-    return [read(file, max_bytes) for file in files]
+def _scan_chunk(work: list[tuple[SeedFile, Scan | None]], max_bytes: int) -> list[Scan]:
+    return [scan(file, max_bytes, known) for file, known in work]

@@ -1,0 +1,49 @@
+"""What selection needs to know of a valid seed: small enough to keep (and cache) for every
+seed of a large corpus. The full Seed is read again only for the items a feed publishes."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from syndicate.models import Seed, topic_key
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def instant(moment: datetime) -> int:
+    """An aware datetime as microseconds since the epoch: compared as instants, exactly."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def _keys(values: list[str]) -> frozenset[str]:
+    return frozenset(sys.intern(topic_key(v)) for v in values)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    name: str  # path relative to the seeds folder: the last tie-break, and where to re-read
+    web_url: str
+    instant: int  # publishedDateTime, microseconds since the epoch
+    quality: int
+    published: bool
+    topics: frozenset[str]  # topic keys (trimmed, case-folded)
+    providers: frozenset[str]  # provider name and domain keys
+    category: str | None  # category key
+
+    @classmethod
+    def of(cls, seed: Seed, name: str) -> Candidate:
+        provider = seed.provider
+        names = [provider.name, *([provider.domain] if provider.domain else [])] if provider else []
+        return cls(
+            name=name,
+            web_url=seed.web_url,
+            instant=instant(seed.published_date_time),
+            quality=seed.quality,
+            published=seed.published,
+            topics=_keys(seed.topics),
+            providers=_keys(names),
+            category=topic_key(seed.category) if seed.category else None,
+        )

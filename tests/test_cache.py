@@ -1,0 +1,99 @@
+"""The parse cache never changes the output: after touching, editing (same size, same mtime),
+renaming, deleting and adding seeds, a cached build equals an uncached one byte for byte."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from syndicate import cache
+from syndicate import seeds as syndicate_seeds
+from syndicate.build import BuildReport
+
+from conftest import GOLDEN, SMALL_CONFIG, build_into, seed_text, write_seed
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(GOLDEN / "escaping" / "seeds", tmp_path / "seeds")
+    (tmp_path / "feeds.yaml").write_text(SMALL_CONFIG, encoding="utf-8")
+    return tmp_path
+
+
+def _same_with_and_without_cache(project: Path, tag: str) -> BuildReport:
+    seeds, config = project / "seeds", project / "feeds.yaml"
+    cached = build_into(seeds, config, project / f"cached-{tag}", use_cache=True)
+    plain = build_into(seeds, config, project / f"plain-{tag}")
+    assert _tree(project / f"cached-{tag}") == _tree(project / f"plain-{tag}")
+    assert [str(p) for p in cached.problems] == [str(p) for p in plain.problems]
+    assert (cached.seeds_read, cached.seeds_rejected) == (plain.seeds_read, plain.seeds_rejected)
+    return cached
+
+
+def test_cache_is_written_and_reused(project: Path) -> None:
+    _same_with_and_without_cache(project, "first")
+    assert (project / cache.CACHE_DIR / cache.CACHE_FILE).is_file()
+    _same_with_and_without_cache(project, "again")
+
+
+def test_touched_edited_renamed_deleted_added(project: Path) -> None:
+    seeds = project / "seeds"
+    _same_with_and_without_cache(project, "0")
+    (seeds / "02_plain.txt").touch()
+    _same_with_and_without_cache(project, "touched")
+    # an edit that keeps size and mtime: only the digest can tell
+    path = seeds / "04_duplicate_high.txt"
+    stat = path.stat()
+    path.write_text(path.read_text("utf-8").replace("quality: 90", "quality: 91"), "utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    report = _same_with_and_without_cache(project, "edited")
+    assert report.seeds_read == 6
+    (seeds / "03_duplicate_low.txt").rename(seeds / "99_renamed.txt")
+    _same_with_and_without_cache(project, "renamed")
+    (seeds / "05_broken.txt").unlink()
+    _same_with_and_without_cache(project, "deleted")
+    write_seed(seeds, "sub/new.txt", seed_text("New", "https://example.com/new", quality="99"))
+    report = _same_with_and_without_cache(project, "added")
+    assert report.seeds_rejected == 0 and report.seeds_read == 6
+
+
+def test_a_no_op_rebuild_reads_no_seed(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seeds = project / "seeds"
+    for path in seeds.iterdir():  # older than the cache by more than the racy window
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    _same_with_and_without_cache(project, "0")
+    scanned: list[str] = []
+    real_scan = syndicate_seeds.scan
+
+    def counting_scan(file: syndicate_seeds.SeedFile, *args: object) -> syndicate_seeds.Scan:
+        scanned.append(file.name)
+        return real_scan(file, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(syndicate_seeds, "scan", counting_scan)
+    build_into(seeds, project / "feeds.yaml", project / "cached-0", use_cache=True)
+    assert scanned == []
+    (seeds / "02_plain.txt").touch()
+    build_into(seeds, project / "feeds.yaml", project / "cached-0", use_cache=True)
+    assert scanned == ["02_plain.txt"]
+
+
+def test_corrupt_or_foreign_cache_is_ignored(
+    project: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    _same_with_and_without_cache(project, "0")
+    cache_file = project / cache.CACHE_DIR / cache.CACHE_FILE
+    cache_file.write_bytes(b"not a cache")
+    with caplog.at_level(logging.WARNING):
+        _same_with_and_without_cache(project, "corrupt")
+    assert "parse cache ignored" in caplog.text
+    store = cache.SeedCache(project / cache.CACHE_DIR, "another version")
+    store.save({})
+    _same_with_and_without_cache(project, "foreign")
