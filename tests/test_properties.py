@@ -60,8 +60,7 @@ def _as_read(value: str) -> str:
     return read
 
 
-def _write_and_build(fields: dict[str, object]) -> tuple[Path, list[str]]:
-    folder = Path(tempfile.mkdtemp(prefix="prop-"))
+def _write_and_build(fields: dict[str, object], folder: Path) -> tuple[Path, list[str]]:
     (folder / "seeds").mkdir()
     body = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False)
     (folder / "seeds" / "one.txt").write_text(f"---\n{body}---\n", encoding="utf-8")
@@ -90,7 +89,12 @@ def test_any_valid_seed_renders_everywhere(
         "images": [{"url": "https://img.example.com/p.png", "title": title}],
         "related": [{"title": title, "webUrl": "https://r.example.com/1"}],
     }
-    out, errors = _write_and_build(fields)
+    with tempfile.TemporaryDirectory(prefix="prop-") as temp:
+        _check_rendering(fields, Path(temp), title, provider)
+
+
+def _check_rendering(fields: dict[str, object], folder: Path, title: str, provider: str) -> None:
+    out, errors = _write_and_build(fields, folder)
     if not _expected(_as_read(provider or "P")):
         return  # an empty provider name is dropped; covered by the bad-seed tests
     assert errors == []
@@ -119,7 +123,11 @@ def test_any_valid_seed_renders_everywhere(
 @SETTINGS
 @given(st.lists(st.tuples(text, st.integers(0, 5), st.integers(0, 100)), min_size=1, max_size=8))
 def test_two_builds_give_the_same_bytes(items: list[tuple[str, int, int]]) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="prop-"))
+    with tempfile.TemporaryDirectory(prefix="prop-") as temp:
+        _build_twice(items, Path(temp))
+
+
+def _build_twice(items: list[tuple[str, int, int]], folder: Path) -> None:
     seeds = folder / "seeds"
     seeds.mkdir()
     for index, (title, hour, quality) in enumerate(items):
