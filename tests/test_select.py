@@ -194,7 +194,5 @@ def test_selection_invariants(
     assert chosen == everything[: limit or None]
     assert select(list(reversed(candidates)), rules, limit) == chosen
     kept = {c.web_url for c in everything}
-    passing = {
-        c.web_url for c in candidates if c.quality >= q and (c.published or not only)
-    }
+    passing = {c.web_url for c in candidates if c.quality >= q and (c.published or not only)}
     assert kept == passing

@@ -7,10 +7,10 @@ import gc
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from syndicate import __version__, cache, entry, output, seeds
+from syndicate import __version__, cache, entry, output, pages, seeds
 from syndicate.candidate import Candidate
 from syndicate.config import Config, FeedConfig, Site
 from syndicate.config import load as load_config
@@ -172,9 +172,12 @@ def render(
     full = _read_seeds(options, names, report)
     files: dict[str, bytes] = {}
     config_path = options.config_path.as_posix()
+    views: list[tuple[FeedConfig, entry.FeedView]] = []
     for feed in config.feeds:
         items = [full[item.name] for item in chosen[feed.id] if item.name in full]
         view = feed_view(config.site, feed, items)
+        view = replace(view, icon=feed.icon or config.site.icon, logo=feed.logo or config.site.logo)
+        views.append((feed, view))
         paths = []
         for name in feed.formats:
             writer = WRITERS[name]
@@ -184,6 +187,7 @@ def render(
         report.feeds.append(FeedReport(feed.id, len(items), tuple(paths)))
         if not items:
             report.problems.append(_empty_feed(config_path, feed, candidates))
+    files.update(pages.render_pages(config.site, views))
     return files
 
 

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from syndicate import __version__, check, explain, overview, report, schema, seeds
+from syndicate import cache as syndicate_cache
 from syndicate.build import BuildOptions, build
 from syndicate.errors import ConfigError, Problem, StrictModeError, SyndicateError
 from syndicate.progress import Progress
@@ -58,7 +59,15 @@ def _verbosity(function: F) -> F:
 
 
 def _inputs(function: F) -> F:
-    """--seeds, --config, --max-seed-size: what every reading command reads."""
+    """--seeds, --config, --max-seed-size, --jobs: how every command reads config and seeds."""
+    function = click.option(
+        "--jobs",
+        type=click.IntRange(min=1),
+        default=None,
+        metavar="N",
+        show_default="one per CPU",
+        help="Processes that read seeds.",
+    )(function)
     function = click.option(
         "--max-seed-size",
         "max_seed_bytes",
@@ -85,12 +94,21 @@ def _inputs(function: F) -> F:
     )(function)
 
 
-def _quiet(quiet: bool, verbose: bool) -> bool:
-    """Merge -q/-v given after the command with those given before it; set up logging."""
+def _options(
+    seeds_dir: Path, config_path: Path, max_seed_bytes: int, jobs: int | None, **extra: Any
+) -> BuildOptions:
+    if jobs is not None:
+        extra["jobs"] = jobs
+    return BuildOptions(seeds_dir, config_path, max_seed_bytes=max_seed_bytes, **extra)
+
+
+def _flags(quiet: bool, verbose: bool) -> tuple[bool, bool]:
+    """-q/-v given after the command or before it (`syndicate -q build`); -v logs DEBUG."""
     settings = click.get_current_context().find_object(Settings) or Settings()
+    quiet, verbose = quiet or settings.quiet, verbose or settings.verbose
     if verbose:
         logging.getLogger().setLevel(logging.DEBUG)
-    return quiet or settings.quiet
+    return quiet, verbose
 
 
 def _colour() -> bool | None:
@@ -157,14 +175,21 @@ def _user_errors() -> Iterator[None]:
     is_flag=True,
     help="Write nothing; list the files a build would add, change or remove; exit 1 if any.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Read every seed again instead of reusing the parse cache (config/.syndicate-cache/).",
+)
 @_verbosity
 def build_command(
     seeds_dir: Path,
     config_path: Path,
     max_seed_bytes: int,
+    jobs: int | None,
     out_dir: Path,
     strict: bool,
     check_only: bool,
+    no_cache: bool,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -174,23 +199,24 @@ def build_command(
     feed is still built. Exit status: 0 all fine, 1 some seed or feed was reported (with
     --check: or out/ is stale), 2 usage or config error (nothing written).
     """
-    quiet = _quiet(quiet, verbose)
-    options = BuildOptions(seeds_dir, config_path, out_dir, strict, max_seed_bytes)
+    quiet, verbose = _flags(quiet, verbose)
+    # The parse cache is for builds; --check, like every other command, writes nothing at all.
+    use_cache = not (no_cache or check_only)
+    options = _options(
+        seeds_dir,
+        config_path,
+        max_seed_bytes,
+        jobs,
+        out_dir=out_dir,
+        strict=strict,
+        use_cache=use_cache,
+    )
     if check_only:
         with _reading(seeds_dir, not quiet) as on_seed, _user_errors():
             built, staleness = check.stale(options, on_seed)
         _echo_problems(built.problems)
-        shown = out_dir.as_posix().rstrip("/") + "/"
-        if staleness.stale:
-            count = len(staleness.lines())
-            click.echo(
-                f"{shown} is stale: {report.plural(count, 'file')} would change"
-                " (run `syndicate build`)"
-            )
-            for line in staleness.lines():
-                click.echo(f"  {line}")
-        elif not quiet:
-            click.echo(f"{shown} is up to date ({report.plural(len(built.unchanged), 'file')})")
+        if staleness.stale or not quiet:
+            click.echo(report.staleness(out_dir, staleness, len(built.unchanged)))
         sys.exit(max(built.exit_code, 1 if staleness.stale else 0))
     with _reading(seeds_dir, not quiet) as on_seed, _user_errors():
         built = build(options, on_seed)
@@ -218,6 +244,7 @@ def check_command(
     seeds_dir: Path,
     config_path: Path,
     max_seed_bytes: int,
+    jobs: int | None,
     output_format: str,
     quiet: bool,
     verbose: bool,
@@ -227,8 +254,8 @@ def check_command(
     Every problem is printed to stdout, config and seeds at once. Exit status as for build:
     0 all fine (warnings allowed), 1 some seed was rejected, 2 config error.
     """
-    quiet = _quiet(quiet, verbose)
-    options = BuildOptions(seeds_dir, config_path, max_seed_bytes=max_seed_bytes)
+    quiet, verbose = _flags(quiet, verbose)
+    options = _options(seeds_dir, config_path, max_seed_bytes, jobs)
     with _reading(seeds_dir, not quiet and output_format == "text") as on_seed:
         result = check.check(options, on_seed)
     if output_format == "json":
@@ -262,6 +289,7 @@ def explain_command(
     seeds_dir: Path,
     config_path: Path,
     max_seed_bytes: int,
+    jobs: int | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -272,8 +300,8 @@ def explain_command(
     webUrl. Exit status: 0 explained, 1 no such seed or the seed is rejected, 2 config error
     or unknown feed.
     """
-    quiet = _quiet(quiet, verbose)
-    options = BuildOptions(seeds_dir, config_path, max_seed_bytes=max_seed_bytes)
+    quiet, verbose = _flags(quiet, verbose)
+    options = _options(seeds_dir, config_path, max_seed_bytes, jobs)
     with _reading(seeds_dir, not quiet) as on_seed, _user_errors():
         explanations = explain.explain(options, target, feed_id, on_seed)
     for explanation in explanations:
@@ -301,6 +329,7 @@ def feeds_command(
     seeds_dir: Path,
     config_path: Path,
     max_seed_bytes: int,
+    jobs: int | None,
     output_format: str,
     quiet: bool,
     verbose: bool,
@@ -309,8 +338,8 @@ def feeds_command(
 
     Nothing is written. Exit status: 0, or 2 for a config error.
     """
-    quiet = _quiet(quiet, verbose)
-    options = BuildOptions(seeds_dir, config_path, max_seed_bytes=max_seed_bytes)
+    quiet, verbose = _flags(quiet, verbose)
+    options = _options(seeds_dir, config_path, max_seed_bytes, jobs)
     with _reading(seeds_dir, not quiet and output_format == "text") as on_seed, _user_errors():
         feeds, seen = overview.overview(options, on_seed)
     if output_format == "json":
@@ -333,5 +362,29 @@ def schema_command(quiet: bool, verbose: bool) -> None:
 
     config/feeds.schema.json is this output: `syndicate schema > config/feeds.schema.json`.
     """
-    _quiet(quiet, verbose)
+    _flags(quiet, verbose)
     click.echo(schema.render(), nl=False)
+
+
+# -------------------------------------------------------------------------------- cache
+
+
+@main.group("cache")
+def cache_group() -> None:
+    """The parse cache (.syndicate-cache/ beside the config), which makes rebuilds fast."""
+
+
+@cache_group.command("clear")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=Path("config/feeds.yaml"),
+    show_default=True,
+    help="The feeds config; the cache lives beside it.",
+)
+def cache_clear_command(config_path: Path) -> None:
+    """Delete the parse cache; the next build reads every seed again."""
+    folder = syndicate_cache.default_folder(config_path)
+    removed = syndicate_cache.SeedCache(folder, "").clear()
+    click.echo(f"{'removed' if removed else 'no cache at'} {folder / syndicate_cache.CACHE_FILE}")

@@ -42,6 +42,8 @@ def _http_url(value: str) -> str:
 
 def _base_url(value: str) -> str:
     url = to_uri(value)
+    if "?" in url or "#" in url:
+        raise ValueError(f"must not have a query or fragment: {url!r}")
     if not url.endswith("/"):
         raise ValueError(f"must end with '/': {url!r}")
     return url
@@ -85,6 +87,16 @@ class Site(_Strict):
         Annotated[str, Field(strict=True, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")] | None
     ) = None
     author: Author | None = None
+    icon: HttpUrl | None = Field(
+        None,
+        description="A small square image (favicon-like): Atom icon, JSON Feed favicon, "
+        "RSS image when there is no logo. Absolute http(s) URL.",
+    )
+    logo: HttpUrl | None = Field(
+        None,
+        description="A larger, wider image (about 2:1): Atom logo, JSON Feed icon, RSS image. "
+        "Absolute http(s) URL.",
+    )
 
 
 class FeedDefaults(FeedRules):
@@ -102,6 +114,8 @@ class FeedConfig(FeedRules):
     description: Text | None = None
     limit: int = Field(DEFAULT_LIMIT, strict=True, ge=0, description="Newest N; 0 = no limit.")
     formats: Formats = Field(default_factory=lambda: list(WRITERS))
+    icon: HttpUrl | None = Field(None, description="This feed's icon; else site.icon.")
+    logo: HttpUrl | None = Field(None, description="This feed's logo; else site.logo.")
     _line: int = PrivateAttr(1)
 
     @property
@@ -154,7 +168,11 @@ def parse(raw: yamlsrc.LineDict, shown: str) -> Config:
     try:
         config = Config.model_validate(raw)
     except ValidationError as exc:
-        problems += [_problem(raw, shown, e) for e in exc.errors(include_url=False)]
+        problems += [
+            _problem(raw, shown, e)
+            for e in exc.errors(include_url=False)
+            if not (e["type"] == "value_error" and "is used twice" in e["msg"])
+        ]
         config = None
     problems += _duplicate_id_lines(raw, shown)
     if problems or config is None:

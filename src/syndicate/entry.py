@@ -80,6 +80,8 @@ class FeedView:
     generator: str
     version: str
     entries: tuple[Entry, ...]
+    icon: str | None = None  # small, square: Atom icon, JSON Feed favicon
+    logo: str | None = None  # larger, wide: Atom logo, JSON Feed icon; RSS image (else icon)
 
     @property
     def updated(self) -> datetime:

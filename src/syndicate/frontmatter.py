@@ -24,7 +24,7 @@ class FrontMatter:
 
 def decode(data: bytes) -> str:
     """UTF-8 with or without a byte order mark; anything else is an error."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4]:
         raise FrontMatterError("file is UTF-16; seeds must be UTF-8", 1)
     try:
         return data.decode("utf-8-sig")

@@ -8,7 +8,6 @@ from functools import cached_property
 from typing import Annotated
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -16,6 +15,7 @@ from pydantic import (
     StrictBool,
     StrictInt,
     StrictStr,
+    StringConstraints,
     field_validator,
 )
 from pydantic.alias_generators import to_camel
@@ -56,13 +56,18 @@ def _instant(value: object) -> datetime:
     return instant
 
 
-def _text(value: str) -> str:
-    return value.strip()
-
-
 Url = Annotated[str, BeforeValidator(_url)]
 Instant = Annotated[datetime, BeforeValidator(_instant)]
-Text = Annotated[StrictStr, AfterValidator(_text)]
+Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=True)]
+
+
+def _text(min_length: int = 0, max_length: int | None = None) -> object:
+    """Text trimmed first, then measured, so messages speak of characters."""
+    return StringConstraints(
+        strict=True, strip_whitespace=True, min_length=min_length, max_length=max_length
+    )
+
+
 Side = Annotated[StrictInt, Field(gt=0, le=MAX_IMAGE_SIDE)]
 
 
@@ -77,11 +82,11 @@ class Image(_Model):
     width: Side | None = None
     height: Side | None = None
     is_cached: StrictBool | None = None
-    title: Annotated[Text, Field(max_length=MAX_TITLE)] | None = None
+    title: Annotated[str, _text(max_length=MAX_TITLE)] | None = None
 
 
 class Provider(_Model):
-    name: Annotated[Text, Field(min_length=1, max_length=MAX_NAME)]
+    name: Annotated[str, _text(1, MAX_NAME)]
     domain: (
         Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9.-]+(:\d+)?$", max_length=253)] | None
     ) = None
@@ -89,9 +94,9 @@ class Provider(_Model):
 
 
 class Related(_Model):
-    title: Annotated[Text, Field(min_length=1, max_length=MAX_TITLE)]
+    title: Annotated[str, _text(1, MAX_TITLE)]
     web_url: Url
-    excerpt: Annotated[Text, Field(max_length=MAX_EXCERPT)] | None = None
+    excerpt: Annotated[str, _text(max_length=MAX_EXCERPT)] | None = None
     published_date_time: Instant | None = None
     amp_web_url: Url | None = None
     cdn_amp_web_url: Url | None = None
@@ -102,11 +107,11 @@ class Related(_Model):
 
 
 class Seed(_Model):
-    title: Annotated[Text, Field(min_length=1, max_length=MAX_TITLE)]
+    title: Annotated[str, _text(1, MAX_TITLE)]
     web_url: Url
     published_date_time: Instant
     category: Text | None = None
-    excerpt: Annotated[Text, Field(max_length=MAX_EXCERPT)] | None = None
+    excerpt: Annotated[str, _text(max_length=MAX_EXCERPT)] | None = None
     amp_web_url: Url | None = None
     cdn_amp_web_url: Url | None = None
     type: Text | None = None

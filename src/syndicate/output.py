@@ -70,6 +70,9 @@ def write_tree(out: Path, files: dict[str, bytes]) -> WriteReport:
     changes = {name: files[name] for name in report.written}
     if not _same(out / MANIFEST, manifest):
         changes[MANIFEST] = manifest
+    for name in changes:
+        if (out / name).is_dir():
+            raise OutputError(f"{out / name}: a folder is where an output file goes")
     staged: list[tuple[str, Path]] = []
     try:
         for name, data in changes.items():
@@ -78,8 +81,13 @@ def write_tree(out: Path, files: dict[str, bytes]) -> WriteReport:
         for _, temp in staged:
             temp.unlink(missing_ok=True)
         raise OutputError(f"cannot write to {out}: {exc.strerror or exc}") from None
-    for name, temp in staged:
-        temp.replace(out / name)
+    try:
+        for name, temp in staged:
+            temp.replace(out / name)
+    except OSError as exc:
+        for _, temp in staged:
+            temp.unlink(missing_ok=True)
+        raise OutputError(f"cannot write to {out}: {exc.strerror or exc}") from None
     for name in report.removed:
         _remove(out, name)
     return report

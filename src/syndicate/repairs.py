@@ -76,9 +76,14 @@ def before_validation(data: LineDict, text: str) -> list[Repair]:
     return repairs
 
 
+_URL_KEYS = frozenset({"webUrl", "ampWebUrl", "cdnAmpWebUrl", "url"})
+
+
 def _strip_forbidden(node: Any, loc: Loc) -> Iterator[Repair]:
     if isinstance(node, dict):
         for key, value in node.items():
+            if key in _URL_KEYS:
+                continue  # a URL is the item's id: never changed; the model rejects it
             if isinstance(value, str):
                 cleaned = XML_FORBIDDEN.sub("", value)
                 if cleaned != value:

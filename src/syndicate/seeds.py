@@ -10,6 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from pydantic import ValidationError
@@ -106,7 +107,10 @@ def _link_outside(root: Path, rel: str) -> Problem:
 def read(file: SeedFile, max_bytes: int = DEFAULT_MAX_SEED_BYTES) -> LoadedSeed:
     """Read, parse, repair and validate one seed file."""
     try:
-        size = file.path.stat().st_size
+        info = file.path.stat()
+        if not S_ISREG(info.st_mode):
+            return _rejected(file, 1, "file", "not a regular file")
+        size = info.st_size
         if size > max_bytes:
             return _rejected(
                 file, 1, "file", f"file is {size} bytes, over the limit of {max_bytes}"
@@ -245,6 +249,9 @@ def scan(file: SeedFile, max_bytes: int, known: Scan | None = None) -> Scan:
     """Read one seed file into a Scan; `known` is reused when the content is unchanged."""
     try:
         stat = file.path.stat()
+        if not S_ISREG(stat.st_mode):
+            problem = Problem(file.shown, 1, "file", "not a regular file")
+            return Scan(-1, -1, b"", None, (problem,))
         if stat.st_size > max_bytes:
             message = f"file is {stat.st_size} bytes, over the limit of {max_bytes}"
             problem = Problem(file.shown, 1, "file", message)

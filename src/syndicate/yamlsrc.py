@@ -6,6 +6,7 @@ and no tag can construct a Python object.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
@@ -91,27 +92,64 @@ def _construct_undefined(loader: _Loader, node: yaml.Node) -> Any:
     raise YamlError(f"unsupported YAML tag {tag}", node.start_mark.line + 1)
 
 
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    try:
+        return int(loader.construct_yaml_int(node))
+    except ValueError:
+        raise YamlError("number has too many digits", node.start_mark.line + 1) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_str)
 _Loader.add_constructor(None, _construct_undefined)
 
 
+MAX_DEPTH = 100
+
+
+def _check_depth(text: str, first_line: int) -> None:
+    """Deep nesting crashes libyaml's recursive composer (and Python's): refuse it first.
+
+    The event parser is a state machine, so counting depth over its events is safe."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                line = (mark.line if mark else 0) + first_line
+                raise YamlError(f"YAML is nested more than {MAX_DEPTH} levels deep", line)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def load(text: str, first_line: int = 1) -> Any:
     """Parse one YAML document; `first_line` is the file line where `text` starts."""
-    offset = first_line - 1
-    loader = _Loader(text)
+    with contextlib.suppress(yaml.YAMLError):  # a syntax error: reported below, with its line
+        _check_depth(text, first_line)
+    # Blank lines in front: every mark, key line and message line is a file line.
+    loader = _Loader("\n" * (first_line - 1) + text)
     try:
         return loader.get_single_data()
-    except YamlError as exc:
-        raise YamlError(exc.message, exc.line + offset) from None
+    except YamlError:
+        raise
+    except yaml.reader.ReaderError as exc:
+        index = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+        line = text.count("\n", 0, max(index, 0)) + first_line
+        raise YamlError(
+            f"invalid YAML: character U+{exc.character:04X} is not allowed", line
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 if mark else 1) + offset
+        line = mark.line + 1 if mark else first_line
         message = " ".join(part for part in (exc.context, exc.problem) if part)
         raise YamlError(f"invalid YAML: {message}", line) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}", first_line) from None
+    except RecursionError:
+        raise YamlError("YAML is nested too deeply", first_line) from None
     finally:
         loader.dispose()
 
@@ -187,10 +225,14 @@ def is_plain(text: str) -> bool:
     return True
 
 
+# Deep nesting crashes yaml_rs 0.1.6 (a segfault on 100,000 "- " in a row): leave it to `load`.
+_DEEP = re.compile(r"(?:-[ \t]+){8}|[\[{][ \t]*[\[{]|^[ \t]{64}", re.MULTILINE)
+
+
 def load_fast(text: str) -> dict[Any, Any] | None:
     """The mapping `load` would give, without line numbers, several times faster; None when
     this text must go through `load` (no fast parser installed, or not plain YAML)."""
-    if yaml_rs is None or not is_plain(text):
+    if yaml_rs is None or not is_plain(text) or _DEEP.search(text):
         return None
     try:
         data = yaml_rs.loads(text, parse_datetime=False)

@@ -13,6 +13,10 @@ def render(view: FeedView) -> bytes:
     feed = new_feed(view, view.url_of("atom.xml"), MEDIA_TYPE)
     if view.description:
         feed.subtitle(view.description)
+    if view.icon:
+        feed.icon(view.icon)
+    if view.logo:
+        feed.logo(view.logo)
     register_atom(feed)
     for entry in view.entries:
         item = add_entry(feed, entry, ATOM_EXTENSION)

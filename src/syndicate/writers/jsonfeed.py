@@ -61,6 +61,8 @@ class Document(_Doc):
     home_page_url: str
     feed_url: str
     description: str | None = None
+    icon: str | None = None  # the large image: our logo
+    favicon: str | None = None  # small, square: our icon
     language: str | None = None
     authors: list[Author] | None = None
     items: list[Item]
@@ -102,6 +104,8 @@ def render(view: FeedView) -> bytes:
         home_page_url=view.home_url,
         feed_url=view.url_of("feed.json"),
         description=view.description or None,
+        icon=view.logo,
+        favicon=view.icon,
         language=view.language,
         authors=_author(view.author),
         items=[_item(e) for e in view.entries],

@@ -16,6 +16,10 @@ _PROFILE_REFERENCES = ((b"&amp;", b"&#x26;"), (b"&lt;", b"&#x3C;"), (b"&gt;", b"
 
 def render(view: FeedView) -> bytes:
     feed = new_feed(view, view.url_of("rss.xml"), MEDIA_TYPE)
+    image = view.logo or view.icon
+    if image:
+        # <image> needs url, title and link; title and link are the channel's (RSS 2.0 spec).
+        feed.image(url=image, title=view.title, link=view.home_url)
     register_rss(feed)
     for entry in view.entries:
         item = add_entry(feed, entry, RSS_EXTENSION)

@@ -1,0 +1,285 @@
+"""`syndicate check`: config and every seed validated at once, nothing written; three formats."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import click
+import jsonschema
+import pytest
+from click.testing import CliRunner, Result
+from hypothesis import given
+from hypothesis import strategies as st
+
+from syndicate import report
+from syndicate.cli import main
+from syndicate.errors import Problem
+
+from conftest import SCHEMAS, SMALL_CONFIG, seed_text, write_seed
+
+# SMALL_CONFIG: feed `all` is on line 7 (`  - id: all`).
+TYPO_CONFIG = SMALL_CONFIG + "    limt: 3\n"  # line 10
+EMPTY = "seeds/empty.txt:1: front matter: file is empty"
+NO_DASHES = "seeds/nodash.txt:1: front matter: file does not start with a '---' line"
+
+
+def run(*args: str, color: bool = False) -> Result:
+    return CliRunner().invoke(main, list(args), color=color)
+
+
+@pytest.fixture
+def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project folder with the default layout: seeds/ and config/feeds.yaml."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "feeds.yaml").write_text(SMALL_CONFIG, encoding="utf-8")
+    write_seed(tmp_path / "seeds", "good.txt", seed_text())
+    return tmp_path
+
+
+def bad_seeds(ws: Path) -> None:
+    write_seed(ws / "seeds", "empty.txt", "")
+    write_seed(ws / "seeds", "nodash.txt", "no dashes\n")
+
+
+def files(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+
+
+# --------------------------------------------------------------------------- text
+
+
+def test_all_good_exit_0_and_one_line(ws: Path) -> None:
+    before = files(ws)
+    result = run("check")
+    assert result.exit_code == 0
+    assert result.stdout == "checked config/feeds.yaml and 1 seed file: 0 errors, 0 warnings\n"
+    assert result.stderr == ""
+    assert files(ws) == before  # nothing written, no out/
+
+
+def test_bad_seeds_exit_1_each_problem_a_line(ws: Path) -> None:
+    bad_seeds(ws)
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stdout == (
+        f"{EMPTY}\n{NO_DASHES}\nchecked config/feeds.yaml and 3 seed files: 2 errors, 0 warnings\n"
+    )
+    assert result.stderr == ""
+    assert not (ws / "out").exists()
+
+
+def test_config_error_exit_2_and_the_seeds_are_still_checked(ws: Path) -> None:
+    bad_seeds(ws)
+    (ws / "config" / "feeds.yaml").write_text(TYPO_CONFIG, encoding="utf-8")
+    result = run("check")
+    assert result.exit_code == 2
+    assert result.stdout.splitlines() == [
+        "config/feeds.yaml:10: feeds[0].limt: unknown key 'limt' (did you mean 'limit'?)",
+        EMPTY,
+        NO_DASHES,
+        "checked config/feeds.yaml and 3 seed files: 3 errors, 0 warnings",
+    ]
+
+
+def test_warnings_alone_exit_0(ws: Path) -> None:
+    config = SMALL_CONFIG.replace("    limit: 0\n", "    limit: 0\n    min_quality: 99\n")
+    (ws / "config" / "feeds.yaml").write_text(config, encoding="utf-8")
+    result = run("check")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "config/feeds.yaml:7: feeds.all: warning: feed 'all' selected no items\n"
+        "checked config/feeds.yaml and 1 seed file: 0 errors, 1 warning\n"
+    )
+
+
+def test_options_and_quiet(ws: Path) -> None:
+    (ws / "elsewhere").mkdir()
+    (ws / "config" / "feeds.yaml").rename(ws / "elsewhere" / "f.yaml")
+    big = write_seed(ws / "other", "big.txt", seed_text(excerpt='"' + "x" * 400 + '"'))
+    size = big.stat().st_size
+    write_seed(ws / "other", "small.txt", seed_text(url="https://example.com/small"))
+    result = run(
+        "check", "--seeds", "other", "--config", "elsewhere/f.yaml", "--max-seed-size", "300"
+    )
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"other/big.txt:1: file: file is {size} bytes, over the limit of 300",
+        "checked elsewhere/f.yaml and 2 seed files: 1 error, 0 warnings",
+    ]
+    quiet = run("check", "-q", "--seeds", "other", "--config", "elsewhere/f.yaml")
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
+    assert run("-q", "check", "--seeds", "other", "--config", "elsewhere/f.yaml").stdout == ""
+
+
+def test_missing_seeds_folder_exit_2(ws: Path) -> None:
+    result = run("check", "--seeds", "nowhere")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == "error: nowhere: seeds folder not found\n"
+
+
+def test_colour_on_a_terminal_only_and_same_text(ws: Path) -> None:
+    bad_seeds(ws)
+    plain = run("check")
+    coloured = run("check", color=True)
+    assert coloured.stdout != plain.stdout
+    assert "\x1b[" in coloured.stdout
+    assert click.unstyle(coloured.stdout) == plain.stdout
+
+
+def test_no_color_environment_variable(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bad_seeds(ws)
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in run("check", color=True).stdout
+
+
+@given(
+    st.builds(
+        Problem,
+        path=st.text(min_size=1),
+        line=st.integers(1, 10**6),
+        field=st.text(min_size=1),
+        message=st.text(),
+        severity=st.sampled_from(["error", "warning"]),
+    )
+)
+def test_styled_text_is_exactly_the_problem_line(problem: Problem) -> None:
+    assert click.unstyle(report.problem_text(problem)) == str(problem)
+
+
+# --------------------------------------------------------------------------- github
+
+
+def test_github_annotations(ws: Path) -> None:
+    bad_seeds(ws)
+    write_seed(ws / "seeds", "a,b:c.txt", "")
+    (ws / "config" / "feeds.yaml").write_text(TYPO_CONFIG, encoding="utf-8")
+    result = run("check", "--format", "github")
+    assert result.exit_code == 2
+    assert result.stdout.splitlines() == [
+        "::error file=config/feeds.yaml,line=10,title=feeds[0].limt::"
+        "unknown key 'limt' (did you mean 'limit'?)",
+        "::error file=seeds/a%2Cb%3Ac.txt,line=1,title=front matter::file is empty",
+        "::error file=seeds/empty.txt,line=1,title=front matter::file is empty",
+        "::error file=seeds/nodash.txt,line=1,title=front matter::"
+        "file does not start with a '---' line",
+        "checked config/feeds.yaml and 4 seed files: 4 errors, 0 warnings",
+    ]
+
+
+def test_github_warning_and_fatal_error(ws: Path) -> None:
+    config = SMALL_CONFIG.replace("    limit: 0\n", "    limit: 0\n    min_quality: 99\n")
+    (ws / "config" / "feeds.yaml").write_text(config, encoding="utf-8")
+    result = run("check", "--format", "github")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == (
+        "::warning file=config/feeds.yaml,line=7,title=feeds.all::feed 'all' selected no items"
+    )
+    missing = run("check", "--format", "github", "--seeds", "nowhere")
+    assert missing.exit_code == 2
+    assert missing.stdout == "::error title=syndicate::nowhere: seeds folder not found\n"
+    assert missing.stderr == "error: nowhere: seeds folder not found\n"
+
+
+def test_github_escaping_follows_the_workflow_command_rules() -> None:
+    problem = Problem("a,b:c%.txt", 3, "x:y,z", "50% done\r\nnext: line, more")
+    assert report.github_annotation(problem) == (
+        "::error file=a%2Cb%3Ac%25.txt,line=3,title=x%3Ay%2Cz::50%25 done%0D%0Anext: line, more"
+    )
+    warning = Problem("p", 1, "f", "m", "warning")
+    assert report.github_annotation(warning) == "::warning file=p,line=1,title=f::m"
+
+
+@given(st.text(), st.text(min_size=1))
+def test_github_escaping_round_trips(message: str, path: str) -> None:
+    line = report.github_annotation(Problem(path, 1, "f", message))
+    properties, data = line.removeprefix("::error ").split("::", 1)
+    assert "\n" not in line and "\r" not in line
+
+    codes = {"%25": "%", "%0D": "\r", "%0A": "\n", "%3A": ":", "%2C": ","}
+
+    def unescape(text: str) -> str:
+        return re.sub("%25|%0D|%0A|%3A|%2C", lambda m: codes[m.group()], text)
+
+    assert unescape(data) == message
+    fields = dict(part.split("=", 1) for part in properties.split(","))
+    assert unescape(fields["file"]) == path
+
+
+# --------------------------------------------------------------------------- json
+
+
+def _json(result: Result) -> list[dict[str, object]]:
+    schema = json.loads((SCHEMAS / "check-output.schema.json").read_text("utf-8"))
+    document = json.loads(result.stdout)
+    jsonschema.validate(document, schema, cls=jsonschema.Draft202012Validator)
+    return document  # type: ignore[no-any-return]
+
+
+def test_json_good_is_an_empty_list(ws: Path) -> None:
+    result = run("check", "--format", "json")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "[]\n", "")
+    assert _json(result) == []
+
+
+def test_json_lists_every_problem(ws: Path) -> None:
+    bad_seeds(ws)
+    (ws / "config" / "feeds.yaml").write_text(TYPO_CONFIG, encoding="utf-8")
+    result = run("check", "--format", "json")
+    assert result.exit_code == 2
+    assert _json(result) == [
+        {
+            "file": "config/feeds.yaml",
+            "line": 10,
+            "field": "feeds[0].limt",
+            "severity": "error",
+            "message": "unknown key 'limt' (did you mean 'limit'?)",
+        },
+        {
+            "file": "seeds/empty.txt",
+            "line": 1,
+            "field": "front matter",
+            "severity": "error",
+            "message": "file is empty",
+        },
+        {
+            "file": "seeds/nodash.txt",
+            "line": 1,
+            "field": "front matter",
+            "severity": "error",
+            "message": "file does not start with a '---' line",
+        },
+    ]
+
+
+def test_json_warning(ws: Path) -> None:
+    (ws / "seeds" / "link.txt").symlink_to("/etc/hostname")
+    result = run("check", "--format", "json")
+    assert result.exit_code == 0
+    assert _json(result) == [
+        {
+            "file": "seeds/link.txt",
+            "line": 1,
+            "field": "file",
+            "severity": "warning",
+            "message": "symbolic link points outside the seeds folder; not followed",
+        }
+    ]
+
+
+def test_schema_rejects_what_check_must_not_print() -> None:
+    schema = json.loads((SCHEMAS / "check-output.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    good = {"file": "f", "line": 1, "field": "x", "severity": "error", "message": "m"}
+    for bad in ({**good, "line": 0}, {**good, "severity": "fatal"}, {"file": "f"}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate([bad], schema)
+
+
+def test_unknown_format_is_a_usage_error(ws: Path) -> None:
+    result = run("check", "--format", "xml")
+    assert result.exit_code == 2
+    assert "Invalid value for '--format'" in result.stderr
