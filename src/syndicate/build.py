@@ -7,7 +7,7 @@ import gc
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from syndicate import __version__, cache, entry, output, pages, seeds
@@ -157,6 +157,8 @@ def feed_view(site: Site, feed: FeedConfig, chosen: list[Seed]) -> entry.FeedVie
         generator="syndicate",
         version=__version__,
         entries=tuple(entry.from_seed(seed) for seed in chosen),
+        icon=feed.icon or site.icon,
+        logo=feed.logo or site.logo,
     )
 
 
@@ -176,7 +178,6 @@ def render(
     for feed in config.feeds:
         items = [full[item.name] for item in chosen[feed.id] if item.name in full]
         view = feed_view(config.site, feed, items)
-        view = replace(view, icon=feed.icon or config.site.icon, logo=feed.logo or config.site.logo)
         views.append((feed, view))
         paths = []
         for name in feed.formats:

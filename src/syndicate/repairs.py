@@ -81,25 +81,20 @@ _URL_KEYS = frozenset({"webUrl", "ampWebUrl", "cdnAmpWebUrl", "url"})
 
 def _strip_forbidden(node: Any, loc: Loc) -> Iterator[Repair]:
     if isinstance(node, dict):
-        for key, value in node.items():
-            if key in _URL_KEYS:
-                continue  # a URL is the item's id: never changed; the model rejects it
-            if isinstance(value, str):
-                cleaned = XML_FORBIDDEN.sub("", value)
-                if cleaned != value:
-                    node[key] = cleaned
-                    yield (*loc, key), "removed characters that XML 1.0 does not allow"
-            else:
-                yield from _strip_forbidden(value, (*loc, key))
+        # a URL is the item's id: never changed here; the model rejects a bad one
+        children = [(key, value) for key, value in node.items() if key not in _URL_KEYS]
     elif isinstance(node, list):
-        for index, value in enumerate(node):
-            if isinstance(value, str):
-                cleaned = XML_FORBIDDEN.sub("", value)
-                if cleaned != value:
-                    node[index] = cleaned
-                    yield (*loc, index), "removed characters that XML 1.0 does not allow"
-            else:
-                yield from _strip_forbidden(value, (*loc, index))
+        children = list(enumerate(node))
+    else:
+        return
+    for key, value in children:
+        if isinstance(value, str):
+            cleaned = XML_FORBIDDEN.sub("", value)
+            if cleaned != value:
+                node[key] = cleaned
+                yield (*loc, key), "removed characters that XML 1.0 does not allow"
+        else:
+            yield from _strip_forbidden(value, (*loc, key))
 
 
 def _cap(data: LineDict, key: str, limit: int, loc: Loc) -> Iterator[Repair]:
