@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from syndicate import build as syndicate_build
 from syndicate import cache
 from syndicate import seeds as syndicate_seeds
 from syndicate.build import BuildReport
@@ -97,3 +98,48 @@ def test_corrupt_or_foreign_cache_is_ignored(
     store = cache.SeedCache(project / cache.CACHE_DIR, "another version")
     store.save({})
     _same_with_and_without_cache(project, "foreign")
+
+
+def _age_seeds(project: Path) -> None:
+    for path in (project / "seeds").rglob("*"):
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+
+
+def test_a_no_op_rebuild_replays_the_last_report(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _age_seeds(project)
+    seeds, config, out = project / "seeds", project / "feeds.yaml", project / "out"
+    first = build_into(seeds, config, out, use_cache=True)
+    assert first.written
+
+    def no_render(*args: object) -> None:
+        raise AssertionError("a no-op rebuild must not render")
+
+    monkeypatch.setattr(syndicate_build, "render", no_render)
+    again = build_into(seeds, config, out, use_cache=True)
+    assert [str(p) for p in again.problems] == [str(p) for p in first.problems]
+    assert again.feeds == first.feeds
+    assert (again.seeds_read, again.seeds_rejected) == (first.seeds_read, first.seeds_rejected)
+    assert again.written == [] and sorted(again.unchanged) == sorted(first.written)
+    assert again.exit_code == first.exit_code == 1  # 05_broken.txt is rejected either way
+
+
+@pytest.mark.parametrize("change", ["seed", "out", "config", "new seed"])
+def test_any_change_means_a_real_build(project: Path, change: str) -> None:
+    _age_seeds(project)
+    seeds, config, out = project / "seeds", project / "feeds.yaml", project / "out"
+    build_into(seeds, config, out, use_cache=True)
+    if change == "seed":
+        path = seeds / "02_plain.txt"
+        path.write_text(path.read_text("utf-8").replace("Minimal", "Tiny"), "utf-8")
+    elif change == "out":
+        (out / "all" / "rss.xml").write_text("broken", "utf-8")
+    elif change == "config":
+        config.write_text(SMALL_CONFIG.replace("Everything", "All of it"), "utf-8")
+    else:
+        write_seed(seeds, "07_new.txt", seed_text("New", "https://example.com/new"))
+    cached = build_into(seeds, config, out, use_cache=True)
+    assert cached.written
+    build_into(seeds, config, project / "plain")
+    assert _tree(out) == _tree(project / "plain")

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from syndicate.models import Seed
 from syndicate.rules import RULES, FeedRules
-from syndicate.select import Candidate, feed_order, select
+from syndicate.select import Candidate, feed_order, select, topic_index
 
 BASE = datetime(2022, 1, 1, tzinfo=UTC)
 
@@ -196,3 +196,13 @@ def test_selection_invariants(
     kept = {c.web_url for c in everything}
     passing = {c.web_url for c in candidates if c.quality >= q and (c.published or not only)}
     assert kept == passing
+
+
+@given(_seeds, st.integers(0, 6), st.lists(st.sampled_from(["ai", "ROBOTICS", "vision", "x"])))
+def test_topic_index_changes_nothing(
+    seeds: list[tuple[str, Seed]], limit: int, topics: list[str]
+) -> None:
+    candidates = [Candidate.of(s, name) for name, s in seeds]
+    rules = FeedRules(topics=topics or None)
+    plain = select(candidates, rules, limit)
+    assert select(candidates, rules, limit, topic_index(candidates)) == plain

@@ -9,14 +9,15 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from syndicate import __version__, cache, entry, output, pages, seeds
+from syndicate import __version__, cache, entry, memo, output, pages, seeds
 from syndicate.candidate import Candidate
 from syndicate.config import Config, FeedConfig, Site
 from syndicate.config import load as load_config
 from syndicate.errors import Problem, StrictModeError, SyndicateError
 from syndicate.models import Seed, topic_key
-from syndicate.select import select
+from syndicate.select import archive_pages, select, topic_index
 from syndicate.writers import WRITERS
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,8 @@ class BuildReport:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    # The feed files WebSub hubs are told about (`syndicate ping`); None: no hubs configured.
+    hub_topics: tuple[str, ...] | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -63,14 +66,24 @@ class BuildOptions:
         return cache.default_folder(self.config_path)
 
 
+Discovered = tuple[list[seeds.SeedFile], list[Problem]]
+
+
+def discover(options: BuildOptions) -> Discovered:
+    if not options.seeds_dir.is_dir():
+        raise SyndicateError(f"{options.seeds_dir}: seeds folder not found")
+    return seeds.discover(options.seeds_dir)
+
+
 def load_candidates(
-    options: BuildOptions, report: BuildReport, on_seed: Callable[[], None] | None = None
+    options: BuildOptions,
+    report: BuildReport,
+    on_seed: Callable[[], None] | None = None,
+    discovered: Discovered | None = None,
 ) -> list[Candidate]:
     """What selection needs of every valid seed; problems go to the report (or, with
     --strict, the first bad seed stops the build)."""
-    if not options.seeds_dir.is_dir():
-        raise SyndicateError(f"{options.seeds_dir}: seeds folder not found")
-    files, problems = seeds.discover(options.seeds_dir)
+    files, problems = discovered or discover(options)
     report.problems.extend(problems)
     store = None
     known: dict[str, seeds.Scan] = {}
@@ -106,16 +119,11 @@ def _scan(
     work: list[tuple[int, seeds.SeedFile, seeds.Scan | None]] = []
     for index, file in enumerate(files):
         hit = known.get(file.name)
-        if hit is not None and store is not None:
-            try:
-                stat = file.path.stat()
-            except OSError:
-                stat = None
-            if stat is not None and store.trusts(hit, stat.st_size, stat.st_mtime_ns):
-                scans.append(hit)
-                if on_seed:
-                    on_seed()
-                continue
+        if hit is not None and store is not None and store.trusts(hit, file.size, file.mtime_ns):
+            scans.append(hit)
+            if on_seed:
+                on_seed()
+            continue
         scans.append(None)
         work.append((index, file, hit))
     pairs = [(file, hit) for _, file, hit in work]
@@ -142,8 +150,12 @@ def _read_seeds(options: BuildOptions, names: set[str], report: BuildReport) -> 
     return found
 
 
-def feed_view(site: Site, feed: FeedConfig, chosen: list[Seed]) -> entry.FeedView:
+def feed_view(
+    site: Site, feed: FeedConfig, chosen: list[Seed], archive: entry.Archive | None = None
+) -> entry.FeedView:
+    """The current feed (`archive` None, or its page None) or one of its archive pages."""
     author = site.author
+    current = archive is None or archive.page is None
     return entry.FeedView(
         id=feed.id,
         title=feed.title,
@@ -159,6 +171,9 @@ def feed_view(site: Site, feed: FeedConfig, chosen: list[Seed]) -> entry.FeedVie
         entries=tuple(entry.from_seed(seed) for seed in chosen),
         icon=feed.icon or site.icon,
         logo=feed.logo or site.logo,
+        hubs=tuple(site.websub_hubs or ()) if current else (),
+        stylesheet=pages.STYLESHEET if site.stylesheet else None,
+        archive=archive,
     )
 
 
@@ -169,7 +184,12 @@ def render(
     report: BuildReport,
 ) -> dict[str, bytes]:
     """Every output file of every feed, by path relative to the output folder."""
-    chosen = {feed.id: select(candidates, feed, feed.limit) for feed in config.feeds}
+    by_topic = topic_index(candidates)
+    # An archived feed keeps every item: the newest `limit` in the feed, the rest in pages.
+    chosen = {
+        feed.id: select(candidates, feed, 0 if feed.archive else feed.limit, by_topic)
+        for feed in config.feeds
+    }
     names = {item.name for items in chosen.values() for item in items}
     full = _read_seeds(options, names, report)
     files: dict[str, bytes] = {}
@@ -177,18 +197,48 @@ def render(
     views: list[tuple[FeedConfig, entry.FeedView]] = []
     for feed in config.feeds:
         items = [full[item.name] for item in chosen[feed.id] if item.name in full]
-        view = feed_view(config.site, feed, items)
+        view, feed_files = _render_feed(config.site, feed, items)
         views.append((feed, view))
-        paths = []
-        for name in feed.formats:
-            writer = WRITERS[name]
-            path = f"{feed.id}/{writer.filename}"
-            files[path] = writer.render(view)
-            paths.append(path)
-        report.feeds.append(FeedReport(feed.id, len(items), tuple(paths)))
-        if not items:
+        files.update(feed_files)
+        paths = tuple(f"{feed.id}/{WRITERS[name].filename}" for name in feed.formats)
+        report.feeds.append(FeedReport(feed.id, len(view.entries), paths))
+        if not view.entries:
             report.problems.append(_empty_feed(config_path, feed, candidates))
     files.update(pages.render_pages(config.site, views))
+    if config.site.websub_hubs:
+        report.hub_topics = tuple(path for feed in report.feeds for path in feed.files)
+    return files
+
+
+def _render_feed(
+    site: Site, feed: FeedConfig, items: list[Seed]
+) -> tuple[entry.FeedView, dict[str, bytes]]:
+    """The view of the current feed and the feed's files: the current feed in each format and,
+    when the feed archives, the items beyond its limit in archive pages."""
+    if not feed.archive:
+        view = feed_view(site, feed, items)
+        return view, _feed_files(feed, view)
+    paged = archive_pages(items[feed.limit :], feed.page_size)
+    view = feed_view(site, feed, items[: feed.limit], entry.Archive(len(paged)))
+    return view, {**_feed_files(feed, view), **_archive_files(site, feed, paged)}
+
+
+def _feed_files(feed: FeedConfig, view: entry.FeedView) -> dict[str, bytes]:
+    """The current feed in each of its formats."""
+    return {
+        f"{feed.id}/{WRITERS[name].filename}": WRITERS[name].render(view) for name in feed.formats
+    }
+
+
+def _archive_files(site: Site, feed: FeedConfig, paged: list[list[Seed]]) -> dict[str, bytes]:
+    """The archive pages of a feed in each format that has them, by path in out/."""
+    files: dict[str, bytes] = {}
+    for number, items in enumerate(paged, 1):
+        view = feed_view(site, feed, items, entry.Archive(len(paged), number))
+        for name in feed.formats:
+            writer = WRITERS[name]
+            if writer.archive_suffix:
+                files[f"{feed.id}/{writer.document(number)}"] = writer.render(view)
     return files
 
 
@@ -206,27 +256,82 @@ def _empty_feed(config_path: str, feed: FeedConfig, candidates: list[Candidate])
 
 
 def prepare(
-    options: BuildOptions, on_seed: Callable[[], None] | None = None
+    options: BuildOptions,
+    on_seed: Callable[[], None] | None = None,
+    discovered: Discovered | None = None,
+    config: Config | None = None,
 ) -> tuple[BuildReport, dict[str, bytes]]:
     """Everything a build writes, in memory: the report so far and {path in out/: bytes}.
 
     Config errors raise ConfigError before any seed is read.
     """
-    config = load_config(options.config_path)
+    config = config or load_config(options.config_path)
     report = BuildReport()
-    candidates = load_candidates(options, report, on_seed)
+    candidates = load_candidates(options, report, on_seed, discovered)
     files = render(config, options, candidates, report)
     return report, files
 
 
 def build(options: BuildOptions, on_seed: Callable[[], None] | None = None) -> BuildReport:
-    """Build every feed and write the output tree all at once."""
-    report, files = prepare(options, on_seed)
-    written = output.write_tree(options.out_dir, files)
+    """Build every feed and write the output tree all at once.
+
+    With the cache on, a build that nothing has changed since the last one is replayed from
+    its memo (see memo.py): same report, nothing read or written.
+    """
+    key = None
+    if options.use_cache and options.seeds_dir.is_dir():
+        discovered = discover(options)
+        key = _memo_key(options, discovered)
+        last = memo.load(options.cache_folder)
+        if key and last is not None and memo.holds(last, key, discovered[0], options.out_dir):
+            log.debug("nothing changed since the last build")
+            return _replayed(last)  # the same config bytes were valid for the same code
+    config = load_config(options.config_path)  # config errors come before seed errors
+    discovered = discover(options) if key is None else discovered
+    report, files = prepare(options, on_seed, discovered, config)
+    written = output.write_tree(options.out_dir, files, report.hub_topics)
     report.written, report.unchanged, report.removed = (
         written.written,
         written.unchanged,
         written.removed,
     )
     log.debug("built %d files", len(files))
+    if key is not None:
+        names = [*files, *output.record_names(report.hub_topics)]
+        memo.save(options.cache_folder, key, _memo_report(report), options.out_dir, names)
     return report
+
+
+def _memo_key(options: BuildOptions, discovered: Discovered) -> str | None:
+    try:
+        config = options.config_path.read_bytes()
+    except OSError:
+        return None  # load_config reports it
+    settings = repr(
+        (
+            options.seeds_dir.as_posix(),
+            options.out_dir.as_posix(),
+            options.strict,
+            options.max_seed_bytes,
+        )
+    )
+    fingerprint = cache.fingerprint(options.seeds_dir)
+    return memo.key_of(fingerprint, config, settings, *discovered)
+
+
+def _memo_report(report: BuildReport) -> tuple[Any, ...]:
+    problems = tuple((p.path, p.line, p.field, p.message, p.severity) for p in report.problems)
+    feeds = tuple((f.id, f.items, f.files) for f in report.feeds)
+    files = tuple(sorted([*report.written, *report.unchanged]))
+    return (report.seeds_read, report.seeds_rejected, problems, feeds, files)
+
+
+def _replayed(last: memo.Memo) -> BuildReport:
+    seeds_read, seeds_rejected, problems, feeds, files = last.report
+    return BuildReport(
+        seeds_read=seeds_read,
+        seeds_rejected=seeds_rejected,
+        problems=[Problem(*row) for row in problems],
+        feeds=[FeedReport(id_, items, tuple(paths)) for id_, items, paths in feeds],
+        unchanged=list(files),
+    )

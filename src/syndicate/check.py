@@ -80,14 +80,12 @@ def stale(
     ConfigError, StrictModeError and SyndicateError propagate as from `build.build`.
     """
     report, files = build.prepare(options, on_seed)
-    plan = output.plan(options.out_dir, files)
+    out, topics = options.out_dir, report.hub_topics
+    plan = output.plan(out, files, topics)
     result = Staleness(removed=list(plan.removed))
-    for name in plan.written:
-        (result.changed if (options.out_dir / name).is_file() else result.added).append(name)
-    # The manifest lists the files syndicate wrote; a build rewrites it when that list changes.
-    listed = output.read_manifest(options.out_dir)
-    if set(listed) != set(files):
-        manifest = options.out_dir / output.MANIFEST
-        (result.changed if manifest.is_file() else result.added).append(output.MANIFEST)
+    # The manifest and the changes record: a build rewrites them when they would differ.
+    own = output.records(out, files, plan, topics)
+    for name in [*plan.written, *output.stale_records(out, own)]:
+        (result.changed if (out / name).is_file() else result.added).append(name)
     report.written, report.unchanged, report.removed = plan.written, plan.unchanged, plan.removed
     return report, result

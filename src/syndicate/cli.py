@@ -15,9 +15,10 @@ from typing import Any, TypeVar
 
 import click
 
-from syndicate import __version__, check, explain, overview, report, schema, seeds
+from syndicate import __version__, check, explain, overview, report, schema, seeds, websub
 from syndicate import cache as syndicate_cache
 from syndicate.build import BuildOptions, build
+from syndicate.config import load as load_config
 from syndicate.errors import ConfigError, Problem, StrictModeError, SyndicateError
 from syndicate.progress import Progress
 
@@ -350,6 +351,73 @@ def feeds_command(
     if seen.seeds_rejected and not quiet:
         rejected = report.plural(seen.seeds_rejected, "seed file")
         click.echo(f"note: {rejected} rejected, not counted (see `syndicate check`)", err=True)
+
+
+# ------------------------------------------------------------------------------- ping
+
+
+@main.command("ping")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=Path("config/feeds.yaml"),
+    show_default=True,
+    help="The feeds config (site.websub_hubs, base_url).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="The output folder the last build wrote.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1, max=300),
+    default=10.0,
+    show_default=True,
+    metavar="S",
+    help="Seconds to wait for each answer.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0, max=10),
+    default=3,
+    show_default=True,
+    metavar="N",
+    help="Retries after a network error, a timeout, 408, 429 or 5xx (backoff 1, 2, 4... s).",
+)
+@_verbosity
+def ping_command(
+    config_path: Path,
+    out_dir: Path,
+    timeout: float,
+    retries: int,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Tell each WebSub hub (site.websub_hubs) which feeds the last build changed.
+
+    One publish notification (hub.mode=publish, hub.url=FEED URL) per hub and changed feed
+    file, as recorded by `syndicate build` in OUT/.syndicate-changes.json. Exit status: 0
+    every hub accepted every notification (or nothing changed), 1 some notification failed,
+    2 usage or config error (no hub configured, no build record).
+    """
+    quiet, verbose = _flags(quiet, verbose)
+    with _user_errors():
+        config = load_config(config_path)
+        topics = websub.changed_topics(config, out_dir)
+    hubs = config.site.websub_hubs or []
+    if not topics:
+        if not quiet:
+            click.echo("the last build changed no feed: no hub notified")
+        sys.exit(0)
+    results = websub.ping(hubs, topics, timeout, retries)
+    for line in report.ping_lines(results, quiet):
+        click.echo(line)
+    sys.exit(0 if all(r.accepted == len(r.deliveries) for r in results) else 1)
 
 
 # ------------------------------------------------------------------------------- schema

@@ -14,7 +14,10 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    StrictBool,
     ValidationError,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 from pydantic_core import ErrorDetails
@@ -49,6 +52,19 @@ def _base_url(value: str) -> str:
     return url
 
 
+def _hub_url(value: str) -> str:
+    url = to_uri(value)
+    if "#" in url:
+        raise ValueError(f"must not have a fragment: {url!r}")
+    return url
+
+
+def _unique(values: list[str]) -> list[str]:
+    if len(set(values)) != len(values):
+        raise ValueError("a hub is listed twice")
+    return values
+
+
 def _formats(values: list[str]) -> list[str]:
     unknown = [v for v in values if v not in WRITERS]
     if unknown:
@@ -65,6 +81,12 @@ HttpUrl = Annotated[str, Field(strict=True), AfterValidator(_http_url)]
 Formats = Annotated[
     list[Annotated[str, Field(strict=True)]], Field(min_length=1), AfterValidator(_formats)
 ]
+HubList = Annotated[
+    list[Annotated[str, Field(strict=True), AfterValidator(_hub_url)]],
+    Field(min_length=1),
+    AfterValidator(_unique),
+]
+PageSize = Annotated[int, Field(strict=True, ge=1)]
 
 
 class _Strict(BaseModel):
@@ -97,6 +119,16 @@ class Site(_Strict):
         description="A larger, wider image (about 2:1): Atom logo, JSON Feed icon, RSS image. "
         "Absolute http(s) URL.",
     )
+    websub_hubs: HubList | None = Field(
+        None,
+        description='WebSub hubs (absolute http(s) URLs): every feed links them (rel="hub", '
+        "JSON Feed hubs) and `syndicate ping` tells them which feeds the last build changed.",
+    )
+    stylesheet: StrictBool = Field(
+        False,
+        description="Add <?xml-stylesheet?> to the RSS and Atom files, pointing at out/feed.xsl "
+        "(written too), so browsers that apply XSLT show a feed as a page.",
+    )
 
 
 class FeedDefaults(FeedRules):
@@ -104,6 +136,12 @@ class FeedDefaults(FeedRules):
 
     limit: int | None = Field(None, strict=True, ge=0)
     formats: Formats | None = None
+    archive: StrictBool | None = Field(
+        None, description="Keep the items beyond `limit` in archive pages (RFC 5005)."
+    )
+    archive_page_size: PageSize | None = Field(
+        None, description="Items per archive page; default: the feed's limit."
+    )
 
 
 class FeedConfig(FeedRules):
@@ -116,12 +154,43 @@ class FeedConfig(FeedRules):
     formats: Formats = Field(default_factory=lambda: list(WRITERS))
     icon: HttpUrl | None = Field(None, description="This feed's icon; else site.icon.")
     logo: HttpUrl | None = Field(None, description="This feed's logo; else site.logo.")
+    archive: StrictBool = Field(
+        False,
+        description="Keep the items beyond `limit` in stable archive pages, "
+        "out/<id>/archive/<n>.xml (Atom) and .json (JSON Feed), linked as RFC 5005 says. "
+        "Needs a limit above 0.",
+    )
+    archive_page_size: PageSize | None = Field(
+        None, description="Items per archive page; default: the feed's limit."
+    )
     _line: int = PrivateAttr(1)
+
+    @field_validator("archive")
+    @classmethod
+    def _archive_needs(cls, archive: bool, info: ValidationInfo) -> bool:
+        """Archiving needs a current feed to spill from and a format that has archive pages."""
+        if not archive:
+            return archive
+        if info.data.get("limit") == 0:
+            raise ValueError(
+                "archive: true needs a limit above 0 (limit 0 keeps every item in the feed, "
+                "so nothing would be archived)"
+            )
+        formats = info.data.get("formats")
+        if formats is not None and not any(WRITERS[f].archive_suffix for f in formats):
+            names = ", ".join(n for n, w in WRITERS.items() if w.archive_suffix)
+            raise ValueError(f"archive: true needs one of these formats: {names}")
+        return archive
 
     @property
     def line(self) -> int:
         """The config line of this feed's entry, for messages about the feed."""
         return self._line
+
+    @property
+    def page_size(self) -> int:
+        """Items per archive page: archive_page_size, else the limit."""
+        return self.archive_page_size or self.limit
 
 
 class Config(_Strict):

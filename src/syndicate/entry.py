@@ -69,6 +69,29 @@ class Entry:
 
 
 @dataclass(frozen=True, slots=True)
+class Archive:
+    """Where a document stands in its feed's RFC 5005 archive. Pages are numbered from the
+    oldest (1), so a page keeps its number, and its items, as newer items arrive."""
+
+    pages: int  # archive pages the feed has; 0: none yet
+    page: int | None = None  # this archive page; None: the current feed (subscription document)
+
+    @property
+    def prev_archive(self) -> int | None:
+        """The next older page (for the current feed: the newest page), if any."""
+        if self.page is None:
+            return self.pages or None
+        return self.page - 1 or None
+
+    @property
+    def next_archive(self) -> int | None:
+        """The next newer page, if any (the newest page's next is the current feed)."""
+        if self.page is None or self.page >= self.pages:
+            return None
+        return self.page + 1
+
+
+@dataclass(frozen=True, slots=True)
 class FeedView:
     id: str
     title: str
@@ -82,6 +105,14 @@ class FeedView:
     entries: tuple[Entry, ...]
     icon: str | None = None  # small, square: Atom icon, JSON Feed favicon
     logo: str | None = None  # larger, wide: Atom logo, JSON Feed icon; RSS image (else icon)
+    hubs: tuple[str, ...] = ()  # WebSub hubs (the current feed only)
+    stylesheet: str | None = None  # path in out/ of the XSL for browsers (site.stylesheet)
+    archive: Archive | None = None  # None: the feed keeps no archive
+
+    @property
+    def archive_page(self) -> int | None:
+        """The archive page this view renders; None for the current feed."""
+        return self.archive.page if self.archive else None
 
     @property
     def updated(self) -> datetime:

@@ -22,7 +22,7 @@ from syndicate.config import load as load_config
 from syndicate.errors import Problem, SyndicateError
 from syndicate.models import Seed, topic_key
 from syndicate.report import plural
-from syndicate.select import duplicate_rank, select
+from syndicate.select import duplicate_rank, page_of, select
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -169,9 +169,20 @@ def verdict(
         shown = (seeds_dir / winner.name).as_posix()
         return Verdict(feed.id, False, f"duplicate of {shown}, {_why_winner(winner, candidate)}")
     if feed.limit and position > feed.limit:
+        if feed.archive:
+            return _archived(feed, position, len(kept))
         return Verdict(feed.id, False, f"cut by limit {feed.limit}: position {position}")
     size = min(len(kept), feed.limit) if feed.limit else len(kept)
     return Verdict(feed.id, True, f"position {position} of {size}")
+
+
+def _archived(feed: FeedConfig, position: int, kept: int) -> Verdict:
+    """An item beyond the limit of an archived feed: which archive page holds it."""
+    archived = kept - feed.limit
+    page = page_of(position - feed.limit - 1, archived, feed.page_size)
+    pages = -(-archived // feed.page_size)
+    where = f"archive page {page} of {pages}"
+    return Verdict(feed.id, True, f"{where} (beyond limit {feed.limit}): position {position}")
 
 
 def _why_winner(winner: Candidate, loser: Candidate) -> str:

@@ -90,7 +90,7 @@ class Provider(_Model):
     domain: (
         Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9.-]+(:\d+)?$", max_length=253)] | None
     ) = None
-    images: list[Image] = []
+    images: list[Image] = Field(default_factory=list)
 
 
 class Related(_Model):
@@ -103,7 +103,7 @@ class Related(_Model):
     type: Text | None = None
     provider: Provider | None = None
     quality: StrictInt | None = None
-    images: list[Image] = []
+    images: list[Image] = Field(default_factory=list)
 
 
 class Seed(_Model):
@@ -119,9 +119,9 @@ class Seed(_Model):
     heat: StrictInt | None = None
     published: StrictBool = False
     provider: Provider | None = None
-    topics: Annotated[list[StrictStr], Field(max_length=MAX_TOPICS)] = []
-    images: list[Image] = []
-    related: list[Related] = []
+    topics: Annotated[list[StrictStr], Field(default_factory=list, max_length=MAX_TOPICS)]
+    images: list[Image] = Field(default_factory=list)
+    related: list[Related] = Field(default_factory=list)
     # `secured` is opaque and never written: not part of the model on purpose.
 
     @field_validator("topics")

@@ -2,6 +2,11 @@
 
 A file whose bytes did not change is left alone (its mtime stays). Files that an earlier build
 wrote (listed in the manifest) and this one does not are removed; nothing else is touched.
+
+Beside the files, two records of syndicate's own: the manifest (the files it wrote) and, when
+WebSub hubs are configured, the changes record that `syndicate ping` reads: the feed files
+the last build changed. A build that changes nothing leaves the record as it is, so that
+rebuilding leaves out/ byte-identical (see README, "WebSub").
 """
 
 from __future__ import annotations
@@ -9,12 +14,14 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from syndicate.errors import OutputError
 
 MANIFEST = ".syndicate-manifest.json"
+CHANGES = ".syndicate-changes.json"
 
 
 @dataclass(slots=True)
@@ -45,13 +52,66 @@ def _is_safe(name: str) -> bool:
     return bool(name) and not name.startswith("/") and ".." not in parts and "" not in parts
 
 
-def plan(out: Path, files: dict[str, bytes]) -> WriteReport:
-    """What `write_tree` would do, without writing: the files that would change."""
+def read_changes(out: Path) -> list[str] | None:
+    """The feed files the last build changed (paths in out/); None when there is no record."""
+    try:
+        record = json.loads((out / CHANGES).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    changed = record.get("changed") if isinstance(record, dict) else None
+    if not isinstance(changed, list):
+        return None
+    return [n for n in changed if isinstance(n, str) and _is_safe(n)]
+
+
+def plan(out: Path, files: dict[str, bytes], topics: Collection[str] | None = None) -> WriteReport:
+    """What `write_tree` would do, without writing: the files that would change.
+
+    `topics` (the feed files WebSub hubs hear about) keeps the changes record: see `records`.
+    """
     report = WriteReport()
     for name, data in sorted(files.items()):
         (report.unchanged if _same(out / name, data) else report.written).append(name)
-    report.removed = sorted(set(read_manifest(out)) - set(files))
+    own = {CHANGES} if topics is not None else set()
+    report.removed = sorted(set(read_manifest(out)) - set(files) - own)
     return report
+
+
+def records(
+    out: Path, files: dict[str, bytes], report: WriteReport, topics: Collection[str] | None
+) -> dict[str, bytes]:
+    """syndicate's own files as they must be after writing `files` as `report` plans.
+
+    The manifest lists every file written (the changes record too). The changes record, kept
+    only when `topics` is given, lists the topics this write changes; when it changes nothing
+    at all the record stays as it is, so a rebuild is a no-op.
+    """
+    names = sorted({*files, CHANGES}) if topics is not None else sorted(files)
+    result = {MANIFEST: _json(names)}
+    if topics is not None:
+        result[CHANGES] = _changes_record(out, report, topics)
+    return result
+
+
+def record_names(topics: Collection[str] | None) -> list[str]:
+    """The names of syndicate's own files in out/ (see `records`)."""
+    return [MANIFEST, CHANGES] if topics is not None else [MANIFEST]
+
+
+def _changes_record(out: Path, report: WriteReport, topics: Collection[str]) -> bytes:
+    if report.written or report.removed:
+        return _json({"changed": [name for name in report.written if name in topics]})
+    previous = read_changes(out)
+    return _json({"changed": previous if previous is not None else []})
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, indent=1).encode("utf-8") + b"\n"
+
+
+def stale_records(out: Path, own: dict[str, bytes]) -> list[str]:
+    """Which of syndicate's own files (from `records`) differ from what is in `out`."""
+    return [name for name, data in own.items() if not _same(out / name, data)]
 
 
 def _same(path: Path, data: bytes) -> bool:
@@ -61,15 +121,19 @@ def _same(path: Path, data: bytes) -> bool:
         return False
 
 
-def write_tree(out: Path, files: dict[str, bytes]) -> WriteReport:
-    """Replace the files under `out` atomically; on failure every old file is intact."""
+def write_tree(
+    out: Path, files: dict[str, bytes], topics: Collection[str] | None = None
+) -> WriteReport:
+    """Replace the files under `out` atomically; on failure every old file is intact.
+
+    With `topics`, the changes record lists those of them this write changed (see `records`).
+    """
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: output path exists and is not a folder")
-    report = plan(out, files)
-    manifest = json.dumps(sorted(files), indent=1).encode("utf-8") + b"\n"
+    report = plan(out, files, topics)
     changes = {name: files[name] for name in report.written}
-    if not _same(out / MANIFEST, manifest):
-        changes[MANIFEST] = manifest
+    own = records(out, files, report, topics)
+    changes.update({name: own[name] for name in stale_records(out, own)})
     for name in changes:
         if (out / name).is_dir():
             raise OutputError(f"{out / name}: a folder is where an output file goes")

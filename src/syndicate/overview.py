@@ -84,6 +84,8 @@ def rules_in_short(feed: FeedConfig) -> str:
         short = _SHORT.get(active.field)
         parts.append(short(value) if short else f"{active.field}: {value}")
     parts.append(f"limit {feed.limit}" if feed.limit else "no limit")
+    if feed.archive:
+        parts.append(f"archive pages of {feed.page_size}")
     return "; ".join(parts)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from functools import cache
+from importlib import resources
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -27,6 +28,7 @@ from syndicate.writers import WRITERS
 
 INDEX = "index.html"
 OPML = "feeds.opml"
+STYLESHEET = "feed.xsl"  # site.stylesheet: for browsers that apply XSLT to the feeds
 OPML_MEDIA_TYPE = "text/x-opml"
 # How people call each format: short (links, titles), then with its version.
 LABELS = {
@@ -104,6 +106,8 @@ def render_pages(site: Site, feeds: list[tuple[FeedConfig, FeedView]]) -> dict[s
             env, "feed.html", common, page=page, csp=_CSP.format(images="http: https:", style=style)
         )
     files[OPML] = _render(env, "feeds.opml", common, pages=pages, modified=_newest(pages))
+    if site.stylesheet:
+        files[STYLESHEET] = resources.files("syndicate").joinpath("static", STYLESHEET).read_bytes()
     return files
 
 

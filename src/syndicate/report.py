@@ -14,6 +14,7 @@ import click
 from syndicate.build import BuildReport
 from syndicate.check import Staleness
 from syndicate.errors import Problem
+from syndicate.websub import Delivery, HubResult
 
 # ------------------------------------------------------------------------------- problems
 
@@ -155,3 +156,38 @@ def staleness(out_dir: Path, stale: Staleness, unchanged: int) -> str:
     lines = stale.lines()
     head = f"{shown} is stale: {plural(len(lines), 'file')} would change (run `syndicate build`)"
     return "\n".join([head, *(f"  {line}" for line in lines)])
+
+
+# ------------------------------------------------------------------------------- ping
+
+
+def ping_lines(results: Sequence[HubResult], quiet: bool = False) -> list[str]:
+    """Per hub a line `hub URL: N of M accepted`, then a line per topic; then the total.
+
+    Quiet: only the topics that failed, each with its hub.
+    """
+    if quiet:
+        return [
+            f"failed  {result.hub}  {_delivery(d)}"
+            for result in results
+            for d in result.deliveries
+            if not d.accepted
+        ]
+    lines = []
+    for result in results:
+        lines.append(f"hub {result.hub}: {result.accepted} of {len(result.deliveries)} accepted")
+        lines += [
+            f"  {'ok    ' if d.accepted else 'failed'}  {_delivery(d)}" for d in result.deliveries
+        ]
+    accepted = sum(r.accepted for r in results)
+    total = sum(len(r.deliveries) for r in results)
+    lines.append(
+        f"pinged {plural(len(results), 'hub')}: {accepted} of {plural(total, 'notification')}"
+        " accepted"
+    )
+    return lines
+
+
+def _delivery(delivery: Delivery) -> str:
+    tries = f" ({plural(delivery.attempts, 'attempt')})" if delivery.attempts > 1 else ""
+    return f"{delivery.topic}  {delivery.detail}{tries}"

@@ -149,4 +149,7 @@ def active_rules(rules: FeedRules) -> list[ActiveRule]:
 
 
 def keeps(active: list[ActiveRule], item: Candidate) -> bool:
-    return all(r(item) for r in active)
+    for rule_ in active:  # noqa: SIM110 - a plain loop: this runs per seed and per feed
+        if not rule_.keep(item, rule_.value):
+            return False
+    return True

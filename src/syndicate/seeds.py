@@ -32,6 +32,8 @@ class SeedFile:
     path: Path  # where to read it
     name: str  # relative POSIX path inside the seeds folder: the tie-break key
     shown: str  # how problems name it
+    size: int = -1  # as seen when discovered (-1: unknown)
+    mtime_ns: int = -1
 
 
 @dataclass(slots=True)
@@ -58,28 +60,43 @@ def discover(root: Path) -> tuple[list[SeedFile], list[Problem]]:
     """Seed files below `root`, sorted by relative path; hidden files and folders are skipped.
 
     Folder links are not followed; a file link is read only when it points inside `root`.
+    Each file's size and mtime are taken on the way (the parse cache compares them).
     """
     files: list[SeedFile] = []
     problems: list[Problem] = []
     real_root = root.resolve()
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for dirname in dirs:
-            if Path(folder, dirname).is_symlink():
-                rel = Path(folder, dirname).relative_to(root).as_posix()
-                if not _inside(Path(folder, dirname), real_root):
+    pending = [("", os.fspath(root))]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for item in entries:
+                name = item.name
+                if name.startswith("."):
+                    continue
+                rel = prefix + name
+                if item.is_dir(follow_symlinks=False):
+                    pending.append((rel + "/", item.path))
+                    continue
+                outside = item.is_symlink() and not _inside(Path(item.path), real_root)
+                if name.lower().endswith(SEED_SUFFIXES):
+                    if outside:
+                        problems.append(_link_outside(root, rel))
+                    else:  # a broken link inside is read, and reported, like any file
+                        files.append(_seed_file(root, item, rel))
+                elif outside and item.is_dir():
                     problems.append(_link_outside(root, rel))
-        for name in names:
-            if name.startswith(".") or not name.lower().endswith(SEED_SUFFIXES):
-                continue
-            path = Path(folder, name)
-            rel = path.relative_to(root).as_posix()
-            if path.is_symlink() and not _inside(path, real_root):
-                problems.append(_link_outside(root, rel))
-                continue
-            files.append(SeedFile(path, rel, _shown(root, rel)))
     files.sort(key=lambda f: f.name)
+    problems.sort(key=lambda p: p.path)
     return files, problems
+
+
+def _seed_file(root: Path, item: os.DirEntry[str], rel: str) -> SeedFile:
+    try:
+        stat = item.stat()
+        size, mtime_ns = stat.st_size, stat.st_mtime_ns
+    except OSError:
+        size = mtime_ns = -1
+    return SeedFile(Path(item.path), rel, _shown(root, rel), size, mtime_ns)
 
 
 def _inside(path: Path, real_root: Path) -> bool:

@@ -192,6 +192,10 @@ _SAFE_PLAIN = re.compile(
 _SPECIAL_KEYS = frozenset(_YAML11_WORDS.split("|")) | {"null", "Null", "NULL"}
 
 
+MAX_INDENT = 64
+MAX_ITEMS_ON_A_LINE = 8
+
+
 def is_plain(text: str) -> bool:
     """Whether `text` is plain YAML, which the fast parser reads exactly as the reference."""
     if _UNWANTED.search(text):
@@ -200,8 +204,14 @@ def is_plain(text: str) -> bool:
         return False
     for line in text.split("\n"):
         rest = line.lstrip(" ")
+        if len(line) - len(rest) >= MAX_INDENT:
+            return False
+        items = 0
         while rest[:2] == "- ":
             rest = rest[2:].lstrip(" ")
+            items += 1
+            if items > MAX_ITEMS_ON_A_LINE:
+                return False  # deep nesting crashes yaml_rs 0.1.6 (a segfault on 100,000 "- ")
         if not rest:
             continue
         value = rest
@@ -225,14 +235,10 @@ def is_plain(text: str) -> bool:
     return True
 
 
-# Deep nesting crashes yaml_rs 0.1.6 (a segfault on 100,000 "- " in a row): leave it to `load`.
-_DEEP = re.compile(r"(?:-[ \t]+){8}|[\[{][ \t]*[\[{]|^[ \t]{64}", re.MULTILINE)
-
-
 def load_fast(text: str) -> dict[Any, Any] | None:
     """The mapping `load` would give, without line numbers, several times faster; None when
     this text must go through `load` (no fast parser installed, or not plain YAML)."""
-    if yaml_rs is None or not is_plain(text) or _DEEP.search(text):
+    if yaml_rs is None or not is_plain(text):
         return None
     try:
         data = yaml_rs.loads(text, parse_datetime=False)

@@ -6,11 +6,15 @@ content in CDATA (which `]]>` breaks), and dates default to "now". So:
 
 - Atom entry links (alternate, enclosure, related) are written here, with all attributes;
 - RSS media:content/media:thumbnail, content:encoded, dc:creator, atom:link rel="related"
-  are written here; `new_feed` fixes every feed-level date and the generator.
+  are written here; `new_feed` fixes every feed-level date and the generator;
+- feed-level links other than self and alternate (WebSub `hub`, RFC 5005 `prev-archive`,
+  `next-archive`, `current`) and `fh:archive` are written here: feedgen's RSS writes only the
+  self atom:link, and its RSS channel link is the href of the last `link()` call.
 """
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from feedgen.entry import FeedEntry
@@ -24,6 +28,7 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+FH_NS = "http://purl.org/syndication/history/1.0"  # RFC 5005
 RSS_EXTENSION = "syndicate_rss"
 ATOM_EXTENSION = "syndicate_atom"
 
@@ -35,15 +40,41 @@ def _sub(parent: Any, tag: str, text: str | None = None, **attrib: str) -> Any:
     return element
 
 
-class RssNamespaces(BaseExtension):  # type: ignore[misc]
-    """Declares the namespaces our RSS items use once, on the root element."""
+# A feed-level link: rel, href, type ("" for none).
+Link = tuple[str, str, str]
+
+
+class RssFeedExtension(BaseExtension):  # type: ignore[misc]
+    """Declares the namespaces our RSS items use once, on the root element; writes the channel's
+    atom:link elements other than self."""
+
+    links: tuple[Link, ...] = ()
 
     def extend_ns(self) -> dict[str, str]:
         return {"media": MEDIA_NS, "dc": DC_NS}
 
+    def extend_rss(self, rss: Any) -> Any:
+        channel = rss.find("channel")
+        for rel, href, media_type in self.links:
+            _sub(channel, f"{{{ATOM_NS}}}link", rel=rel, href=href, type=media_type)
+        return rss
 
-class AtomNamespaces(BaseExtension):  # type: ignore[misc]
-    pass
+
+class AtomFeedExtension(BaseExtension):  # type: ignore[misc]
+    """The feed's links other than self and alternate, and `fh:archive` on an archive page."""
+
+    links: tuple[Link, ...] = ()
+    archive: bool = False
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"fh": FH_NS} if self.archive else {}
+
+    def extend_atom(self, feed: Any) -> Any:
+        for rel, href, media_type in self.links:
+            _sub(feed, "link", rel=rel, href=href, type=media_type)
+        if self.archive:
+            _sub(feed, f"{{{FH_NS}}}archive")
+        return feed
 
 
 class RssItemExtension(BaseEntryExtension):  # type: ignore[misc]
@@ -100,16 +131,32 @@ class AtomEntryExtension(BaseEntryExtension):  # type: ignore[misc]
         return element
 
 
+def with_stylesheet(xml: bytes, href: str | None) -> bytes:
+    """`<?xml-stylesheet type="text/xsl" href=...?>` after the XML declaration feedgen writes."""
+    if href is None:
+        return xml
+    declaration, newline, rest = xml.partition(b"\n")
+    if not declaration.startswith(b"<?xml ") or not newline:
+        raise ValueError("feedgen output does not start with an XML declaration")
+    quoted = escape(href, quote=True).encode("utf-8")
+    return declaration + b'\n<?xml-stylesheet type="text/xsl" href="' + quoted + b'"?>\n' + rest
+
+
 def _int(value: int | None) -> str:
     return str(value) if value else ""
 
 
-def new_feed(view: FeedView, self_url: str, self_type: str) -> FeedGenerator:
-    """A FeedGenerator with the feed-level fields set and no date left to default to now."""
+def new_feed(
+    view: FeedView, self_url: str, self_type: str, feed_id: str | None = None
+) -> FeedGenerator:
+    """A FeedGenerator with the feed-level fields set and no date left to default to now.
+
+    `feed_id` is the Atom id when it is not the self URL (an archive page has its feed's id).
+    """
     feed = FeedGenerator()
     feed.title(view.title)
     feed.description(view.description)
-    feed.id(self_url)
+    feed.id(feed_id or self_url)
     # RSS takes the channel <link> from the last link() call: self first, the site last.
     feed.link(href=self_url, rel="self", type=self_type)
     feed.link(href=view.home_url, rel="alternate", type="text/html")
@@ -139,11 +186,14 @@ def add_entry(feed: FeedGenerator, entry: Entry, extension: str) -> FeedEntry:
     return item
 
 
-def register_rss(feed: FeedGenerator) -> None:
-    feed.register_extension(RSS_EXTENSION, RssNamespaces, RssItemExtension, rss=True, atom=False)
+def register_rss(feed: FeedGenerator, links: tuple[Link, ...] = ()) -> None:
+    feed.register_extension(RSS_EXTENSION, RssFeedExtension, RssItemExtension, rss=True, atom=False)
+    getattr(feed, RSS_EXTENSION).links = links
 
 
-def register_atom(feed: FeedGenerator) -> None:
+def register_atom(feed: FeedGenerator, links: tuple[Link, ...] = (), archive: bool = False) -> None:
     feed.register_extension(
-        ATOM_EXTENSION, AtomNamespaces, AtomEntryExtension, rss=False, atom=True
+        ATOM_EXTENSION, AtomFeedExtension, AtomEntryExtension, rss=False, atom=True
     )
+    extension = getattr(feed, ATOM_EXTENSION)
+    extension.links, extension.archive = links, archive

@@ -1,23 +1,35 @@
-"""Atom 1.0 (RFC 4287)."""
+"""Atom 1.0 (RFC 4287), with its RFC 5005 archive pages and WebSub hub links."""
 
 from __future__ import annotations
 
 from syndicate.entry import FeedView
-from syndicate.writers import Writer
-from syndicate.writers._feedgen import ATOM_EXTENSION, add_entry, new_feed, person, register_atom
+from syndicate.writers import Writer, archive_links, stylesheet_href
+from syndicate.writers._feedgen import (
+    ATOM_EXTENSION,
+    Link,
+    add_entry,
+    new_feed,
+    person,
+    register_atom,
+    with_stylesheet,
+)
 
 MEDIA_TYPE = "application/atom+xml"
 
 
 def render(view: FeedView) -> bytes:
-    feed = new_feed(view, view.url_of("atom.xml"), MEDIA_TYPE)
+    page = view.archive_page
+    # An archive page is a document of the same feed: same id, its own self link.
+    feed = new_feed(
+        view, view.url_of(WRITER.document(page)), MEDIA_TYPE, view.url_of(WRITER.document())
+    )
     if view.description:
         feed.subtitle(view.description)
     if view.icon:
         feed.icon(view.icon)
     if view.logo:
         feed.logo(view.logo)
-    register_atom(feed)
+    register_atom(feed, _links(view), archive=page is not None)
     for entry in view.entries:
         item = add_entry(feed, entry, ATOM_EXTENSION)
         item.id(entry.url)
@@ -27,7 +39,13 @@ def render(view: FeedView) -> bytes:
         if entry.author:
             item.author(person(entry.author))
     result: bytes = feed.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
-    return result
+    return with_stylesheet(result, stylesheet_href(view, WRITER.document(page)))
 
 
-WRITER = Writer("atom", "atom.xml", MEDIA_TYPE, render)
+def _links(view: FeedView) -> tuple[Link, ...]:
+    hubs = [("hub", hub, "") for hub in view.hubs]
+    archive = [(rel, url, MEDIA_TYPE) for rel, url in archive_links(view, WRITER).items()]
+    return (*hubs, *archive)
+
+
+WRITER = Writer("atom", "atom.xml", MEDIA_TYPE, render, archive_suffix=".xml")

@@ -1,4 +1,9 @@
-"""JSON Feed 1.1, written from a Pydantic model of the document (fixed key order)."""
+"""JSON Feed 1.1, written from a Pydantic model of the document (fixed key order).
+
+RFC 5005 archive pages: JSON Feed has no link relations, so `next_url` (the spec's pagination,
+towards older items) is the `prev-archive` page, and a feed-level `_syndicate` object carries
+every relation by name. `feed_url` stays the feed's own URL on every page: it is the feed's id.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from syndicate.entry import Entry, FeedView, Person
-from syndicate.writers import Writer
+from syndicate.writers import Writer, archive_links
 
 MEDIA_TYPE = "application/feed+json"
 VERSION = "https://jsonfeed.org/version/1.1"
@@ -40,6 +45,21 @@ class Extension(_Doc):
     related: list[RelatedItem]
 
 
+class Hub(_Doc):
+    type: str
+    url: str
+
+
+class FeedExtension(_Doc):
+    """Feed-level `_syndicate`: where this document stands in the feed's archive."""
+
+    archive: bool | None = None  # true on an archive page (RFC 5005 fh:archive)
+    self_url: str | None = Field(None, alias="self")
+    current: str | None = None
+    prev_archive: str | None = None
+    next_archive: str | None = None
+
+
 class Item(_Doc):
     id: str
     url: str
@@ -61,10 +81,13 @@ class Document(_Doc):
     home_page_url: str
     feed_url: str
     description: str | None = None
+    next_url: str | None = None  # older items: the prev-archive page
     icon: str | None = None  # the large image: our logo
     favicon: str | None = None  # small, square: our icon
     language: str | None = None
     authors: list[Author] | None = None
+    hubs: list[Hub] | None = None
+    syndicate: FeedExtension | None = Field(None, alias="_syndicate")
     items: list[Item]
 
 
@@ -98,20 +121,37 @@ def _item(entry: Entry) -> Item:
     )
 
 
+def _feed_extension(view: FeedView, links: dict[str, str]) -> FeedExtension | None:
+    page = view.archive_page
+    if page is None and not links:
+        return None
+    return FeedExtension(
+        archive=True if page is not None else None,
+        self_url=view.url_of(WRITER.document(page)) if page is not None else None,
+        current=links.get("current"),
+        prev_archive=links.get("prev-archive"),
+        next_archive=links.get("next-archive"),
+    )
+
+
 def render(view: FeedView) -> bytes:
+    links = archive_links(view, WRITER)
     document = Document(
         title=view.title,
         home_page_url=view.home_url,
-        feed_url=view.url_of("feed.json"),
+        feed_url=view.url_of(WRITER.document()),
         description=view.description or None,
+        next_url=links.get("prev-archive"),
         icon=view.logo,
         favicon=view.icon,
         language=view.language,
         authors=_author(view.author),
+        hubs=[Hub(type="WebSub", url=hub) for hub in view.hubs] or None,
+        syndicate=_feed_extension(view, links),
         items=[_item(e) for e in view.entries],
     )
     text = document.model_dump_json(by_alias=True, exclude_none=True, indent=2)
     return text.encode("utf-8") + b"\n"
 
 
-WRITER = Writer("json", "feed.json", MEDIA_TYPE, render)
+WRITER = Writer("json", "feed.json", MEDIA_TYPE, render, archive_suffix=".json")

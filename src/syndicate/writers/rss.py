@@ -1,12 +1,21 @@
-"""RSS 2.0, following the RSS Advisory Board's Best Practices Profile."""
+"""RSS 2.0, following the RSS Advisory Board's Best Practices Profile; WebSub hub links.
+
+RSS has no archive pages: an archived feed's history is in its Atom and JSON Feed pages.
+"""
 
 from __future__ import annotations
 
 from html import escape
 
 from syndicate.entry import FeedView
-from syndicate.writers import Writer
-from syndicate.writers._feedgen import RSS_EXTENSION, add_entry, new_feed, register_rss
+from syndicate.writers import Writer, stylesheet_href
+from syndicate.writers._feedgen import (
+    RSS_EXTENSION,
+    add_entry,
+    new_feed,
+    register_rss,
+    with_stylesheet,
+)
 
 MEDIA_TYPE = "application/rss+xml"
 # The Best Practices Profile: encode "&", "<", ">" as hexadecimal character references, the form
@@ -20,7 +29,7 @@ def render(view: FeedView) -> bytes:
     if image:
         # <image> needs url, title and link; title and link are the channel's (RSS 2.0 spec).
         feed.image(url=image, title=view.title, link=view.home_url)
-    register_rss(feed)
+    register_rss(feed, tuple(("hub", hub, "") for hub in view.hubs))
     for entry in view.entries:
         item = add_entry(feed, entry, RSS_EXTENSION)
         item.link(href=entry.url)
@@ -34,7 +43,7 @@ def render(view: FeedView) -> bytes:
     result: bytes = feed.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
     for entity, reference in _PROFILE_REFERENCES:
         result = result.replace(entity, reference)
-    return result
+    return with_stylesheet(result, stylesheet_href(view, WRITER.filename))
 
 
 WRITER = Writer("rss", "rss.xml", MEDIA_TYPE, render)
