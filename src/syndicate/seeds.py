@@ -29,11 +29,16 @@ CHUNK = 250
 
 @dataclass(frozen=True, slots=True)
 class SeedFile:
-    path: Path  # where to read it
+    location: str | Path  # where to read it
     name: str  # relative POSIX path inside the seeds folder: the tie-break key
     shown: str  # how problems name it
     size: int = -1  # as seen when discovered (-1: unknown)
     mtime_ns: int = -1
+
+    @property
+    def path(self) -> Path:
+        """Made when the file is read: a no-op rebuild of 100,000 seeds never needs it."""
+        return Path(self.location)
 
 
 @dataclass(slots=True)
@@ -65,6 +70,7 @@ def discover(root: Path) -> tuple[list[SeedFile], list[Problem]]:
     files: list[SeedFile] = []
     problems: list[Problem] = []
     real_root = root.resolve()
+    shown_prefix = _shown_prefix(root)
     pending = [("", os.fspath(root))]
     while pending:
         prefix, folder = pending.pop()
@@ -82,7 +88,7 @@ def discover(root: Path) -> tuple[list[SeedFile], list[Problem]]:
                     if outside:
                         problems.append(_link_outside(root, rel))
                     else:  # a broken link inside is read, and reported, like any file
-                        files.append(_seed_file(root, item, rel))
+                        files.append(_seed_file(item, rel, shown_prefix))
                 elif outside and item.is_dir():
                     problems.append(_link_outside(root, rel))
     files.sort(key=lambda f: f.name)
@@ -90,13 +96,18 @@ def discover(root: Path) -> tuple[list[SeedFile], list[Problem]]:
     return files, problems
 
 
-def _seed_file(root: Path, item: os.DirEntry[str], rel: str) -> SeedFile:
+def _seed_file(item: os.DirEntry[str], rel: str, shown_prefix: str) -> SeedFile:
     try:
         stat = item.stat()
         size, mtime_ns = stat.st_size, stat.st_mtime_ns
     except OSError:
         size = mtime_ns = -1
-    return SeedFile(Path(item.path), rel, _shown(root, rel), size, mtime_ns)
+    return SeedFile(item.path, rel, shown_prefix + rel, size, mtime_ns)
+
+
+def _shown_prefix(root: Path) -> str:
+    """What `(root / rel).as_posix()` starts with, as a string (cheaper, per file)."""
+    return _shown(root, "x")[:-1]
 
 
 def _inside(path: Path, real_root: Path) -> bool:
