@@ -59,6 +59,28 @@ def _verbosity(function: F) -> F:
     )(function)
 
 
+def _config_option(help_text: str = "The feeds config.") -> Callable[[F], F]:
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=Path),
+        default=Path("config/feeds.yaml"),
+        show_default=True,
+        help=help_text,
+    )
+
+
+def _out_option(help_text: str) -> Callable[[F], F]:
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(path_type=Path),
+        default=Path("out"),
+        show_default=True,
+        help=help_text,
+    )
+
+
 def _inputs(function: F) -> F:
     """--seeds, --config, --max-seed-size, --jobs: how every command reads config and seeds."""
     function = click.option(
@@ -77,14 +99,7 @@ def _inputs(function: F) -> F:
         show_default=True,
         help="Largest seed file, in bytes.",
     )(function)
-    function = click.option(
-        "--config",
-        "config_path",
-        type=click.Path(path_type=Path),
-        default=Path("config/feeds.yaml"),
-        show_default=True,
-        help="The feeds config.",
-    )(function)
+    function = _config_option()(function)
     return click.option(
         "--seeds",
         "seeds_dir",
@@ -157,14 +172,7 @@ def _user_errors() -> Iterator[None]:
 
 @main.command("build")
 @_inputs
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="Output folder; files are replaced atomically.",
-)
+@_out_option("Output folder; files are replaced atomically.")
 @click.option(
     "--strict",
     is_flag=True,
@@ -357,22 +365,8 @@ def feeds_command(
 
 
 @main.command("ping")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    default=Path("config/feeds.yaml"),
-    show_default=True,
-    help="The feeds config (site.websub_hubs, base_url).",
-)
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="The output folder the last build wrote.",
-)
+@_config_option("The feeds config (site.websub_hubs, base_url).")
+@_out_option("The output folder the last build wrote.")
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0.1, max=300),
@@ -443,14 +437,7 @@ def cache_group() -> None:
 
 
 @cache_group.command("clear")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    default=Path("config/feeds.yaml"),
-    show_default=True,
-    help="The feeds config; the cache lives beside it.",
-)
+@_config_option("The feeds config; the cache lives beside it.")
 def cache_clear_command(config_path: Path) -> None:
     """Delete the parse cache; the next build reads every seed again."""
     folder = syndicate_cache.default_folder(config_path)
