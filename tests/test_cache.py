@@ -9,11 +9,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from syndicate import build as syndicate_build
 from syndicate import cache
 from syndicate import seeds as syndicate_seeds
 from syndicate.build import BuildReport
+from syndicate.cli import main
 
 from conftest import GOLDEN, SMALL_CONFIG, build_into, seed_text, write_seed
 
@@ -143,3 +145,22 @@ def test_any_change_means_a_real_build(project: Path, change: str) -> None:
     assert cached.written
     build_into(seeds, config, project / "plain")
     assert _tree(out) == _tree(project / "plain")
+
+
+def test_cache_clear_removes_the_parse_cache_and_the_memo(project: Path) -> None:
+    seeds, config = project / "seeds", project / "feeds.yaml"
+    build_into(seeds, config, project / "out", use_cache=True)
+    folder = project / cache.CACHE_DIR
+    assert sorted(p.name for p in folder.glob("*.marshal")) == [
+        "build-v1.marshal",
+        cache.CACHE_FILE,
+    ]
+    result = CliRunner().invoke(main, ["cache", "clear", "--config", str(config)])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        f"removed {folder / 'build-v1.marshal'}",
+        f"removed {folder / cache.CACHE_FILE}",
+    ]
+    assert list(folder.glob("*.marshal")) == []
+    again = CliRunner().invoke(main, ["cache", "clear", "--config", str(config)])
+    assert again.stdout == f"no cache in {folder}\n"

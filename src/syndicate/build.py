@@ -278,7 +278,7 @@ def build(options: BuildOptions, on_seed: Callable[[], None] | None = None) -> B
     With the cache on, a build that nothing has changed since the last one is replayed from
     its memo (see memo.py): same report, nothing read or written.
     """
-    key = None
+    key = discovered = None
     if options.use_cache and options.seeds_dir.is_dir():
         discovered = discover(options)
         key = _memo_key(options, discovered)
@@ -287,7 +287,6 @@ def build(options: BuildOptions, on_seed: Callable[[], None] | None = None) -> B
             log.debug("nothing changed since the last build")
             return _replayed(last)  # the same config bytes were valid for the same code
     config = load_config(options.config_path)  # config errors come before seed errors
-    discovered = discover(options) if key is None else discovered
     report, files = prepare(options, on_seed, discovered, config)
     written = output.write_tree(options.out_dir, files, report.hub_topics)
     report.written, report.unchanged, report.removed = (
@@ -320,7 +319,7 @@ def _memo_key(options: BuildOptions, discovered: Discovered) -> str | None:
 
 
 def _memo_report(report: BuildReport) -> tuple[Any, ...]:
-    problems = tuple((p.path, p.line, p.field, p.message, p.severity) for p in report.problems)
+    problems = tuple(p.row() for p in report.problems)
     feeds = tuple((f.id, f.items, f.files) for f in report.feeds)
     files = tuple(sorted([*report.written, *report.unchanged]))
     return (report.seeds_read, report.seeds_rejected, problems, feeds, files)
@@ -331,7 +330,7 @@ def _replayed(last: memo.Memo) -> BuildReport:
     return BuildReport(
         seeds_read=seeds_read,
         seeds_rejected=seeds_rejected,
-        problems=[Problem(*row) for row in problems],
+        problems=[Problem.from_row(row) for row in problems],
         feeds=[FeedReport(id_, items, tuple(paths)) for id_, items, paths in feeds],
         unchanged=list(files),
     )

@@ -1,6 +1,6 @@
 """The parse cache: what each seed file gave last time, so a rebuild reads only what changed.
 
-One file, `.syndicate-cache/seeds-v1.marshal` beside the config (git-ignored). An entry is
+`.syndicate-cache/seeds-v1.marshal` beside the config (git-ignored). An entry is
 reused when the file's path, size and mtime_ns are unchanged, or, when those changed (a fresh
 `git clone` sets every mtime) or the mtime is too recent to trust, when its content digest is.
 The cache is keyed by a fingerprint of syndicate's own source, Python and pydantic, and by the
@@ -10,6 +10,7 @@ It holds plain tuples written with `marshal` (no pickle: loading it runs no code
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import marshal
@@ -23,7 +24,7 @@ from typing import Any
 import pydantic
 
 from syndicate.candidate import Candidate
-from syndicate.errors import Problem, Severity
+from syndicate.errors import Problem
 from syndicate.seeds import Scan
 
 log = logging.getLogger(__name__)
@@ -39,14 +40,53 @@ def default_folder(config_path: Path) -> Path:
 
 
 def fingerprint(seeds_dir: Path) -> str:
-    """Changes whenever the code that turns a file into a Scan may have changed."""
+    """Changes whenever the code (templates included) that builds the output may have changed."""
+    return hashlib.blake2b(f"{_code_digest()}|{seeds_dir.as_posix()}".encode()).hexdigest()
+
+
+@functools.cache
+def _code_digest() -> str:
     digest = hashlib.blake2b(digest_size=16)
     package = Path(__file__).parent
-    for source in sorted(package.rglob("*.py")):
-        digest.update(source.relative_to(package).as_posix().encode())
-        digest.update(source.read_bytes())
-    digest.update(f"{sys.version}|{pydantic.VERSION}|{seeds_dir.as_posix()}".encode())
+    for source in sorted(package.rglob("*")):
+        if source.is_file() and "__pycache__" not in source.parts:
+            digest.update(source.relative_to(package).as_posix().encode())
+            digest.update(source.read_bytes())
+    digest.update(f"{sys.version}|{pydantic.VERSION}".encode())
     return digest.hexdigest()
+
+
+def read_marshal(path: Path, what: str) -> Any:
+    """The value in `path`, or None when absent or unreadable (with a warning)."""
+    try:
+        with path.open("rb") as stream:
+            return marshal.load(stream)
+    except FileNotFoundError:
+        return None
+    except (OSError, EOFError, ValueError, TypeError) as exc:
+        log.warning("%s: unreadable %s ignored (%s)", path, what, exc)
+        return None
+
+
+def write_marshal(path: Path, value: Any, what: str) -> None:
+    """Write aside, then rename: a reader never sees half a file; a failure is a warning."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(marshal.dumps(value))
+        Path(temp).replace(path)
+    except OSError as exc:
+        log.warning("%s: %s not written (%s)", path, what, exc)
+
+
+def clear(folder: Path) -> list[Path]:
+    """Delete the cache files in `folder` (the parse cache and the build memo)."""
+    removed = []
+    for path in sorted(folder.glob("*.marshal")):
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
 
 
 class SeedCache:
@@ -56,18 +96,14 @@ class SeedCache:
         self.written_ns = 0
 
     def load(self) -> dict[str, Scan]:
-        try:
-            with self.path.open("rb") as stream:
-                key, written_ns, rows = marshal.load(stream)
-        except FileNotFoundError:
-            return {}
-        except (OSError, EOFError, ValueError, TypeError) as exc:
-            log.warning("%s: unreadable parse cache ignored (%s)", self.path, exc)
-            return {}
-        if key != self.key:
-            log.info("%s: parse cache from another version ignored", self.path)
+        stored = read_marshal(self.path, "parse cache")
+        if stored is None:
             return {}
         try:
+            key, written_ns, rows = stored
+            if key != self.key:
+                log.info("%s: parse cache from another version ignored", self.path)
+                return {}
             scans = {row[0]: _scan(row) for row in rows}
         except (TypeError, ValueError, IndexError) as exc:
             log.warning("%s: corrupt parse cache ignored (%s)", self.path, exc)
@@ -83,22 +119,7 @@ class SeedCache:
 
     def save(self, scans: dict[str, Scan]) -> None:
         rows = [_row(name, scan) for name, scan in scans.items()]
-        data = marshal.dumps((self.key, time.time_ns(), rows))
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".seeds.", suffix=".tmp")
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            Path(temp).replace(self.path)
-        except OSError as exc:
-            log.warning("%s: parse cache not written (%s)", self.path, exc)
-
-    def clear(self) -> bool:
-        try:
-            self.path.unlink()
-        except FileNotFoundError:
-            return False
-        return True
+        write_marshal(self.path, (self.key, time.time_ns(), rows), "parse cache")
 
 
 def _row(name: str, scan: Scan) -> tuple[Any, ...]:
@@ -116,23 +137,11 @@ def _row(name: str, scan: Scan) -> tuple[Any, ...]:
             item.category,
         )
     )
-    problems = tuple((p.path, p.line, p.field, p.message, p.severity) for p in scan.problems)
+    problems = tuple(p.row() for p in scan.problems)
     return (name, scan.size, scan.mtime_ns, scan.digest, candidate, problems)
 
 
 def _scan(row: tuple[Any, ...]) -> Scan:
     name, size, mtime_ns, digest, candidate, problems = row
     item = None if candidate is None else Candidate(name, *candidate)
-    return Scan(
-        size,
-        mtime_ns,
-        digest,
-        item,
-        tuple(Problem(p, line, f, m, _severity(s)) for p, line, f, m, s in problems),
-    )
-
-
-def _severity(value: str) -> Severity:
-    if value not in ("error", "warning"):
-        raise ValueError(f"bad severity {value!r}")
-    return "error" if value == "error" else "warning"
+    return Scan(size, mtime_ns, digest, item, tuple(Problem.from_row(p) for p in problems))

@@ -441,5 +441,8 @@ def cache_group() -> None:
 def cache_clear_command(config_path: Path) -> None:
     """Delete the parse cache; the next build reads every seed again."""
     folder = syndicate_cache.default_folder(config_path)
-    removed = syndicate_cache.SeedCache(folder, "").clear()
-    click.echo(f"{'removed' if removed else 'no cache at'} {folder / syndicate_cache.CACHE_FILE}")
+    removed = syndicate_cache.clear(folder)
+    for path in removed:
+        click.echo(f"removed {path}")
+    if not removed:
+        click.echo(f"no cache in {folder}")

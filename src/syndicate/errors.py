@@ -22,6 +22,17 @@ class Problem:
         prefix = "warning: " if self.severity == "warning" else ""
         return f"{self.path}:{self.line}: {self.field}: {prefix}{self.message}"
 
+    def row(self) -> tuple[str, int, str, str, str]:
+        """As plain values, for the caches."""
+        return (self.path, self.line, self.field, self.message, self.severity)
+
+    @classmethod
+    def from_row(cls, row: tuple[str, int, str, str, str]) -> Problem:
+        path, line, field, message, severity = row
+        if severity not in ("error", "warning"):
+            raise ValueError(f"bad severity {severity!r}")
+        return cls(path, line, field, message, "error" if severity == "error" else "warning")
+
 
 class SyndicateError(Exception):
     """A user error that stops the command; shown without a traceback."""

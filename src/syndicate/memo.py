@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import marshal
-import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,14 +49,11 @@ def key_of(
 
 
 def load(folder: Path) -> Memo | None:
+    stored = cache.read_marshal(folder / MEMO_FILE, "build memo")
     try:
-        with (folder / MEMO_FILE).open("rb") as stream:
-            key, written_ns, report, outputs = marshal.load(stream)
-        return Memo(key, written_ns, report, outputs)
-    except FileNotFoundError:
-        return None
-    except (OSError, EOFError, ValueError, TypeError) as exc:
-        log.warning("%s: unreadable build memo ignored (%s)", folder / MEMO_FILE, exc)
+        return None if stored is None else Memo(*stored)
+    except TypeError:
+        log.warning("%s: corrupt build memo ignored", folder / MEMO_FILE)
         return None
 
 
@@ -88,12 +82,5 @@ def save(folder: Path, key: str, report: tuple[Any, ...], out: Path, names: list
         except OSError:
             return  # something else changed out/ meanwhile: no memo
         outputs.append((name, stat.st_size, stat.st_mtime_ns))
-    data = marshal.dumps((key, time.time_ns(), report, tuple(outputs)))
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=folder, prefix=".build.", suffix=".tmp")
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        Path(temp).replace(folder / MEMO_FILE)
-    except OSError as exc:
-        log.warning("%s: build memo not written (%s)", folder / MEMO_FILE, exc)
+    memo = (key, time.time_ns(), report, tuple(outputs))
+    cache.write_marshal(folder / MEMO_FILE, memo, "build memo")

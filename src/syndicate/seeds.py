@@ -134,19 +134,24 @@ def _link_outside(root: Path, rel: str) -> Problem:
 
 def read(file: SeedFile, max_bytes: int = DEFAULT_MAX_SEED_BYTES) -> LoadedSeed:
     """Read, parse, repair and validate one seed file."""
+    found = _bytes_of(file, max_bytes)
+    if isinstance(found, Problem):
+        return LoadedSeed(file, None, [found])
+    return parse(file, found[0])
+
+
+def _bytes_of(file: SeedFile, max_bytes: int) -> tuple[bytes, os.stat_result] | Problem:
+    """The file's bytes and stat, or why it cannot be read as a seed."""
     try:
         info = file.path.stat()
         if not S_ISREG(info.st_mode):
-            return _rejected(file, 1, "file", "not a regular file")
-        size = info.st_size
-        if size > max_bytes:
-            return _rejected(
-                file, 1, "file", f"file is {size} bytes, over the limit of {max_bytes}"
-            )
-        data = file.path.read_bytes()
+            return Problem(file.shown, 1, "file", "not a regular file")
+        if info.st_size > max_bytes:
+            message = f"file is {info.st_size} bytes, over the limit of {max_bytes}"
+            return Problem(file.shown, 1, "file", message)
+        return file.path.read_bytes(), info
     except OSError as exc:
-        return _rejected(file, 1, "file", f"cannot read file: {exc.strerror or exc}")
-    return parse(file, data)
+        return Problem(file.shown, 1, "file", f"cannot read file: {exc.strerror or exc}")
 
 
 def parse(file: SeedFile, data: bytes) -> LoadedSeed:
@@ -274,20 +279,12 @@ def _message(error: ErrorDetails) -> str:
 
 
 def scan(file: SeedFile, max_bytes: int, known: Scan | None = None) -> Scan:
-    """Read one seed file into a Scan; `known` is reused when the content is unchanged."""
-    try:
-        stat = file.path.stat()
-        if not S_ISREG(stat.st_mode):
-            problem = Problem(file.shown, 1, "file", "not a regular file")
-            return Scan(-1, -1, b"", None, (problem,))
-        if stat.st_size > max_bytes:
-            message = f"file is {stat.st_size} bytes, over the limit of {max_bytes}"
-            problem = Problem(file.shown, 1, "file", message)
-            return Scan(stat.st_size, stat.st_mtime_ns, b"", None, (problem,))
-        data = file.path.read_bytes()
-    except OSError as exc:
-        problem = Problem(file.shown, 1, "file", f"cannot read file: {exc.strerror or exc}")
-        return Scan(-1, -1, b"", None, (problem,))
+    """Read one seed file into a Scan; `known` is reused when the content is unchanged.
+    A file that cannot be read gets size -1: it is looked at again by every build."""
+    found = _bytes_of(file, max_bytes)
+    if isinstance(found, Problem):
+        return Scan(-1, -1, b"", None, (found,))
+    data, stat = found
     digest = hashlib.blake2b(data, digest_size=16).digest()
     if known is not None and known.digest == digest:
         return Scan(stat.st_size, stat.st_mtime_ns, digest, known.candidate, known.problems)
