@@ -21,6 +21,7 @@ from syndicate.build import BuildOptions, build
 from syndicate.config import load as load_config
 from syndicate.errors import ConfigError, Problem, StrictModeError, SyndicateError
 from syndicate.progress import Progress
+from syndicate.words import plural
 
 F = TypeVar("F", bound=Callable[..., Any])
 OnSeed = Callable[[], None] | None
@@ -279,7 +280,7 @@ def check_command(
     if result.fatal:
         click.echo(f"error: {result.fatal}", err=True)
     elif output_format != "json" and not quiet:
-        what = f"{config_path.as_posix()} and {report.plural(result.seeds_read, 'seed file')}"
+        what = f"{config_path.as_posix()} and {plural(result.seeds_read, 'seed file')}"
         click.echo(f"checked {what}: {report.counts(result.problems)}")
     sys.exit(result.exit_code)
 
@@ -357,7 +358,7 @@ def feeds_command(
         for line in overview.table(feeds):
             click.echo(line)
     if seen.seeds_rejected and not quiet:
-        rejected = report.plural(seen.seeds_rejected, "seed file")
+        rejected = plural(seen.seeds_rejected, "seed file")
         click.echo(f"note: {rejected} rejected, not counted (see `syndicate check`)", err=True)
 
 

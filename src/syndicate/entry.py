@@ -187,7 +187,7 @@ def render_html(
         alt = escape(lead.title or title)
         parts.append(f'<p><img src="{escape(lead.url)}" alt="{alt}"{size}></p>')
     if excerpt:
-        parts.extend(f"<p>{escape(p.strip())}</p>" for p in excerpt.split("\n") if p.strip())
+        parts.extend(f"<p>{escape(p)}</p>" for p in paragraphs(excerpt))
     source = f" at {escape(author.name)}" if author else ""
     parts.append(f'<p><a href="{escape(url)}">Read the full story{source}</a></p>')
     if related:
@@ -198,3 +198,8 @@ def render_html(
             parts.append(f'<li><a href="{escape(link.url)}">{escape(link.title)}</a>{by}</li>')
         parts.append("</ul>")
     return "\n".join(parts)
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """The excerpt's paragraphs: its non-blank lines, trimmed."""
+    return [line.strip() for line in (text or "").split("\n") if line.strip()]

@@ -21,8 +21,8 @@ from syndicate.config import Config, FeedConfig
 from syndicate.config import load as load_config
 from syndicate.errors import Problem, SyndicateError
 from syndicate.models import Seed, topic_key
-from syndicate.report import plural
 from syndicate.select import duplicate_rank, page_of, select
+from syndicate.words import plural
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 

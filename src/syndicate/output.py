@@ -139,13 +139,8 @@ def write_tree(
             raise OutputError(f"{out / name}: a folder is where an output file goes")
     staged: list[tuple[str, Path]] = []
     try:
-        for name, data in changes.items():
+        for name, data in changes.items():  # every file staged before any is replaced
             staged.append((name, _stage(out / name, data)))
-    except OSError as exc:
-        for _, temp in staged:
-            temp.unlink(missing_ok=True)
-        raise OutputError(f"cannot write to {out}: {exc.strerror or exc}") from None
-    try:
         for name, temp in staged:
             temp.replace(out / name)
     except OSError as exc:

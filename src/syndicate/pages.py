@@ -23,7 +23,8 @@ from markupsafe import Markup
 
 from syndicate import __version__
 from syndicate.config import FeedConfig, Site
-from syndicate.entry import FeedView
+from syndicate.entry import FeedView, paragraphs
+from syndicate.words import plural
 from syndicate.writers import WRITERS
 
 INDEX = "index.html"
@@ -154,7 +155,7 @@ def _environment() -> Environment:
         human_date=human_date,
         rfc822=rfc822,
         paragraphs=paragraphs,
-        count=count,
+        count=plural,
     )
     return env
 
@@ -178,12 +179,3 @@ def human_date(moment: datetime) -> str:
 
 def rfc822(moment: datetime) -> str:
     return format_datetime(moment.astimezone(UTC))
-
-
-def paragraphs(text: str | None) -> list[str]:
-    """The excerpt's paragraphs, as the feeds' rendered HTML splits them."""
-    return [line.strip() for line in (text or "").split("\n") if line.strip()]
-
-
-def count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

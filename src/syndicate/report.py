@@ -15,6 +15,7 @@ from syndicate.build import BuildReport
 from syndicate.check import Staleness
 from syndicate.errors import Problem
 from syndicate.websub import Delivery, HubResult
+from syndicate.words import plural
 
 # ------------------------------------------------------------------------------- problems
 
@@ -81,10 +82,6 @@ def counts(problems: Sequence[Problem]) -> str:
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     return f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 # ------------------------------------------------------------------------------- tables

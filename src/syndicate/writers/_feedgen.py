@@ -22,7 +22,7 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from syndicate.entry import Entry, FeedView
+from syndicate.entry import Entry, FeedView, Person
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -169,7 +169,7 @@ def new_feed(
     return feed
 
 
-def person(person: Any) -> dict[str, str]:
+def person(person: Person) -> dict[str, str]:
     fields = {"name": person.name, "uri": person.url, "email": person.email}
     return {k: v for k, v in fields.items() if v}
 
