@@ -15,13 +15,14 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from syndicate import seeds
 from syndicate.models import Seed
 from syndicate.repairs import XML_FORBIDDEN
 from syndicate.seeds import LoadedSeed, SeedFile, parse, read
@@ -736,14 +737,13 @@ def test_unreadable_file_is_an_error_for_that_file_only(
     reference = ws.reference()
     ws.good_seeds()
     ws.seed("locked.txt", seed_text(url="https://example.com/locked"))
-    real = Path.read_bytes
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "locked.txt":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def locked_open(location: str, mode: str) -> IO[bytes]:
+        if Path(location).name == "locked.txt":
+            raise PermissionError(13, "Permission denied", location)
+        return Path(location).open(mode)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(seeds, "open", locked_open, raising=False)
     run = ws.build()
     assert run.code == 1
     assert tree(ws.out) == reference

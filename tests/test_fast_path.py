@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -87,6 +88,20 @@ EDGE_CASES = [
     'excerpt: ""',
     "publishedDateTime: 2020-01-01",
     "extra: 2020-01-01 10:00:00",
+    "published: yes\r",
+    "published: true\r",
+    "topics:\r\n  - no\r\n  - AI\r",
+    'excerpt: "a\rb"',
+    "excerpt: a\rb",
+    "category: x\r\nheat: 1\r",
+    "published: ~ \r",
+    'excerpt: "\U0001fffe"',
+    'excerpt: "\U0010ffff"',
+    'excerpt: "\ufdd0"',
+    "excerpt: a\x0bb",
+    " " * 64 + "\ncategory: x",
+    "topics:\n" + "  " + "- " * 9 + "AI",
+    "topics:\n" + "  " + "- " * 8 + "AI",
 ]
 
 
@@ -115,6 +130,7 @@ def test_corpus_reads_the_same(tmp_path: Path) -> None:
     fast = 0
     for path in sorted(tmp_path.glob("*.txt")):
         text = frontmatter.split(frontmatter.decode(path.read_bytes())).yaml_text
+        assert yamlsrc.is_plain(text) == plain_by_lines(text), path.name
         fast += assert_same(text)
     assert fast > 1400, f"only {fast} of 1500 seeds took the fast path"
 
@@ -154,6 +170,9 @@ TOKENS = [
     "\t",
     '"',
     "'q'",
+    "\r",
+    "\r\n",
+    "\n  ",
 ]
 
 
@@ -180,3 +199,63 @@ def test_random_documents_read_the_same_or_fall_back(lines: list[tuple[str, str]
         assert both(text)[0] is None
         return
     assert_same(text)
+
+
+def plain_by_lines(text: str) -> bool:
+    """The guard as it was first written, a Python loop over lines: yamlsrc.is_plain (one
+    regular expression, three times faster) must never accept what this rejects."""
+    if re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\t]", text):
+        return False
+    if any(ord(char) & 0xFFFF >= 0xFFFE and ord(char) > 0xFFFF for char in text):
+        return False
+    words = "yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N|true|True|TRUE|false|False|FALSE"
+    safe_plain = re.compile(
+        "(?:true|false|True|False|null|~"
+        "|-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?"
+        "|[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9:.]+(?:[Zz]|[+-][0-9]{2}:[0-9]{2})?)?"
+        f"|(?!(?:{words}|null|Null|NULL)$)[^\\W\\d_](?:(?!: | \\#)[^\\n])*(?<!:))"
+    )
+    special_keys = {*words.split("|"), "null", "Null", "NULL"}
+    for line in text.split("\n"):
+        rest = line.lstrip(" ")
+        if len(line) - len(rest) >= 64:
+            return False
+        items = 0
+        while rest[:2] == "- ":
+            rest = rest[2:].lstrip(" ")
+            items += 1
+            if items > 8:
+                return False
+        if not rest:
+            continue
+        value = rest
+        if rest[0] != '"':
+            key, colon, after = rest.partition(":")
+            if colon and (not after or after[0] == " "):
+                if not key.isidentifier() or key in special_keys:
+                    return False
+                value = after.strip(" ")
+                if not value:
+                    continue
+        value = value.rstrip(" ")
+        if value[0] == '"':
+            if "\\" in value:
+                if not re.fullmatch(r'"(?:[^"\\]|\\["\\/nt])*"', value):
+                    return False
+            elif value.count('"') != 2 or value[-1] != '"':
+                return False
+        elif not safe_plain.fullmatch(value):
+            return False
+    return True
+
+
+GUARD_TOKENS = [*TOKENS, "key: ", "- ", "\n", "é", "\U0001fffe", "#", "a:b", " :", "'"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(GUARD_TOKENS), max_size=12))
+def test_guard_accepts_nothing_the_line_loop_rejects(tokens: list[str]) -> None:
+    text = "".join(tokens)
+    if yamlsrc.is_plain(text):
+        # The loop read CR LF line ends inconsistently; the guard takes them as line ends.
+        assert plain_by_lines(re.sub("\r(?=\n|$)", "", text)), text

@@ -23,8 +23,6 @@ from typing import Any
 
 import pydantic
 
-from syndicate.candidate import Candidate
-from syndicate.errors import Problem
 from syndicate.seeds import Scan
 
 log = logging.getLogger(__name__)
@@ -123,25 +121,8 @@ class SeedCache:
 
 
 def _row(name: str, scan: Scan) -> tuple[Any, ...]:
-    item = scan.candidate
-    candidate = (
-        None
-        if item is None
-        else (
-            item.web_url,
-            item.instant,
-            item.quality,
-            item.published,
-            item.topics,
-            item.providers,
-            item.category,
-        )
-    )
-    problems = tuple(p.row() for p in scan.problems)
-    return (name, scan.size, scan.mtime_ns, scan.digest, candidate, problems)
+    return (name, *scan.row())
 
 
 def _scan(row: tuple[Any, ...]) -> Scan:
-    name, size, mtime_ns, digest, candidate, problems = row
-    item = None if candidate is None else Candidate(name, *candidate)
-    return Scan(size, mtime_ns, digest, item, tuple(Problem.from_row(p) for p in problems))
+    return Scan.from_row(row[0], row[1:])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from syndicate.models import Seed, topic_key
 
@@ -47,3 +48,19 @@ class Candidate:
             providers=_keys(names),
             category=topic_key(seed.category) if seed.category else None,
         )
+
+    def row(self) -> tuple[Any, ...]:
+        """Everything but the name, as plain values: for the parse cache and worker processes."""
+        return (
+            self.web_url,
+            self.instant,
+            self.quality,
+            self.published,
+            self.topics,
+            self.providers,
+            self.category,
+        )
+
+    @classmethod
+    def from_row(cls, name: str, row: tuple[Any, ...]) -> Candidate:
+        return cls(name, *row)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_CLOSING = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
+_CLOSING = re.compile(r"---[ \t]*+\r?$", re.MULTILINE)
 _OPENING = re.compile(r"---[ \t]*\r?(?:\n|\Z)")
 
 
@@ -37,12 +37,25 @@ def decode(data: bytes) -> str:
 
 def split(text: str) -> FrontMatter:
     """The YAML between a first line `---` and the next line `---`; the body is ignored."""
-    if not text.strip():
+    if not text or text.isspace():
         raise FrontMatterError("file is empty", 1)
     opening = _OPENING.match(text)
     if opening is None:
         raise FrontMatterError("file does not start with a '---' line", 1)
-    closing = _CLOSING.search(text, opening.end())
-    if closing is None:
+    start = opening.end()
+    closing = _closing_line(text, start)
+    if closing < 0:
         raise FrontMatterError("front matter is not closed by a '---' line", 1)
-    return FrontMatter(text[opening.end() : closing.start()], 2)
+    return FrontMatter(text[start:closing], 2)
+
+
+def _closing_line(text: str, start: int) -> int:
+    """Where the first line `---` at or after `start` (a line start) begins, or -1."""
+    at = start
+    while True:
+        at = text.find("---", at)
+        if at < 0:
+            return -1
+        if (at == start or text[at - 1] == "\n") and _CLOSING.match(text, at):
+            return at
+        at += 3

@@ -20,6 +20,13 @@ _FORBIDDEN = re.compile(r"[\x00-\x20\x7f-\x9f]")
 _LABEL = "[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
 _HOST = re.compile(f"{_LABEL}(?:\\.{_LABEL})*\\.?|\\[[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*\\]")
 _SIMPLE = re.compile(f"[hH][tT][tT][pP][sS]?://(?:{_HOST.pattern})(?:[/?#][{_URI_CHARS}%]*)?")
+# Most URLs, taken as they are in one step: _SIMPLE without ';' (so no character reference to
+# decode) and with '%' only before two hex digits.
+_CLEAN_CHARS = f"[{_URI_CHARS.replace(';', '')}]*+"
+_CLEAN = re.compile(
+    f"[hH][tT][tT][pP][sS]?://(?:{_HOST.pattern})"
+    f"(?:[/?#]{_CLEAN_CHARS}(?:%[0-9A-Fa-f]{{2}}{_CLEAN_CHARS})*+)?"
+)
 
 
 def _decode_reference(match: re.Match[str]) -> str:
@@ -39,6 +46,8 @@ def decode_references(url: str) -> str:
 
 def to_uri(url: str) -> str:
     """The URL as written, decoded of references; IRIs become URIs. ValueError if unusable."""
+    if len(url) <= MAX_URL_LENGTH and _CLEAN.fullmatch(url):
+        return url
     if len(url) > MAX_URL_LENGTH:
         raise ValueError(f"URL is longer than {MAX_URL_LENGTH} characters")
     url = decode_references(url)

@@ -178,61 +178,39 @@ def _has(node: Any, part: str | int) -> bool:
 # scalar that cannot be read differently (no yes/no/on/off, octal, exponent, sexagesimal...).
 # No anchors, tags, flow collections, comments, block scalars, tabs or unwanted characters.
 # Anything else takes the reference path; a false alarm only costs time.
-_UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\t]")
-# U+nFFFE and U+nFFFF of planes 1-16, as UTF-8 bytes (a scan of str for them is slower).
-_ASTRAL_NONCHARACTER = re.compile(b"[\\xf0-\\xf4][\\x8f\\x9f\\xaf\\xbf]\\xbf[\\xbe\\xbf]")
-_SIMPLE_QUOTED = re.compile(r'"(?:[^"\\]|\\["\\/nt])*"')
-_YAML11_WORDS = "yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N|true|True|TRUE|false|False|FALSE"
-_SAFE_PLAIN = re.compile(
-    "(?:true|false|True|False|null|~"
-    "|-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?"
-    "|[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9:.]+(?:[Zz]|[+-][0-9]{2}:[0-9]{2})?)?"
-    f"|(?!(?:{_YAML11_WORDS}|null|Null|NULL)$)[^\\W\\d_](?:(?!: | \\#)[^\\n])*(?<!:))"
-)
-_SPECIAL_KEYS = frozenset(_YAML11_WORDS.split("|")) | {"null", "Null", "NULL"}
-
-
+# The whole test is one regular expression (a loop over lines in Python cost 3x more).
 MAX_INDENT = 64
-MAX_ITEMS_ON_A_LINE = 8
+MAX_ITEMS_ON_A_LINE = 8  # deep nesting crashes yaml_rs 0.1.6 (a segfault on 100,000 "- ")
+_YAML11_WORDS = "yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N|true|True|TRUE|false|False|FALSE"
+_NULL_WORDS = "null|Null|NULL"
+# Never inside a line: controls (tab and a lone CR too), C1, BMP noncharacters.
+_UNWANTED = "\x00-\x08\t\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff"
+# Noncharacters of planes 1-16: `in` on a string without astral characters returns at once.
+_ASTRAL_NONCHARACTERS = tuple(
+    chr(plane << 16 | low) for plane in range(1, 17) for low in (0xFFFE, 0xFFFF)
+)
+_END = r"\r?$"
+_QUOTED = f'"[^"\\\\\\n{_UNWANTED}]*+(?:\\\\["\\\\/nt][^"\\\\\\n{_UNWANTED}]*+)*+"'
+_PLAIN = (
+    "(?:true|false|True|False|null|~"
+    "|-?(?:0|[1-9][0-9]*+)(?:\\.[0-9]++)?"
+    "|[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9:.]++(?:[Zz]|[+-][0-9]{2}:[0-9]{2})?)?"
+    f"|(?!(?:{_YAML11_WORDS}|{_NULL_WORDS}) *+{_END})"
+    f"[^\\W\\d_](?:[^:\\n {_UNWANTED}]++|:(?=[^ \\r\\n])| ++(?=[^# \\r\\n]))*+"
+    ")"
+)
+_VALUE = f"(?:{_QUOTED}|{_PLAIN})"
+_KEY = f"(?!(?:{_YAML11_WORDS}|{_NULL_WORDS}):)[A-Za-z_][A-Za-z0-9_]*+:(?: ++{_VALUE})?"
+_ITEMS = f"(?:- ++){{0,{MAX_ITEMS_ON_A_LINE}}}"
+_LINE = f" {{0,{MAX_INDENT - 1}}}+(?! ){_ITEMS}(?:{_KEY}|{_VALUE})? *+\\r?"
+_PLAIN_DOCUMENT = re.compile(f"(?:{_LINE}\\n)*+{_LINE}", re.MULTILINE)
 
 
 def is_plain(text: str) -> bool:
     """Whether `text` is plain YAML, which the fast parser reads exactly as the reference."""
-    if _UNWANTED.search(text):
+    if not text.isascii() and any(char in text for char in _ASTRAL_NONCHARACTERS):
         return False
-    if not text.isascii() and _ASTRAL_NONCHARACTER.search(text.encode("utf-8", "surrogatepass")):
-        return False
-    for line in text.split("\n"):
-        rest = line.lstrip(" ")
-        if len(line) - len(rest) >= MAX_INDENT:
-            return False
-        items = 0
-        while rest[:2] == "- ":
-            rest = rest[2:].lstrip(" ")
-            items += 1
-            if items > MAX_ITEMS_ON_A_LINE:
-                return False  # deep nesting crashes yaml_rs 0.1.6 (a segfault on 100,000 "- ")
-        if not rest:
-            continue
-        value = rest
-        if rest[0] != '"':
-            key, colon, after = rest.partition(":")
-            if colon and (not after or after[0] == " "):
-                if not key.isidentifier() or key in _SPECIAL_KEYS:
-                    return False
-                value = after.strip(" ")
-                if not value:
-                    continue
-        value = value.rstrip(" ")
-        if value[0] == '"':
-            if "\\" in value:
-                if not _SIMPLE_QUOTED.fullmatch(value):
-                    return False
-            elif value.count('"') != 2 or value[-1] != '"':
-                return False
-        elif not _SAFE_PLAIN.fullmatch(value):
-            return False
-    return True
+    return _PLAIN_DOCUMENT.fullmatch(text) is not None
 
 
 def load_fast(text: str) -> dict[Any, Any] | None:
