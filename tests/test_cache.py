@@ -88,12 +88,20 @@ def test_a_no_op_rebuild_reads_no_seed(project: Path, monkeypatch: pytest.Monkey
     assert scanned == ["02_plain.txt"]
 
 
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "bad chunk"])
 def test_corrupt_or_foreign_cache_is_ignored(
-    project: Path, caplog: pytest.LogCaptureFixture
+    project: Path, caplog: pytest.LogCaptureFixture, damage: str
 ) -> None:
     _same_with_and_without_cache(project, "0")
     cache_file = project / cache.CACHE_DIR / cache.CACHE_FILE
-    cache_file.write_bytes(b"not a cache")
+    data = cache_file.read_bytes()
+    damaged = {
+        "garbage": b"not a cache",
+        "truncated": data[: len(data) // 2],
+        "empty": b"",
+        "bad chunk": data[:-3] + b"\xff\xff\xff",
+    }[damage]
+    cache_file.write_bytes(damaged)
     with caplog.at_level(logging.WARNING):
         _same_with_and_without_cache(project, "corrupt")
     assert "parse cache ignored" in caplog.text
@@ -152,13 +160,13 @@ def test_cache_clear_removes_the_parse_cache_and_the_memo(project: Path) -> None
     build_into(seeds, config, project / "out", use_cache=True)
     folder = project / cache.CACHE_DIR
     assert sorted(p.name for p in folder.glob("*.marshal")) == [
-        "build-v1.marshal",
+        "build-v2.marshal",
         cache.CACHE_FILE,
     ]
     result = CliRunner().invoke(main, ["cache", "clear", "--config", str(config)])
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        f"removed {folder / 'build-v1.marshal'}",
+        f"removed {folder / 'build-v2.marshal'}",
         f"removed {folder / cache.CACHE_FILE}",
     ]
     assert list(folder.glob("*.marshal")) == []

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from syndicate.models import Seed
 from syndicate.rules import RULES, FeedRules
-from syndicate.select import Candidate, feed_order, select, topic_index
+from syndicate.select import Candidate, Pool, feed_order, select, select_from
 
 BASE = datetime(2022, 1, 1, tzinfo=UTC)
 
@@ -198,11 +198,18 @@ def test_selection_invariants(
     assert kept == passing
 
 
-@given(_seeds, st.integers(0, 6), st.lists(st.sampled_from(["ai", "ROBOTICS", "vision", "x"])))
-def test_topic_index_changes_nothing(
-    seeds: list[tuple[str, Seed]], limit: int, topics: list[str]
+@settings(max_examples=500)
+@given(
+    _seeds,
+    st.integers(0, 6),
+    st.lists(st.sampled_from(["ai", "ROBOTICS", "vision", "x", "Ai"])),
+    st.booleans(),
+    st.integers(-3, 3),
+)
+def test_the_pool_selects_what_select_does(
+    seeds: list[tuple[str, Seed]], limit: int, topics: list[str], only: bool, q: int
 ) -> None:
+    """select_from walks a sorted pool and stops at the limit; select is the definition."""
     candidates = [Candidate.of(s, name) for name, s in seeds]
-    rules = FeedRules(topics=topics or None)
-    plain = select(candidates, rules, limit)
-    assert select(candidates, rules, limit, topic_index(candidates)) == plain
+    rules = FeedRules(topics=topics or None, published_only=only, min_quality=q)
+    assert select_from(Pool.of(candidates), rules, limit) == select(candidates, rules, limit)

@@ -17,7 +17,7 @@ from syndicate.config import Config, FeedConfig, Site
 from syndicate.config import load as load_config
 from syndicate.errors import Problem, StrictModeError, SyndicateError
 from syndicate.models import Seed, topic_key
-from syndicate.select import archive_pages, select, topic_index
+from syndicate.select import Pool, archive_pages, select_from
 from syndicate.writers import WRITERS
 
 log = logging.getLogger(__name__)
@@ -87,22 +87,24 @@ def load_candidates(
     report.problems.extend(problems)
     store = None
     known: dict[str, seeds.Scan] = {}
-    if options.use_cache:
-        store = cache.SeedCache(options.cache_folder, cache.fingerprint(options.seeds_dir))
-        known = store.load()
-    scans = _scan(files, known, store, options, on_seed)
-    candidates: list[Candidate] = []
-    for scan in scans:
-        report.seeds_read += 1
-        report.problems.extend(scan.problems)
-        if scan.candidate is None:
-            report.seeds_rejected += 1
-            if options.strict:
-                raise StrictModeError(scan.problems[0])
-        else:
-            candidates.append(scan.candidate)
-    if store is not None:
-        store.save({f.name: s for f, s in zip(files, scans, strict=True)})
+    with seeds.gc_paused():
+        if options.use_cache:
+            store = cache.SeedCache(options.cache_folder, cache.fingerprint(options.seeds_dir))
+            known = store.load()
+        scans = _scan(files, known, store, options, on_seed)
+        del known
+        candidates: list[Candidate] = []
+        for scan in scans:
+            report.seeds_read += 1
+            report.problems.extend(scan.problems)
+            if scan.candidate is None:
+                report.seeds_rejected += 1
+                if options.strict:
+                    raise StrictModeError(scan.problems[0])
+            else:
+                candidates.append(scan.candidate)
+        if store is not None:
+            store.save({f.name: s for f, s in zip(files, scans, strict=True)})
     gc.freeze()  # what was loaded lives to the end: keep it out of later collections
     return candidates
 
@@ -184,11 +186,10 @@ def render(
     report: BuildReport,
 ) -> dict[str, bytes]:
     """Every output file of every feed, by path relative to the output folder."""
-    by_topic = topic_index(candidates)
+    pool = Pool.of(candidates)
     # An archived feed keeps every item: the newest `limit` in the feed, the rest in pages.
     chosen = {
-        feed.id: select(candidates, feed, 0 if feed.archive else feed.limit, by_topic)
-        for feed in config.feeds
+        feed.id: select_from(pool, feed, 0 if feed.archive else feed.limit) for feed in config.feeds
     }
     names = {item.name for items in chosen.values() for item in items}
     full = _read_seeds(options, names, report)

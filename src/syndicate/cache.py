@@ -1,6 +1,6 @@
 """The parse cache: what each seed file gave last time, so a rebuild reads only what changed.
 
-`.syndicate-cache/seeds-v1.marshal` beside the config (git-ignored). An entry is
+`.syndicate-cache/seeds-v2.marshal` beside the config (git-ignored). An entry is
 reused when the file's path, size and mtime_ns are unchanged, or, when those changed (a fresh
 `git clone` sets every mtime) or the mtime is too recent to trust, when its content digest is.
 The cache is keyed by a fingerprint of syndicate's own source, Python and pydantic, and by the
@@ -18,6 +18,8 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +30,8 @@ from syndicate.seeds import Scan
 log = logging.getLogger(__name__)
 
 CACHE_DIR = ".syndicate-cache"
-CACHE_FILE = "seeds-v1.marshal"
+CACHE_FILE = "seeds-v2.marshal"
+SAVE_CHUNK = 5000  # rows per marshal value
 # An mtime this close to the cache's own write time may hide a same-size edit: check the digest.
 RACY_NS = 2_000_000_000
 
@@ -54,25 +57,49 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-def read_marshal(path: Path, what: str) -> Any:
-    """The value in `path`, or None when absent or unreadable (with a warning)."""
+class CorruptCacheError(ValueError):
+    """A cache file whose bytes are not what write_marshal wrote."""
+
+
+def read_marshal(path: Path, what: str) -> Iterator[Any] | None:
+    """The values written to `path`, decoded one at a time; None when absent or unreadable
+    (with a warning). Iterating raises CorruptCacheError where the bytes are damaged."""
     try:
-        with path.open("rb") as stream:
-            return marshal.load(stream)
+        data = path.read_bytes()  # whole: marshal.load(stream) reads piece by piece
     except FileNotFoundError:
         return None
-    except (OSError, EOFError, ValueError, TypeError) as exc:
+    except OSError as exc:
         log.warning("%s: unreadable %s ignored (%s)", path, what, exc)
         return None
+    return _values(memoryview(data))
 
 
-def write_marshal(path: Path, value: Any, what: str) -> None:
-    """Write aside, then rename: a reader never sees half a file; a failure is a warning."""
+def _values(data: memoryview) -> Iterator[Any]:
+    at = 0
+    while at < len(data):
+        size = int.from_bytes(data[at : at + 8], "little")
+        at += 8
+        if size > len(data) - at:
+            raise CorruptCacheError("truncated")
+        try:
+            yield marshal.loads(data[at : at + size])
+        except (EOFError, ValueError, TypeError) as exc:
+            raise CorruptCacheError(str(exc)) from None
+        at += size
+
+
+def write_marshal(path: Path, values: Iterable[Any], what: str) -> None:
+    """Each value as its length and its marshal bytes, so a reader can stop after the first
+    (a key) and never holds more than one value's bytes while writing. Written aside, then
+    renamed: a reader never sees half a file. A failure is a warning."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
-            stream.write(marshal.dumps(value))
+            for value in values:
+                chunk = marshal.dumps(value)
+                stream.write(len(chunk).to_bytes(8, "little"))
+                stream.write(chunk)
         Path(temp).replace(path)
     except OSError as exc:
         log.warning("%s: %s not written (%s)", path, what, exc)
@@ -97,13 +124,16 @@ class SeedCache:
         stored = read_marshal(self.path, "parse cache")
         if stored is None:
             return {}
+        scans: dict[str, Scan] = {}
         try:
-            key, written_ns, rows = stored
+            key, written_ns = next(stored)
             if key != self.key:
                 log.info("%s: parse cache from another version ignored", self.path)
                 return {}
-            scans = {row[0]: _scan(row) for row in rows}
-        except (TypeError, ValueError, IndexError) as exc:
+            for rows in stored:
+                for row in rows:
+                    scans[row[0]] = _scan(row)
+        except (CorruptCacheError, StopIteration, TypeError, ValueError, IndexError) as exc:
             log.warning("%s: corrupt parse cache ignored (%s)", self.path, exc)
             return {}
         self.written_ns = written_ns
@@ -116,8 +146,13 @@ class SeedCache:
         )
 
     def save(self, scans: dict[str, Scan]) -> None:
-        rows = [_row(name, scan) for name, scan in scans.items()]
-        write_marshal(self.path, (self.key, time.time_ns(), rows), "parse cache")
+        """The key, then the rows in chunks: saving never holds every row at once."""
+        items = list(scans.items())
+        chunks = (
+            [_row(name, scan) for name, scan in items[i : i + SAVE_CHUNK]]
+            for i in range(0, len(items), SAVE_CHUNK)
+        )
+        write_marshal(self.path, chain([(self.key, time.time_ns())], chunks), "parse cache")
 
 
 def _row(name: str, scan: Scan) -> tuple[Any, ...]:

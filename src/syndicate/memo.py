@@ -4,7 +4,7 @@ report is replayed and nothing is read, rendered or written.
 What a build depends on: syndicate's code, the config's bytes, the options, the list of seed
 files with their sizes and mtimes, and the output files it wrote (sizes and mtimes). Any
 difference, or a seed mtime too recent to trust (see cache.RACY_NS), means a real build.
-The memo lives beside the parse cache, in `.syndicate-cache/build-v1.marshal`.
+The memo lives beside the parse cache, in `.syndicate-cache/build-v2.marshal`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from syndicate.seeds import SeedFile
 
 log = logging.getLogger(__name__)
 
-MEMO_FILE = "build-v1.marshal"
+MEMO_FILE = "build-v2.marshal"
 
 Outputs = tuple[tuple[str, int, int], ...]  # (name in out/, size, mtime_ns)
 
@@ -51,8 +51,8 @@ def key_of(
 def load(folder: Path) -> Memo | None:
     stored = cache.read_marshal(folder / MEMO_FILE, "build memo")
     try:
-        return None if stored is None else Memo(*stored)
-    except TypeError:
+        return None if stored is None else Memo(*next(stored))
+    except (cache.CorruptCacheError, StopIteration, TypeError):
         log.warning("%s: corrupt build memo ignored", folder / MEMO_FILE)
         return None
 
@@ -83,4 +83,4 @@ def save(folder: Path, key: str, report: tuple[Any, ...], out: Path, names: list
             return  # something else changed out/ meanwhile: no memo
         outputs.append((name, stat.st_size, stat.st_mtime_ns))
     memo = (key, time.time_ns(), report, tuple(outputs))
-    cache.write_marshal(folder / MEMO_FILE, memo, "build memo")
+    cache.write_marshal(folder / MEMO_FILE, [memo], "build memo")

@@ -7,6 +7,7 @@ import hashlib
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -112,7 +113,9 @@ def _seed_file(item: os.DirEntry[str], rel: str, shown_prefix: str) -> SeedFile:
         size, mtime_ns = stat.st_size, stat.st_mtime_ns
     except OSError:
         size = mtime_ns = -1
-    return SeedFile(item.path, rel, shown_prefix + rel, size, mtime_ns)
+    location = item.path
+    shown = shown_prefix + rel
+    return SeedFile(location, rel, location if shown == location else shown, size, mtime_ns)
 
 
 def _shown_prefix(root: Path) -> str:
@@ -313,13 +316,10 @@ def scan_all(
     """Scan every (file, what the cache knew of it), in order; in `jobs` processes when there
     are enough files.
 
-    The cyclic garbage collector is paused meanwhile: loading creates many small objects and
-    no cycles, and collecting while it runs costs several times the loading itself. Worker
-    processes get and give plain tuples: pickling dataclasses costs more than scanning.
+    The cyclic garbage collector is paused meanwhile (see gc_paused). Worker processes get and
+    give plain tuples: pickling dataclasses costs more than scanning.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         if jobs <= 1 or len(work) < PARALLEL_MIN_SEEDS:
             for file, known in work:
                 yield scan(file, max_bytes, known)
@@ -341,6 +341,16 @@ def scan_all(
                             yield Scan.from_row(file.name, row)
             finally:
                 pool.shutdown(cancel_futures=True)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off meanwhile: loading seeds or the cache creates many
+    small objects and no cycles, and collecting while it runs costs several times the work."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if was_enabled:
             gc.enable()
