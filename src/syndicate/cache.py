@@ -132,7 +132,7 @@ class SeedCache:
                 return {}
             for rows in stored:
                 for row in rows:
-                    scans[row[0]] = _scan(row)
+                    scans[row[0]] = Scan.from_row(row[0], row[1:])
         except (CorruptCacheError, StopIteration, TypeError, ValueError, IndexError) as exc:
             log.warning("%s: corrupt parse cache ignored (%s)", self.path, exc)
             return {}
@@ -149,15 +149,7 @@ class SeedCache:
         """The key, then the rows in chunks: saving never holds every row at once."""
         items = list(scans.items())
         chunks = (
-            [_row(name, scan) for name, scan in items[i : i + SAVE_CHUNK]]
+            [(name, *scan.row()) for name, scan in items[i : i + SAVE_CHUNK]]
             for i in range(0, len(items), SAVE_CHUNK)
         )
         write_marshal(self.path, chain([(self.key, time.time_ns())], chunks), "parse cache")
-
-
-def _row(name: str, scan: Scan) -> tuple[Any, ...]:
-    return (name, *scan.row())
-
-
-def _scan(row: tuple[Any, ...]) -> Scan:
-    return Scan.from_row(row[0], row[1:])

@@ -293,19 +293,36 @@ def _message(error: ErrorDetails) -> str:
     return f"{message}, got {shown}"
 
 
+# What a worker returns for a file whose digest is the one the cache knew: (size, mtime_ns, digest).
+Unchanged = tuple[int, int, bytes]
+
+
 def scan(file: SeedFile, max_bytes: int, known: Scan | None = None) -> Scan:
     """Read one seed file into a Scan; `known` is reused when the content is unchanged.
     A file that cannot be read gets size -1: it is looked at again by every build."""
+    return _scan_of(file, _scan_row(file, max_bytes, known.digest if known else None), known)
+
+
+def _scan_row(file: SeedFile, max_bytes: int, known_digest: bytes | None) -> ScanRow | Unchanged:
+    """The file's Scan as plain values (what a worker process sends back), or Unchanged."""
     found = _bytes_of(file, max_bytes)
     if isinstance(found, Problem):
-        return Scan(-1, -1, b"", None, (found,))
+        return (-1, -1, b"", None, (found.row(),))
     data, stat = found
     digest = hashlib.blake2b(data, digest_size=16).digest()
-    if known is not None and known.digest == digest:
-        return Scan(stat.st_size, stat.st_mtime_ns, digest, known.candidate, known.problems)
+    if digest == known_digest:
+        return (stat.st_size, stat.st_mtime_ns, digest)
     loaded = parse(file, data)
-    item = Candidate.of(loaded.seed, file.name) if loaded.seed else None
-    return Scan(stat.st_size, stat.st_mtime_ns, digest, item, tuple(loaded.problems))
+    item = Candidate.of(loaded.seed, file.name).row() if loaded.seed else None
+    problems = tuple(p.row() for p in loaded.problems)
+    return (stat.st_size, stat.st_mtime_ns, digest, item, problems)
+
+
+def _scan_of(file: SeedFile, row: ScanRow | Unchanged, known: Scan | None) -> Scan:
+    if len(row) == 3:  # the content is the one the cache knew
+        assert known is not None
+        return Scan(*row, known.candidate, known.problems)
+    return Scan.from_row(file.name, row)
 
 
 def scan_all(
@@ -334,11 +351,7 @@ def scan_all(
                 results = pool.map(_scan_chunk, chunks, repeat(max_bytes))
                 for part, rows in zip(parts, results, strict=True):
                     for (file, known), row in zip(part, rows, strict=True):
-                        if len(row) == 3:  # the content is the one the cache knew
-                            assert known is not None
-                            yield Scan(*row, known.candidate, known.problems)
-                        else:
-                            yield Scan.from_row(file.name, row)
+                        yield _scan_of(file, row, known)
             finally:
                 pool.shutdown(cancel_futures=True)
 
@@ -358,14 +371,8 @@ def gc_paused() -> Iterator[None]:
 
 def _scan_chunk(
     chunk: list[tuple[str, str, str, bytes | None]], max_bytes: int
-) -> list[ScanRow | tuple[int, int, bytes]]:
-    """In a worker: a row per file, or (size, mtime_ns, digest) when the digest is the known one."""
-    rows: list[ScanRow | tuple[int, int, bytes]] = []
-    for location, name, shown, known_digest in chunk:
-        known = None if known_digest is None else Scan(-1, -1, known_digest, None, ())
-        found = scan(SeedFile(location, name, shown), max_bytes, known)
-        if known is not None and found.digest == known_digest:
-            rows.append((found.size, found.mtime_ns, found.digest))
-        else:
-            rows.append(found.row())
-    return rows
+) -> list[ScanRow | Unchanged]:
+    return [
+        _scan_row(SeedFile(location, name, shown), max_bytes, known_digest)
+        for location, name, shown, known_digest in chunk
+    ]

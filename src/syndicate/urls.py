@@ -46,10 +46,10 @@ def decode_references(url: str) -> str:
 
 def to_uri(url: str) -> str:
     """The URL as written, decoded of references; IRIs become URIs. ValueError if unusable."""
-    if len(url) <= MAX_URL_LENGTH and _CLEAN.fullmatch(url):
-        return url
     if len(url) > MAX_URL_LENGTH:
         raise ValueError(f"URL is longer than {MAX_URL_LENGTH} characters")
+    if _CLEAN.fullmatch(url):
+        return url
     url = decode_references(url)
     if _SIMPLE.fullmatch(url) and ("%" not in url or not _LONE_PERCENT.search(url)):
         return url
