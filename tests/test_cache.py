@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from syndicate import build as syndicate_build
-from syndicate import cache
+from syndicate import cache, memo
 from syndicate import seeds as syndicate_seeds
 from syndicate.build import BuildReport
 from syndicate.cli import main
@@ -106,7 +106,7 @@ def test_corrupt_or_foreign_cache_is_ignored(
         _same_with_and_without_cache(project, "corrupt")
     assert "parse cache ignored" in caplog.text
     store = cache.SeedCache(project / cache.CACHE_DIR, "another version")
-    store.save({})
+    store.save({}, 0)
     _same_with_and_without_cache(project, "foreign")
 
 
@@ -160,13 +160,13 @@ def test_cache_clear_removes_the_parse_cache_and_the_memo(project: Path) -> None
     build_into(seeds, config, project / "out", use_cache=True)
     folder = project / cache.CACHE_DIR
     assert sorted(p.name for p in folder.glob("*.marshal")) == [
-        "build-v2.marshal",
+        memo.MEMO_FILE,
         cache.CACHE_FILE,
     ]
     result = CliRunner().invoke(main, ["cache", "clear", "--config", str(config)])
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        f"removed {folder / 'build-v2.marshal'}",
+        f"removed {folder / memo.MEMO_FILE}",
         f"removed {folder / cache.CACHE_FILE}",
     ]
     assert list(folder.glob("*.marshal")) == []

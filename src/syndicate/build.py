@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import difflib
-import gc
 import logging
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from syndicate import __version__, cache, entry, memo, output, pages, seeds
+from syndicate import cache, entry, incremental, memo, output, pages, seeds
 from syndicate.candidate import Candidate
-from syndicate.config import Config, FeedConfig, Site
+from syndicate.config import Config, FeedConfig
 from syndicate.config import load as load_config
 from syndicate.errors import Problem, StrictModeError, SyndicateError
-from syndicate.models import Seed, topic_key
-from syndicate.select import Pool, archive_pages, select_from
-from syndicate.writers import WRITERS
+from syndicate.models import topic_key
+from syndicate.rendering import feed_files, feed_paths
+from syndicate.select import Pool, select_from
 
 log = logging.getLogger(__name__)
 
@@ -87,11 +87,17 @@ def load_candidates(
     report.problems.extend(problems)
     store = None
     known: dict[str, seeds.Scan] = {}
+    started_ns = time.time_ns()  # before any seed is read: the cache's trust time
     with seeds.gc_paused():
         if options.use_cache:
             store = cache.SeedCache(options.cache_folder, cache.fingerprint(options.seeds_dir))
             known = store.load()
         scans = _scan(files, known, store, options, on_seed)
+        changes: dict[str, seeds.Scan | None] = {
+            f.name: s for f, s in zip(files, scans, strict=True) if known.get(f.name) is not s
+        }
+        changes.update(dict.fromkeys(known.keys() - {f.name for f in files}))
+        cached = len(known)
         del known
         candidates: list[Candidate] = []
         for scan in scans:
@@ -103,9 +109,11 @@ def load_candidates(
                     raise StrictModeError(scan.problems[0])
             else:
                 candidates.append(scan.candidate)
-        if store is not None:
-            store.save({f.name: s for f, s in zip(files, scans, strict=True)})
-    gc.freeze()  # what was loaded lives to the end: keep it out of later collections
+        if store is not None and cached and len(changes) <= cache.UPDATE_MAX_ROWS:
+            if changes:
+                store.update(changes)
+        elif store is not None:
+            store.save({f.name: s for f, s in zip(files, scans, strict=True)}, started_ns)
     return candidates
 
 
@@ -138,9 +146,11 @@ def _scan(
     return [s for s in scans if s is not None]
 
 
-def _read_seeds(options: BuildOptions, names: set[str], report: BuildReport) -> dict[str, Seed]:
-    """The full Seed of each published item, read again (selection kept only its facts)."""
-    found: dict[str, Seed] = {}
+def _read_seeds(
+    options: BuildOptions, names: set[str], report: BuildReport
+) -> dict[str, entry.Entry]:
+    """The entry of each published item, its seed read again (selection kept only its facts)."""
+    found: dict[str, entry.Entry] = {}
     for name in sorted(names):
         file = seeds.SeedFile(options.seeds_dir / name, name, (options.seeds_dir / name).as_posix())
         loaded = seeds.read(file, options.max_seed_bytes)
@@ -148,35 +158,16 @@ def _read_seeds(options: BuildOptions, names: set[str], report: BuildReport) -> 
             message = "changed while the build ran; left out"
             report.problems.append(Problem(file.shown, 1, "file", message))
             continue
-        found[name] = loaded.seed
+        found[name] = entry.from_seed(loaded.seed)
     return found
 
 
-def feed_view(
-    site: Site, feed: FeedConfig, chosen: list[Seed], archive: entry.Archive | None = None
-) -> entry.FeedView:
-    """The current feed (`archive` None, or its page None) or one of its archive pages."""
-    author = site.author
-    current = archive is None or archive.page is None
-    return entry.FeedView(
-        id=feed.id,
-        title=feed.title,
-        description=feed.description or site.description or feed.title,
-        language=site.language,
-        home_url=site.base_url,
-        feed_base=f"{site.base_url}{feed.id}/",
-        author=entry.Person(author.name, author.url, None, author.email)
-        if author
-        else entry.Person(site.title, site.base_url),
-        generator="syndicate",
-        version=__version__,
-        entries=tuple(entry.from_seed(seed) for seed in chosen),
-        icon=feed.icon or site.icon,
-        logo=feed.logo or site.logo,
-        hubs=tuple(site.websub_hubs or ()) if current else (),
-        stylesheet=pages.STYLESHEET if site.stylesheet else None,
-        archive=archive,
-    )
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    files: dict[str, bytes]  # by path in out/
+    chosen: dict[str, tuple[str, ...]]  # feed id -> the seed names of its items, in feed order
+    entries: dict[str, entry.Entry]  # by seed name, for every chosen item read
+    problems_before: int  # how many of the report's problems came before rendering's
 
 
 def render(
@@ -184,63 +175,34 @@ def render(
     options: BuildOptions,
     candidates: list[Candidate],
     report: BuildReport,
-) -> dict[str, bytes]:
-    """Every output file of every feed, by path relative to the output folder."""
+) -> Rendered:
+    """Every output file of every feed, and what each feed chose."""
+    problems_before = len(report.problems)
     pool = Pool.of(candidates)
     # An archived feed keeps every item: the newest `limit` in the feed, the rest in pages.
     chosen = {
         feed.id: select_from(pool, feed, 0 if feed.archive else feed.limit) for feed in config.feeds
     }
     names = {item.name for items in chosen.values() for item in items}
-    full = _read_seeds(options, names, report)
+    entries = _read_seeds(options, names, report)
     files: dict[str, bytes] = {}
     config_path = options.config_path.as_posix()
     views: list[tuple[FeedConfig, entry.FeedView]] = []
     for feed in config.feeds:
-        items = [full[item.name] for item in chosen[feed.id] if item.name in full]
-        view, feed_files = _render_feed(config.site, feed, items)
+        items = [entries[item.name] for item in chosen[feed.id] if item.name in entries]
+        view, feed_output = feed_files(config.site, feed, items)
         views.append((feed, view))
-        files.update(feed_files)
-        paths = tuple(f"{feed.id}/{WRITERS[name].filename}" for name in feed.formats)
-        report.feeds.append(FeedReport(feed.id, len(view.entries), paths))
+        files.update(feed_output)
+        report.feeds.append(FeedReport(feed.id, len(view.entries), feed_paths(feed)))
         if not view.entries:
             report.problems.append(_empty_feed(config_path, feed, candidates))
     files.update(pages.render_pages(config.site, views))
     if config.site.websub_hubs:
         report.hub_topics = tuple(path for feed in report.feeds for path in feed.files)
-    return files
-
-
-def _render_feed(
-    site: Site, feed: FeedConfig, items: list[Seed]
-) -> tuple[entry.FeedView, dict[str, bytes]]:
-    """The view of the current feed and the feed's files: the current feed in each format and,
-    when the feed archives, the items beyond its limit in archive pages."""
-    if not feed.archive:
-        view = feed_view(site, feed, items)
-        return view, _feed_files(feed, view)
-    paged = archive_pages(items[feed.limit :], feed.page_size)
-    view = feed_view(site, feed, items[: feed.limit], entry.Archive(len(paged)))
-    return view, {**_feed_files(feed, view), **_archive_files(site, feed, paged)}
-
-
-def _feed_files(feed: FeedConfig, view: entry.FeedView) -> dict[str, bytes]:
-    """The current feed in each of its formats."""
-    return {
-        f"{feed.id}/{WRITERS[name].filename}": WRITERS[name].render(view) for name in feed.formats
+    names_chosen = {
+        feed_id: tuple(item.name for item in items) for feed_id, items in chosen.items()
     }
-
-
-def _archive_files(site: Site, feed: FeedConfig, paged: list[list[Seed]]) -> dict[str, bytes]:
-    """The archive pages of a feed in each format that has them, by path in out/."""
-    files: dict[str, bytes] = {}
-    for number, items in enumerate(paged, 1):
-        view = feed_view(site, feed, items, entry.Archive(len(paged), number))
-        for name in feed.formats:
-            writer = WRITERS[name]
-            if writer.archive_suffix:
-                files[f"{feed.id}/{writer.document(number)}"] = writer.render(view)
-    return files
+    return Rendered(files, names_chosen, entries, problems_before)
 
 
 def _empty_feed(config_path: str, feed: FeedConfig, candidates: list[Candidate]) -> Problem:
@@ -266,43 +228,93 @@ def prepare(
 
     Config errors raise ConfigError before any seed is read.
     """
-    config = config or load_config(options.config_path)
+    report, rendered = _full(
+        options, config or load_config(options.config_path), on_seed, discovered
+    )
+    return report, rendered.files
+
+
+def _full(
+    options: BuildOptions,
+    config: Config,
+    on_seed: Callable[[], None] | None,
+    discovered: Discovered | None,
+) -> tuple[BuildReport, Rendered]:
     report = BuildReport()
     candidates = load_candidates(options, report, on_seed, discovered)
-    files = render(config, options, candidates, report)
-    return report, files
+    return report, render(config, options, candidates, report)
 
 
 def build(options: BuildOptions, on_seed: Callable[[], None] | None = None) -> BuildReport:
     """Build every feed and write the output tree all at once.
 
     With the cache on, a build that nothing has changed since the last one is replayed from
-    its memo (see memo.py): same report, nothing read or written.
+    its memo (memo.py): same report, nothing read or written; one whose changes no feed's
+    selection sees renders only the feeds that show them (incremental.py).
     """
-    key = discovered = None
-    if options.use_cache and options.seeds_dir.is_dir():
+    if not (options.use_cache and options.seeds_dir.is_dir()):
+        report, rendered = _full(options, load_config(options.config_path), on_seed, None)
+        return _write(options, report, rendered.files)
+    started_ns = time.time_ns()
+    with seeds.gc_paused():  # 100,000 SeedFiles and stat rows: no cycles, much collecting
         discovered = discover(options)
-        key = _memo_key(options, discovered)
+        key = _memo_key(options)
+        seen, found = memo.Seen.of(discovered[0]), memo.rows_of(discovered[1])
         last = memo.load(options.cache_folder)
-        if key and last is not None and memo.holds(last, key, discovered[0], options.out_dir):
+        if key and last is not None and memo.holds(last, key, seen, found, options.out_dir):
             log.debug("nothing changed since the last build")
             return _replayed(last)  # the same config bytes were valid for the same code
-    config = load_config(options.config_path)  # config errors come before seed errors
-    report, files = prepare(options, on_seed, discovered, config)
-    written = output.write_tree(options.out_dir, files, report.hub_topics)
-    report.written, report.unchanged, report.removed = (
-        written.written,
-        written.unchanged,
-        written.removed,
-    )
-    log.debug("built %d files", len(files))
+        memo.forget(options.cache_folder)
+        config = load_config(options.config_path)  # config errors come before seed errors
+        update, selection = None, None
+        if key and last is not None and last.key == key and last.found == found:
+            store = cache.SeedCache(options.cache_folder, cache.fingerprint(options.seeds_dir))
+            sources = incremental.Sources(
+                discovered[0], seen, store, options.out_dir, options.max_seed_bytes, options.strict
+            )
+            update = incremental.update(config, last, sources)
+    if last is not None and update is not None:
+        log.debug("incremental build: %d files rendered again", len(update.files))
+        report = _updated(last, discovered, update, config)
+        selection = update.selection
+        report = _write(options, report, update.files, update.keep)
+    else:
+        report, rendered = _full(options, config, on_seed, discovered)
+        selection = _selection(report, rendered, discovered)
+        report = _write(options, report, rendered.files)
     if key is not None:
-        names = [*files, *output.record_names(report.hub_topics)]
-        memo.save(options.cache_folder, key, _memo_report(report), options.out_dir, names)
+        names = [*report.written, *report.unchanged, *output.record_names(report.hub_topics)]
+        memo.save(
+            options.cache_folder,
+            key,
+            _memo_report(report),
+            options.out_dir,
+            names,
+            found,
+            seen,
+            selection,
+            started_ns,
+        )
     return report
 
 
-def _memo_key(options: BuildOptions, discovered: Discovered) -> str | None:
+def _write(
+    options: BuildOptions,
+    report: BuildReport,
+    files: dict[str, bytes],
+    keep: frozenset[str] = frozenset(),
+) -> BuildReport:
+    written = output.write_tree(options.out_dir, files, report.hub_topics, keep)
+    report.written, report.unchanged, report.removed = (
+        written.written,
+        sorted([*written.unchanged, *keep]),
+        written.removed,
+    )
+    log.debug("built %d files", len(files))
+    return report
+
+
+def _memo_key(options: BuildOptions) -> str | None:
     try:
         config = options.config_path.read_bytes()
     except OSError:
@@ -316,22 +328,65 @@ def _memo_key(options: BuildOptions, discovered: Discovered) -> str | None:
         )
     )
     fingerprint = cache.fingerprint(options.seeds_dir)
-    return memo.key_of(fingerprint, config, settings, *discovered)
+    return memo.key_of(fingerprint, config, settings)
+
+
+# The most chosen items whose entries the memo keeps (an archived feed may choose every seed).
+MEMO_ENTRIES = 5000
+
+
+def _selection(
+    report: BuildReport, rendered: Rendered, discovered: Discovered
+) -> memo.Selection | None:
+    """What the memo keeps for an incremental build; None when a chosen seed could not be
+    read again (the report says so; the next build is a full one)."""
+    if len(rendered.entries) != len({n for names in rendered.chosen.values() for n in names}):
+        return None
+    files, found = discovered
+    name_of = {file.shown: file.name for file in files}
+    seed_problems: dict[str, list[Problem]] = {}
+    for problem in report.problems[len(found) : rendered.problems_before]:
+        seed_problems.setdefault(name_of[problem.path], []).append(problem)
+    feed_problems = report.problems[rendered.problems_before :]
+    entries = rendered.entries if len(rendered.entries) <= MEMO_ENTRIES else {}
+    return memo.Selection(
+        rendered.chosen,
+        {name: item.row() for name, item in entries.items()},
+        {name: memo.rows_of(problems) for name, problems in seed_problems.items()},
+        memo.rows_of(feed_problems),
+    )
+
+
+def _updated(
+    last: memo.Memo, discovered: Discovered, update: incremental.Update, config: Config
+) -> BuildReport:
+    """The report of an incremental build: the last build's, with the seeds' problems now."""
+    _, _, _, feeds, _, _ = last.report
+    report = BuildReport(
+        seeds_read=len(discovered[0]),
+        seeds_rejected=update.seeds_rejected,
+        problems=[*discovered[1], *update.problems],
+        feeds=[FeedReport(id_, items, tuple(paths)) for id_, items, paths in feeds],
+    )
+    if config.site.websub_hubs:
+        report.hub_topics = tuple(path for feed in report.feeds for path in feed.files)
+    return report
 
 
 def _memo_report(report: BuildReport) -> tuple[Any, ...]:
     problems = tuple(p.row() for p in report.problems)
     feeds = tuple((f.id, f.items, f.files) for f in report.feeds)
     files = tuple(sorted([*report.written, *report.unchanged]))
-    return (report.seeds_read, report.seeds_rejected, problems, feeds, files)
+    return (report.seeds_read, report.seeds_rejected, problems, feeds, files, report.hub_topics)
 
 
 def _replayed(last: memo.Memo) -> BuildReport:
-    seeds_read, seeds_rejected, problems, feeds, files = last.report
+    seeds_read, seeds_rejected, problems, feeds, files, hub_topics = last.report
     return BuildReport(
         seeds_read=seeds_read,
         seeds_rejected=seeds_rejected,
         problems=[Problem.from_row(row) for row in problems],
         feeds=[FeedReport(id_, items, tuple(paths)) for id_, items, paths in feeds],
         unchanged=list(files),
+        hub_topics=hub_topics,
     )

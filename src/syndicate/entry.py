@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import UTC, datetime
 from html import escape
 from posixpath import splitext
+from typing import Any
 from urllib.parse import urlsplit
 
 from syndicate.models import Image, Provider, Related, Seed
@@ -66,6 +67,44 @@ class Entry:
     tags: tuple[str, ...]
     images: tuple[Picture, ...]
     related: tuple[RelatedLink, ...]
+
+    def row(self) -> tuple[Any, ...]:
+        """As plain values (dates as ISO 8601 text): what the build memo keeps of a chosen item."""
+        return (
+            self.url,
+            self.title,
+            self.summary,
+            self.content_html,
+            self.published.isoformat(),
+            None if self.author is None else astuple(self.author),
+            self.tags,
+            tuple(astuple(image) for image in self.images),
+            tuple(
+                (link.url, link.title, _iso(link.published), link.provider) for link in self.related
+            ),
+        )
+
+    @classmethod
+    def from_row(cls, row: tuple[Any, ...]) -> Entry:
+        url, title, summary, content_html, published, author, tags, images, related = row
+        return cls(
+            url,
+            title,
+            summary,
+            content_html,
+            datetime.fromisoformat(published),
+            None if author is None else Person(*author),
+            tuple(tags),
+            tuple(Picture(*image) for image in images),
+            tuple(
+                RelatedLink(url, title, None if when is None else datetime.fromisoformat(when), by)
+                for url, title, when, by in related
+            ),
+        )
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
 
 
 @dataclass(frozen=True, slots=True)

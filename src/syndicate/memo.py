@@ -1,18 +1,25 @@
-"""The no-op shortcut: when nothing a build depends on changed since the last build, its
-report is replayed and nothing is read, rendered or written.
+"""What the last build left for the next: its memo, in `.syndicate-cache/build-v3.marshal`.
 
-What a build depends on: syndicate's code, the config's bytes, the options, the list of seed
-files with their sizes and mtimes, and the output files it wrote (sizes and mtimes). Any
-difference, or a seed mtime too recent to trust (see cache.RACY_NS), means a real build.
-The memo lives beside the parse cache, in `.syndicate-cache/build-v2.marshal`.
+A rebuild that nothing has changed since the last build replays its report: nothing is read,
+rendered or written. What a build depends on: syndicate's code, the config's bytes, the
+options, the seed files with their sizes and mtimes, and the output files it wrote (sizes and
+mtimes). Any difference, or a seed mtime too recent to trust (see cache.RACY_NS), means a
+build: an incremental one (incremental.py) from the Selection kept here when it can, else a
+full one.
+
+The file holds three values, decoded only as far as needed: the head (key, time, report,
+outputs), the seed files as seen, and the Selection.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import time
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +29,66 @@ from syndicate.seeds import SeedFile
 
 log = logging.getLogger(__name__)
 
-MEMO_FILE = "build-v2.marshal"
+NAME, SIZE, MTIME = (SeedFile._fields.index(f) for f in ("name", "size", "mtime_ns"))
+
+MEMO_FILE = "build-v3.marshal"
 
 Outputs = tuple[tuple[str, int, int], ...]  # (name in out/, size, mtime_ns)
+ProblemRows = tuple[tuple[Any, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """The seed files a build saw: their names in order, then their sizes and mtime_ns packed
+    as signed 64-bit integers (compared, stored and loaded in one piece: 100,000 seeds)."""
+
+    names: tuple[str, ...]
+    stats: bytes  # every size, then every mtime_ns, in the order of `names`
+
+    @classmethod
+    def of(cls, files: list[SeedFile]) -> Seen:
+        sizes = array("q", list(map(itemgetter(SIZE), files)))
+        mtimes = array("q", list(map(itemgetter(MTIME), files)))
+        return cls(tuple(map(itemgetter(NAME), files)), sizes.tobytes() + mtimes.tobytes())
+
+    def sizes(self) -> array[int]:
+        return self.numbers()[: len(self.names)]
+
+    def mtimes(self) -> array[int]:
+        return self.numbers()[len(self.names) :]
+
+    def numbers(self) -> array[int]:
+        """Every size, then every mtime_ns."""
+        numbers = array("q")
+        numbers.frombytes(self.stats)
+        return numbers
+
+    def stats_of(self, names: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """(size, mtime_ns) of each of `names` that was seen."""
+        numbers, count = self.numbers(), len(self.names)
+        found = {}
+        for name in names:
+            at = bisect_left(self.names, name)
+            if at < count and self.names[at] == name:
+                found[name] = (numbers[at], numbers[count + at])
+        return found
+
+    def rows(self) -> Iterator[tuple[str, int, int]]:
+        """(name, size, mtime_ns) of each file."""
+        return zip(self.names, self.sizes(), self.mtimes(), strict=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """What the last build chose, for an incremental build to start from."""
+
+    chosen: dict[str, tuple[str, ...]]  # feed id -> its items' seed names, in feed order
+    entries: dict[str, tuple[Any, ...]]  # seed name -> Entry.row(), for chosen items (or none)
+    seed_problems: dict[str, ProblemRows]  # seed name -> its problems, for seeds that have any
+    feed_problems: ProblemRows  # what selection and rendering reported
+
+    def row(self) -> tuple[Any, ...]:
+        return (self.chosen, self.entries, self.seed_problems, self.feed_problems)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,37 +97,52 @@ class Memo:
     written_ns: int
     report: tuple[Any, ...]  # see build.replay_report / build.memo_report
     outputs: Outputs
+    found: ProblemRows  # what discovery reported
+    cache_stat: tuple[int, ...] | None  # the parse cache file as the build left it
+    seen: Seen
+    rest: Iterator[memoryview]  # the Selection, not decoded yet
+
+    def selection(self) -> Selection | None:
+        try:
+            return Selection(*cache.decode(next(self.rest)))
+        except (cache.CorruptCacheError, StopIteration, TypeError):
+            return None
 
 
-def key_of(
-    fingerprint: str, config: bytes, settings: str, files: list[SeedFile], found: list[Problem]
-) -> str:
+def key_of(fingerprint: str, config: bytes, settings: str) -> str:
     digest = hashlib.blake2b(digest_size=20)
     digest.update(f"{fingerprint}\0{settings}\0".encode())
     digest.update(hashlib.blake2b(config).digest())
-    for file in files:
-        digest.update(f"{file.name}\0{file.size}\0{file.mtime_ns}\n".encode())
-    for problem in found:
-        digest.update(f"{problem}\n".encode())
     return digest.hexdigest()
 
 
+def rows_of(problems: list[Problem]) -> ProblemRows:
+    return tuple(problem.row() for problem in problems)
+
+
 def load(folder: Path) -> Memo | None:
-    stored = cache.read_marshal(folder / MEMO_FILE, "build memo")
+    frames = cache.read_frames(folder / MEMO_FILE, "build memo")
     try:
-        return None if stored is None else Memo(*next(stored))
-    except (cache.CorruptCacheError, StopIteration, TypeError):
+        if frames is not None:
+            key, written_ns, report, outputs, found, cache_stat = cache.decode(next(frames))
+            seen = Seen(*cache.decode(next(frames)))
+            return Memo(key, written_ns, report, outputs, found, cache_stat, seen, frames)
+    except (cache.CorruptCacheError, StopIteration, TypeError, ValueError):
         log.warning("%s: corrupt build memo ignored", folder / MEMO_FILE)
-        return None
+    return None
 
 
-def holds(memo: Memo, key: str, files: list[SeedFile], out: Path) -> bool:
+def holds(memo: Memo, key: str, seen: Seen, found: ProblemRows, out: Path) -> bool:
     """Whether the last build's memo describes this build exactly."""
-    if memo.key != key:
+    if memo.key != key or memo.found != found or memo.seen != seen:
         return False
-    trusted_before = memo.written_ns - cache.RACY_NS
-    if any(file.mtime_ns >= trusted_before for file in files):
+    if max(seen.mtimes(), default=0) >= memo.written_ns - cache.RACY_NS:
         return False
+    return outputs_intact(memo, out)
+
+
+def outputs_intact(memo: Memo, out: Path) -> bool:
+    """Whether every file the last build wrote is as it left it."""
     for name, size, mtime_ns in memo.outputs:
         try:
             stat = (out / name).stat()
@@ -74,7 +153,37 @@ def holds(memo: Memo, key: str, files: list[SeedFile], out: Path) -> bool:
     return True
 
 
-def save(folder: Path, key: str, report: tuple[Any, ...], out: Path, names: list[str]) -> None:
+def stat_of(path: Path) -> tuple[int, ...] | None:
+    """What tells a file rewritten since (every cache write renames a new file into place)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def forget(folder: Path) -> None:
+    """Delete the memo: done before a build writes anything, so that a build that fails
+    midway leaves no memo to describe a cache or an out/ it did not finish."""
+    try:
+        (folder / MEMO_FILE).unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("%s: build memo not removed (%s)", folder / MEMO_FILE, exc)
+
+
+def save(
+    folder: Path,
+    key: str,
+    report: tuple[Any, ...],
+    out: Path,
+    names: list[str],
+    found: ProblemRows,
+    seen: Seen,
+    selection: Selection | None,
+    started_ns: int,
+) -> None:
+    """`started_ns`: when the build started, before it looked at any seed: a seed whose
+    mtime is not well before is looked at again by the next build (see cache.RACY_NS)."""
     outputs = []
     for name in sorted(names):
         try:
@@ -82,5 +191,6 @@ def save(folder: Path, key: str, report: tuple[Any, ...], out: Path, names: list
         except OSError:
             return  # something else changed out/ meanwhile: no memo
         outputs.append((name, stat.st_size, stat.st_mtime_ns))
-    memo = (key, time.time_ns(), report, tuple(outputs))
-    cache.write_marshal(folder / MEMO_FILE, [memo], "build memo")
+    head = (key, started_ns, report, tuple(outputs), found, stat_of(folder / cache.CACHE_FILE))
+    values = [head, (seen.names, seen.stats), None if selection is None else selection.row()]
+    cache.write_marshal(folder / MEMO_FILE, values, "build memo")

@@ -64,27 +64,36 @@ def read_changes(out: Path) -> list[str] | None:
     return [n for n in changed if isinstance(n, str) and _is_safe(n)]
 
 
-def plan(out: Path, files: dict[str, bytes], topics: Collection[str] | None = None) -> WriteReport:
+def plan(
+    out: Path,
+    files: dict[str, bytes],
+    topics: Collection[str] | None = None,
+    keep: Collection[str] = (),
+) -> WriteReport:
     """What `write_tree` would do, without writing: the files that would change.
 
     `topics` (the feed files WebSub hubs hear about) keeps the changes record: see `records`.
+    `keep`: files of the last build that stay as they are (an incremental build).
     """
     report = WriteReport()
     for name, data in sorted(files.items()):
         (report.unchanged if _same(out / name, data) else report.written).append(name)
     own = {CHANGES} if topics is not None else set()
-    report.removed = sorted(set(read_manifest(out)) - set(files) - own)
+    report.removed = sorted(set(read_manifest(out)) - set(files) - set(keep) - own)
     return report
 
 
 def records(
-    out: Path, files: dict[str, bytes], report: WriteReport, topics: Collection[str] | None
+    out: Path,
+    files: Collection[str],
+    report: WriteReport,
+    topics: Collection[str] | None,
 ) -> dict[str, bytes]:
     """syndicate's own files as they must be after writing `files` as `report` plans.
 
-    The manifest lists every file written (the changes record too). The changes record, kept
-    only when `topics` is given, lists the topics this write changes; when it changes nothing
-    at all the record stays as it is, so a rebuild is a no-op.
+    The manifest lists every file of the output (`files`, the changes record too). The
+    changes record, kept only when `topics` is given, lists the topics this write changes;
+    when it changes nothing at all the record stays as it is, so a rebuild is a no-op.
     """
     names = sorted({*files, CHANGES}) if topics is not None else sorted(files)
     result = {MANIFEST: _json(names)}
@@ -122,17 +131,21 @@ def _same(path: Path, data: bytes) -> bool:
 
 
 def write_tree(
-    out: Path, files: dict[str, bytes], topics: Collection[str] | None = None
+    out: Path,
+    files: dict[str, bytes],
+    topics: Collection[str] | None = None,
+    keep: Collection[str] = (),
 ) -> WriteReport:
     """Replace the files under `out` atomically; on failure every old file is intact.
 
     With `topics`, the changes record lists those of them this write changed (see `records`).
+    `keep`: the files of the last build that stay as they are (an incremental build).
     """
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: output path exists and is not a folder")
-    report = plan(out, files, topics)
+    report = plan(out, files, topics, keep)
     changes = {name: files[name] for name in report.written}
-    own = records(out, files, report, topics)
+    own = records(out, [*files, *keep], report, topics)
     changes.update({name: own[name] for name in stale_records(out, own)})
     for name in changes:
         if (out / name).is_dir():

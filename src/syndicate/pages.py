@@ -81,7 +81,35 @@ class FeedPage:
 
 def render_pages(site: Site, feeds: list[tuple[FeedConfig, FeedView]]) -> dict[str, bytes]:
     """`index.html`, `<id>/index.html` for each feed and `feeds.opml`, by path in out/."""
+    return {**site_pages(site, feeds), **feed_pages(site, feeds)}
+
+
+def site_pages(site: Site, feeds: list[tuple[FeedConfig, FeedView]]) -> dict[str, bytes]:
+    """`index.html` and `feeds.opml` (and the stylesheet): they show of each feed only its
+    config, its item count and its newest item's date."""
+    env, common, style = _common(site)
     pages = [_page(feed, view) for feed, view in feeds]
+    files = {
+        INDEX: _render(env, "index.html", common, pages=pages, csp=_csp("'none'", style)),
+        OPML: _render(env, "feeds.opml", common, pages=pages, modified=_newest(pages)),
+    }
+    if site.stylesheet:
+        files[STYLESHEET] = resources.files("syndicate").joinpath("static", STYLESHEET).read_bytes()
+    return files
+
+
+def feed_pages(site: Site, feeds: list[tuple[FeedConfig, FeedView]]) -> dict[str, bytes]:
+    """`<id>/index.html`: the preview of each feed's items."""
+    env, common, style = _common(site)
+    csp = _csp("http: https:", style)
+    return {
+        f"{feed.id}/{INDEX}": _render(env, "feed.html", common, page=_page(feed, view), csp=csp)
+        for feed, view in feeds
+    }
+
+
+def _common(site: Site) -> tuple[Environment, dict[str, Any], str]:
+    """The template environment, what every page gets, and the CSP source of its style."""
     env = _environment()
     css = env.get_template("site.css").render()
     digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
@@ -92,24 +120,11 @@ def render_pages(site: Site, feeds: list[tuple[FeedConfig, FeedView]]) -> dict[s
         "css": Markup(css),  # our own file, no variables: nothing to escape
         "opml_url": site.base_url + OPML,
     }
-    style = f"sha256-{digest}"
-    files = {
-        INDEX: _render(
-            env,
-            "index.html",
-            common,
-            pages=pages,
-            csp=_CSP.format(images="'none'", style=style),
-        )
-    }
-    for page in pages:
-        files[f"{page.id}/{INDEX}"] = _render(
-            env, "feed.html", common, page=page, csp=_CSP.format(images="http: https:", style=style)
-        )
-    files[OPML] = _render(env, "feeds.opml", common, pages=pages, modified=_newest(pages))
-    if site.stylesheet:
-        files[STYLESHEET] = resources.files("syndicate").joinpath("static", STYLESHEET).read_bytes()
-    return files
+    return env, common, f"sha256-{digest}"
+
+
+def _csp(images: str, style: str) -> str:
+    return _CSP.format(images=images, style=style)
 
 
 def _page(feed: FeedConfig, view: FeedView) -> FeedPage:

@@ -1,0 +1,369 @@
+"""Incremental builds (incremental.py) write what a full build writes: after random sequences of
+edits, a cached build into the same out/ equals an uncached build byte for byte, report
+included; edits that no feed's selection sees render only the feeds that show the item; and
+the parse cache's journal survives an append cut short."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from syndicate import build as syndicate_build
+from syndicate import cache, entry, incremental, memo, output, seeds
+from syndicate.build import BuildReport
+from syndicate.errors import OutputError, StrictModeError
+
+from conftest import build_into
+
+CONFIG = """\
+site:
+  title: "Incremental"
+  base_url: "https://example.org/feeds/"
+  websub_hubs: ["https://hub.example.net/"]
+feeds:
+  - id: all
+    title: "Everything published"
+    published_only: true
+    limit: 4
+  - id: ai
+    title: "AI"
+    topics: [AI]
+    limit: 2
+  - id: best
+    title: "Best published"
+    min_quality: 50
+    published_only: true
+  - id: bbc
+    title: "BBC"
+    providers: [BBC]
+    formats: [atom]
+  - id: archive
+    title: "Archive"
+    exclude_topics: [Robotics]
+    limit: 2
+    archive: true
+    archive_page_size: 2
+"""
+TOPICS = ("AI", "Robotics", "NLP")
+PROVIDERS = ("BBC", "Reuters")
+OLD = 1_000_000_000  # mtimes well before any build: only a real change is seen
+
+
+def seed(number: int, title: str = "", quality: int = 0, published: bool = True,
+         topics: tuple[str, ...] = ("AI",), provider: str = "BBC", url: int | None = None,
+         day: int = 1) -> str:  # fmt: skip
+    lines = [
+        "---",
+        f'title: "Story {number} {title}"',
+        f"webUrl: https://example.com/{number if url is None else url}",
+        f"publishedDateTime: 2024-01-{day:02d}T10:00:00Z",
+        f"quality: {quality}",
+        f"published: {'true' if published else 'false'}",
+        "topics: [" + ", ".join(topics) + "]",
+        f"provider:\n  name: {provider}",
+        f'excerpt: "About story {number}."',
+        "---",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def _write(path: Path, text: str, mtime: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(mtime, mtime))
+
+
+@contextmanager
+def counting_updates(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bool]]:
+    """Records, per cached build that tried one, whether the incremental build was taken."""
+    taken: list[bool] = []
+    real = incremental.update
+
+    def counted(*args: object, **kwargs: object) -> incremental.Update | None:
+        result = real(*args, **kwargs)  # type: ignore[arg-type]
+        taken.append(result is not None)
+        return result
+
+    monkeypatch.setattr(incremental, "update", counted)
+    yield taken
+
+
+class Project:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.seeds = root / "seeds"
+        self.config = root / "feeds.yaml"
+        self.config.write_text(CONFIG, encoding="utf-8")
+        self.clock = OLD
+        self.fields: dict[int, dict[str, Any]] = {}
+        for number in range(8):
+            self.fields[number] = {
+                "quality": number * 10,
+                "day": number + 1,
+                "topics": (TOPICS[number % 3],),
+                "provider": PROVIDERS[number % 2],
+            }
+            self.put(number)
+
+    def put(self, number: int, text: str | None = None) -> None:
+        self.clock += 1_000_000_000
+        fields = self.fields.setdefault(number, {"day": number + 1})
+        _write(self.seeds / f"{number:02d}.txt", text or seed(number, **fields), self.clock)
+
+    def cached(self) -> BuildReport:
+        return build_into(self.seeds, self.config, self.root / "out", use_cache=True)
+
+    def check(self) -> BuildReport:
+        """A cached build into out/ equals a full uncached one, files and report."""
+        cached = self.cached()
+        plain = build_into(self.seeds, self.config, self.root / "plain")
+        assert _tree(self.root / "out") == _tree(self.root / "plain")
+        assert [str(p) for p in cached.problems] == [str(p) for p in plain.problems]
+        assert (cached.seeds_read, cached.seeds_rejected) == (
+            plain.seeds_read,
+            plain.seeds_rejected,
+        )
+        assert [(f.id, f.items, f.files) for f in cached.feeds] == [
+            (f.id, f.items, f.files) for f in plain.feeds
+        ]
+        assert sorted([*cached.written, *cached.unchanged]) == sorted(
+            [*plain.written, *plain.unchanged]
+        )
+        assert cached.hub_topics == plain.hub_topics
+        return cached
+
+
+EDITS = st.one_of(
+    st.tuples(st.just("title"), st.integers(0, 9), st.text("abc xyz", min_size=1, max_size=8)),
+    st.tuples(st.just("quality"), st.integers(0, 9), st.integers(-5, 100)),
+    st.tuples(st.just("unpublish"), st.integers(0, 9), st.booleans()),
+    st.tuples(st.just("topics"), st.integers(0, 9), st.sampled_from(TOPICS)),
+    st.tuples(st.just("provider"), st.integers(0, 9), st.sampled_from(PROVIDERS)),
+    st.tuples(st.just("same url"), st.integers(0, 9), st.integers(0, 9)),
+    st.tuples(st.just("touch"), st.integers(0, 9), st.none()),
+    st.tuples(st.just("remove"), st.integers(0, 9), st.none()),
+    st.tuples(st.just("break"), st.integers(0, 9), st.none()),
+)
+
+
+def _apply(project: Project, edit: tuple[str, int, object]) -> None:
+    kind, number, value = edit
+    path = project.seeds / f"{number:02d}.txt"
+    fields = project.fields.setdefault(number, {"day": number + 1})
+    if kind in ("title", "quality", "provider"):
+        fields[kind] = value
+    elif kind == "same url":
+        fields["url"] = value
+    elif kind == "unpublish":
+        fields["published"] = not value
+    elif kind == "topics":
+        fields["topics"] = (value,)
+    if kind in ("title", "quality", "provider", "same url", "unpublish", "topics"):
+        project.put(number)
+    elif kind == "touch" and path.exists():
+        project.clock += 1_000_000_000
+        os.utime(path, ns=(project.clock, project.clock))
+    elif kind == "remove":
+        path.unlink(missing_ok=True)
+    elif kind == "break":
+        project.put(number, "---\ntitle: [unclosed\n---\n")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=st.lists(st.lists(EDITS, min_size=1, max_size=2), min_size=1, max_size=4))
+def test_incremental_builds_equal_full_builds(steps: list[list[tuple[str, int, object]]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        project = Project(Path(folder))
+        project.check()
+        for edits in steps:
+            for edit in edits:
+                _apply(project, edit)
+            project.check()
+
+
+def test_the_property_test_takes_both_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The edits above reach the incremental build and the fallback to a full one."""
+    project = Project(tmp_path)
+    with counting_updates(monkeypatch) as taken:
+        project.check()  # no memo yet: not tried
+        _apply(project, ("title", 7, "x"))  # the newest: shown by several feeds
+        project.check()
+        _apply(project, ("quality", 7, 3))  # leaves "best": selection changes
+        project.check()
+        _apply(project, ("unpublish", 1, True))  # leaves "all"
+        project.check()
+        _apply(project, ("quality", 1, 99))  # unpublished Robotics from Reuters: no feed's
+        project.check()
+        _apply(project, ("touch", 2, None))  # same bytes
+        project.check()
+    assert taken == [True, False, False, True, True]
+
+
+def test_a_title_edit_renders_only_the_feeds_that_show_the_item(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = Project(tmp_path)
+    project.check()
+    out = tmp_path / "out"
+    before = {name: (out / name).stat().st_mtime_ns for name in _tree(out)}
+
+    def no_full_render(*args: object) -> None:
+        raise AssertionError("an incremental build must not select and render every feed")
+
+    monkeypatch.setattr(syndicate_build, "render", no_full_render)
+    _apply(project, ("title", 7, "edited"))  # 07: the newest; quality 70; Robotics; Reuters
+    report = project.cached()
+    assert report.written == [
+        "all/atom.xml",
+        "all/feed.json",
+        "all/index.html",
+        "all/rss.xml",
+        "best/atom.xml",
+        "best/feed.json",
+        "best/index.html",
+        "best/rss.xml",
+    ]
+    changed = {name for name in _tree(out) if (out / name).stat().st_mtime_ns != before[name]}
+    assert changed == {*report.written, output.CHANGES}
+    assert b"Story 7 edited" in (out / "all" / "rss.xml").read_bytes()
+    assert report.unchanged == sorted(set(_tree(out)) - changed - {output.MANIFEST})
+
+
+def test_a_failed_build_leaves_no_memo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = Project(tmp_path)
+    project.check()
+    memo_file = project.root / cache.CACHE_DIR / memo.MEMO_FILE
+    assert memo_file.is_file()
+
+    def failing_write(*args: object, **kwargs: object) -> None:
+        raise OutputError("disk full")
+
+    monkeypatch.setattr(output, "write_tree", failing_write)
+    _apply(project, ("title", 7, "lost"))
+    with pytest.raises(OutputError):
+        project.cached()
+    assert not memo_file.exists()
+    monkeypatch.undo()
+    project.check()  # a full build: the edit is not lost
+
+
+def test_a_memo_without_its_selection_means_a_full_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = Project(tmp_path)
+    project.check()
+    memo_file = project.root / cache.CACHE_DIR / memo.MEMO_FILE
+    frames = [bytes(f) for f in cache.read_frames(memo_file, "memo") or ()]
+    cache.write_frames(memo_file, frames[:2], "memo")  # the Selection cut off
+    with counting_updates(monkeypatch) as taken:
+        _apply(project, ("title", 7, "edited"))
+        project.check()
+    assert taken == [False]
+
+
+def test_a_cache_rewritten_since_the_memo_means_a_full_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = Project(tmp_path)
+    project.check()
+    store = cache.SeedCache(project.root / cache.CACHE_DIR, cache.fingerprint(project.seeds))
+    store.save(store.load(), 0)  # same rows, another file: not the one the memo knows
+    with counting_updates(monkeypatch) as taken:
+        _apply(project, ("title", 7, "edited"))
+        project.check()
+    assert taken == [False]
+
+
+def test_entry_rows_round_trip() -> None:
+    path = Path(__file__).parent.parent / "seeds"
+    for file in sorted(path.iterdir()):
+        loaded = seeds.read(seeds.SeedFile(file, file.name, file.as_posix()))
+        assert loaded.seed is not None
+        item = entry.from_seed(loaded.seed)
+        assert entry.Entry.from_row(item.row()) == item
+
+
+# ------------------------------------------------------------------ the parse cache's journal
+
+
+def _scan(name: str, quality: int) -> seeds.Scan:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_text(seed(1, quality=quality), encoding="utf-8")
+        return seeds.scan(seeds.SeedFile(path, name, name), seeds.DEFAULT_MAX_SEED_BYTES)
+
+
+def test_journal_appends_merges_and_ignores_a_cut_append(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(cache, "SAVE_CHUNK", 2)
+    monkeypatch.setattr(cache, "MAX_JOURNAL", 2)
+    store = cache.SeedCache(tmp_path, "key")
+    rows = {f"{n}.txt": _scan(f"{n}.txt", n) for n in range(5)}
+    store.save(rows, 123)
+    assert store.load() == rows
+    expected = dict(rows)
+    for step, change in enumerate([{"1.txt": None}, {"9.txt": _scan("9.txt", 9)},
+                                    {"0.txt": _scan("0.txt", 50), "3.txt": None}]):  # fmt: skip
+        store.update(change)
+        for name, scan in change.items():
+            if scan is None:
+                expected.pop(name)
+            else:
+                expected[name] = scan
+        assert store.load() == expected, step
+        assert store.written_ns == 123  # updates keep the trust time of the last save
+        assert store.rows_of(["0.txt", "1.txt", "9.txt"]) == {
+            n: s for n, s in expected.items() if n in ("0.txt", "1.txt", "9.txt")
+        }
+    size = store.path.stat().st_size
+    store.update({"4.txt": None})
+    with store.path.open("r+b") as stream:  # the last append cut short
+        stream.truncate(size + 20)
+    with caplog.at_level(logging.WARNING):
+        assert store.load() == expected
+    assert "parse cache update cut short, ignored" in caplog.text
+
+
+def test_recent_mtimes_are_looked_at_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seeds written just now (within cache.RACY_NS of the build): each is read again and its
+    digest compared; same-size same-mtime edits are still seen."""
+    project = Project(tmp_path)
+    for path in project.seeds.iterdir():
+        os.utime(path)  # now
+    with counting_updates(monkeypatch) as taken:
+        project.check()
+        path = project.seeds / "07.txt"
+        stat = path.stat()
+        path.write_text(path.read_text("utf-8").replace("Story 7", "Tale 7!"), "utf-8")
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime
+        assert path.stat().st_size == stat.st_size
+        project.check()
+    assert taken == [True]
+    assert b"Tale 7!" in (tmp_path / "out" / "all" / "rss.xml").read_bytes()
+
+
+def test_strict_builds_stop_at_a_bad_seed_after_an_incremental_one(tmp_path: Path) -> None:
+    project = Project(tmp_path)
+    build_into(project.seeds, project.config, tmp_path / "out", use_cache=True, strict=True)
+    _apply(project, ("title", 7, "fine"))
+    build_into(project.seeds, project.config, tmp_path / "out", use_cache=True, strict=True)
+    _apply(project, ("break", 1, None))  # in no feed once broken, but --strict stops
+    with pytest.raises(StrictModeError):
+        build_into(project.seeds, project.config, tmp_path / "out", use_cache=True, strict=True)
