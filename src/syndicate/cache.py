@@ -2,12 +2,13 @@
 
 `.syndicate-cache/seeds-v3.marshal` beside the config (git-ignored). An entry is
 reused when the file's path, size and mtime_ns are unchanged, or, when those changed (a fresh
-`git clone` sets every mtime) or the mtime is too recent to trust, when its content digest is.
+`git clone` sets every mtime) or the mtime is too recent to trust (see RACY_NS), when its
+content digest is.
 The cache is keyed by a fingerprint of syndicate's own source, Python and pydantic, and by the
 seeds folder as given; a corrupt cache or one from another version is ignored with a warning.
 It holds plain tuples written with `marshal` (no pickle: loading it runs no code): the key,
-then the rows sorted by name in chunks, so that a build that changed a few seeds decodes and
-rewrites only the chunks that hold them (`rows_of`, `patch`).
+the rows sorted by name in chunks, then a journal of later changes (see SeedCache), so that a
+build that changed a few seeds decodes only the chunks it needs and rewrites nothing.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ log = logging.getLogger(__name__)
 CACHE_DIR = ".syndicate-cache"
 CACHE_FILE = "seeds-v3.marshal"
 SAVE_CHUNK = 5000  # rows per marshal value
-# An mtime this close to the cache's own write time may hide a same-size edit: check the digest.
+# An mtime this close to the start of the build that cached the file (or later) may hide a
+# same-size edit made after it was read, in the same mtime tick: check the digest.
 RACY_NS = 2_000_000_000
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from itertools import chain, compress, count
 from operator import attrgetter, ne
 from pathlib import Path
+from typing import Any
 
 from syndicate import cache, entry, memo, pages, seeds
 from syndicate.candidate import Candidate
@@ -60,24 +61,57 @@ class Sources:
 def update(config: Config, last: memo.Memo, sources: Sources) -> Update | None:
     """The build from `last` to the seeds as they are now; None when it must be a full build."""
     changed = _changed(sources.seen, last)
-    if changed is None or not memo.outputs_intact(last, sources.out):
-        return None
-    if last.cache_stat != memo.stat_of(sources.cache.path):
-        return None  # the parse cache is not the one the last build left
     selection = last.selection()
-    before = sources.cache.rows_of(changed)
-    if selection is None or before is None:
+    if changed is None or selection is None or not _left_as_it_was(last, sources):
         return None
-    known = last.seen.stats_of(changed)
-    if any(
-        name not in before or (before[name].size, before[name].mtime_ns) != stat
-        for name, stat in known.items()
-    ):
-        return None  # the cache does not hold what the last build read
+    before = sources.cache.rows_of(changed)
+    if before is None or not _as_last_read(before, last.seen.stats_of(changed)):
+        return None
     after = _rescan(sources, changed, before)
     edited = None if after is None else _edited(config, selection, before, after)
     if after is None or edited is None:
         return None
+    rendered = _render_edited(config, selection, edited, sources)
+    if rendered is None:
+        return None
+    files, entries = rendered
+    seed_problems = dict(selection.seed_problems)
+    rejected = last.report[1]
+    for name, scan in after.items():
+        rejected += _rejected(scan) - _rejected(before.get(name))
+        seed_problems.pop(name, None)
+        if scan is not None and scan.problems:
+            seed_problems[name] = memo.rows_of(list(scan.problems))
+    rows = [row for name in sorted(seed_problems) for row in seed_problems[name]]
+    sources.cache.update(after)
+    return Update(
+        files,
+        frozenset(last.report[4]) - files.keys(),
+        memo.Selection(selection.chosen, entries, seed_problems, selection.feed_problems),
+        rejected,
+        [Problem.from_row(row) for row in [*rows, *selection.feed_problems]],
+    )
+
+
+def _left_as_it_was(last: memo.Memo, sources: Sources) -> bool:
+    """Whether out/ and the parse cache are as the last build left them."""
+    cache_as_left = last.cache_stat == memo.stat_of(sources.cache.path)
+    return cache_as_left and memo.outputs_intact(last, sources.out)
+
+
+def _as_last_read(before: Mapping[str, seeds.Scan], seen: dict[str, tuple[int, int]]) -> bool:
+    """Whether the cache holds each seed the last build saw as it saw it (size, mtime)."""
+    return all(
+        name in before and (before[name].size, before[name].mtime_ns) == stat
+        for name, stat in seen.items()
+    )
+
+
+def _render_edited(
+    config: Config, selection: memo.Selection, edited: set[str], sources: Sources
+) -> tuple[dict[str, bytes], dict[str, tuple[Any, ...]]] | None:
+    """The files of the feeds that show an edited item (read again, the others from the
+    memo's entries), and the entries now; None when an edited seed cannot be read again."""
     entries = dict(selection.entries)
     views = []
     files: dict[str, bytes] = {}
@@ -97,26 +131,7 @@ def update(config: Config, last: memo.Memo, sources: Sources) -> Update | None:
         views.append((feed, view))
         files.update(feed_output)
     files.update(pages.feed_pages(config.site, views))
-    seed_problems = dict(selection.seed_problems)
-    rejected = last.report[1]
-    for name, scan in after.items():
-        old = before.get(name)
-        rejected += _rejected(scan) - _rejected(old)
-        seed_problems.pop(name, None)
-        if scan is not None and scan.problems:
-            seed_problems[name] = memo.rows_of(list(scan.problems))
-    problems = [
-        Problem.from_row(row) for name in sorted(seed_problems) for row in seed_problems[name]
-    ]
-    problems.extend(Problem.from_row(row) for row in selection.feed_problems)
-    sources.cache.update(after)
-    return Update(
-        files,
-        frozenset(last.report[4]) - files.keys(),
-        memo.Selection(selection.chosen, entries, seed_problems, selection.feed_problems),
-        rejected,
-        problems,
-    )
+    return files, entries
 
 
 def _changed(seen: memo.Seen, last: memo.Memo) -> set[str] | None:
