@@ -171,7 +171,7 @@ def test_progress_bar_on_a_terminal_unless_quiet(
     ws: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], shown: bool
 ) -> None:
     terminal = FakeTerminal()
-    monkeypatch.setattr(cli.click, "get_text_stream", lambda name: terminal)
+    monkeypatch.setattr(cli, "_stdout", lambda: terminal)
     monkeypatch.setattr(cli, "Progress", functools.partial(Progress, delay=0))
     assert run(*args).exit_code == 0
     text = terminal.getvalue()

@@ -124,8 +124,8 @@ def parses(command: str) -> None:
     """The command line is accepted by syndicate's parser (options, choices), without running."""
     words = shlex.split(command)
     assert words[0] == "syndicate", command
-    with main.make_context("syndicate", words[1:]) as ctx:
-        name, sub, rest = main.resolve_command(ctx, ctx.protected_args + ctx.args)
+    with click.Context(main, info_name="syndicate") as ctx:
+        name, sub, rest = main.resolve_command(ctx, words[1:])
         assert sub is not None, command
         with sub.make_context(name, rest, parent=ctx):
             pass

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 
@@ -138,10 +138,15 @@ def _echo_problems(problems: list[Problem], err: bool = True) -> None:
         click.echo(report.problem_text(problem), err=err, color=_colour())
 
 
+def _stdout() -> TextIO:
+    """Where the progress bar draws (a function: tests give it a fake terminal)."""
+    return sys.stdout
+
+
 @contextmanager
 def _reading(seeds_dir: Path, show: bool) -> Iterator[OnSeed]:
     """A progress bar while seeds are read: on a terminal only, and only when asked to."""
-    stream = click.get_text_stream("stdout")
+    stream = _stdout()
     if not show or not stream.isatty() or os.environ.get("TERM") == "dumb":
         yield None
         return
