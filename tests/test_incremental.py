@@ -60,12 +60,12 @@ OLD = 1_000_000_000  # mtimes well before any build: only a real change is seen
 
 def seed(number: int, title: str = "", quality: int = 0, published: bool = True,
          topics: tuple[str, ...] = ("AI",), provider: str = "BBC", url: int | None = None,
-         day: int = 1) -> str:  # fmt: skip
+         day: int = 1, zone: str = "Z") -> str:  # fmt: skip
     lines = [
         "---",
         f'title: "Story {number} {title}"',
         f"webUrl: https://example.com/{number if url is None else url}",
-        f"publishedDateTime: 2024-01-{day:02d}T10:00:00Z",
+        f"publishedDateTime: 2024-01-{day:02d}T10:00:00{zone}",
         f"quality: {quality}",
         f"published: {'true' if published else 'false'}",
         "topics: [" + ", ".join(topics) + "]",
@@ -157,6 +157,8 @@ EDITS = st.one_of(
     st.tuples(st.just("touch"), st.integers(0, 9), st.none()),
     st.tuples(st.just("remove"), st.integers(0, 9), st.none()),
     st.tuples(st.just("break"), st.integers(0, 9), st.none()),
+    # the same instant written another way (a repair warning, or an offset): the same Candidate
+    st.tuples(st.just("zone"), st.integers(0, 9), st.sampled_from(["", "+00:00", "Z"])),
 )
 
 
@@ -172,7 +174,9 @@ def _apply(project: Project, edit: tuple[str, int, object]) -> None:
         fields["published"] = not value
     elif kind == "topics":
         fields["topics"] = (value,)
-    if kind in ("title", "quality", "provider", "same url", "unpublish", "topics"):
+    elif kind == "zone":
+        fields["zone"] = value
+    if kind in ("title", "quality", "provider", "same url", "unpublish", "topics", "zone"):
         project.put(number)
     elif kind == "touch" and path.exists():
         project.clock += 1_000_000_000
@@ -212,7 +216,11 @@ def test_the_property_test_takes_both_paths(
         project.check()
         _apply(project, ("touch", 2, None))  # same bytes
         project.check()
-    assert taken == [True, False, False, True, True]
+        _apply(project, ("zone", 3, ""))  # a naive date, repaired as UTC: the same instant
+        report = project.check()
+    assert taken == [True, False, False, True, True, True]
+    assert [p.severity for p in report.problems] == ["warning"]
+    assert report.problems[0].path.endswith("03.txt")
 
 
 def test_a_title_edit_renders_only_the_feeds_that_show_the_item(
