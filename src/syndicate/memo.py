@@ -7,8 +7,9 @@ mtimes). Any difference, or a seed mtime too recent to trust (see cache.RACY_NS)
 build: an incremental one (incremental.py) from the Selection kept here when it can, else a
 full one.
 
-The file holds three values, decoded only as far as needed: the head (key, time, report,
-outputs), the seed files as seen, and the Selection.
+The file holds three values, decoded only as far as needed: the head (key, when the build
+started, report, outputs, discovery's problems, the parse cache file's stat), the seed files as
+seen, and the Selection.
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ class Selection:
 class Memo:
     key: str
     written_ns: int
-    report: tuple[Any, ...]  # see build.replay_report / build.memo_report
+    report: tuple[Any, ...]  # see build._memo_report and build._replayed
     outputs: Outputs
     found: ProblemRows  # what discovery reported
     cache_stat: tuple[int, ...] | None  # the parse cache file as the build left it
