@@ -53,6 +53,29 @@ feeds:
     archive: true
     archive_page_size: 2
 """
+# Other rules, several topics, a feed of every item (limit 0), and one that nothing passes.
+OTHER_CONFIG = """\
+site:
+  title: "Incremental, other rules"
+  base_url: "https://example.org/feeds/"
+feeds:
+  - id: every
+    title: "Every item"
+    limit: 0
+  - id: two-topics
+    title: "AI or NLP, recent"
+    topics: [AI, nlp]
+    published_after: "2024-01-04T00:00:00Z"
+    limit: 3
+  - id: news
+    title: "News from anyone but Reuters"
+    categories: [News]
+    exclude_providers: [Reuters]
+    formats: [json]
+  - id: none
+    title: "Nothing passes"
+    min_quality: 1000
+"""
 TOPICS = ("AI", "Robotics", "NLP")
 PROVIDERS = ("BBC", "Reuters")
 OLD = 1_000_000_000  # mtimes well before any build: only a real change is seen
@@ -60,7 +83,7 @@ OLD = 1_000_000_000  # mtimes well before any build: only a real change is seen
 
 def seed(number: int, title: str = "", quality: int = 0, published: bool = True,
          topics: tuple[str, ...] = ("AI",), provider: str = "BBC", url: int | None = None,
-         day: int = 1, zone: str = "Z") -> str:  # fmt: skip
+         day: int = 1, zone: str = "Z", category: str = "") -> str:  # fmt: skip
     lines = [
         "---",
         f'title: "Story {number} {title}"',
@@ -71,6 +94,7 @@ def seed(number: int, title: str = "", quality: int = 0, published: bool = True,
         "topics: [" + ", ".join(topics) + "]",
         f"provider:\n  name: {provider}",
         f'excerpt: "About story {number}."',
+        *([f"category: {category}"] if category else []),
         "---",
         "",
     ]
@@ -103,11 +127,11 @@ def counting_updates(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bool]]:
 
 
 class Project:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, config: str = CONFIG) -> None:
         self.root = root
         self.seeds = root / "seeds"
         self.config = root / "feeds.yaml"
-        self.config.write_text(CONFIG, encoding="utf-8")
+        self.config.write_text(config, encoding="utf-8")
         self.clock = OLD
         self.fields: dict[int, dict[str, Any]] = {}
         for number in range(8):
@@ -116,6 +140,7 @@ class Project:
                 "day": number + 1,
                 "topics": (TOPICS[number % 3],),
                 "provider": PROVIDERS[number % 2],
+                "category": ("News", "Blog", "")[number % 3],
             }
             self.put(number)
 
@@ -159,6 +184,8 @@ EDITS = st.one_of(
     st.tuples(st.just("break"), st.integers(0, 9), st.none()),
     # the same instant written another way (a repair warning, or an offset): the same Candidate
     st.tuples(st.just("zone"), st.integers(0, 9), st.sampled_from(["", "+00:00", "Z"])),
+    st.tuples(st.just("category"), st.integers(0, 9), st.sampled_from(["News", "Blog", ""])),
+    st.tuples(st.just("day"), st.integers(0, 9), st.integers(1, 9)),
 )
 
 
@@ -174,9 +201,10 @@ def _apply(project: Project, edit: tuple[str, int, object]) -> None:
         fields["published"] = not value
     elif kind == "topics":
         fields["topics"] = (value,)
-    elif kind == "zone":
-        fields["zone"] = value
-    if kind in ("title", "quality", "provider", "same url", "unpublish", "topics", "zone"):
+    elif kind in ("zone", "category", "day"):
+        fields[kind] = value
+    if kind in ("title", "quality", "provider", "same url", "unpublish", "topics", "zone",
+                "category", "day"):  # fmt: skip
         project.put(number)
     elif kind == "touch" and path.exists():
         project.clock += 1_000_000_000
@@ -188,10 +216,15 @@ def _apply(project: Project, edit: tuple[str, int, object]) -> None:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(steps=st.lists(st.lists(EDITS, min_size=1, max_size=2), min_size=1, max_size=4))
-def test_incremental_builds_equal_full_builds(steps: list[list[tuple[str, int, object]]]) -> None:
+@given(
+    config=st.sampled_from([CONFIG, OTHER_CONFIG]),
+    steps=st.lists(st.lists(EDITS, min_size=1, max_size=2), min_size=1, max_size=4),
+)
+def test_incremental_builds_equal_full_builds(
+    config: str, steps: list[list[tuple[str, int, object]]]
+) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        project = Project(Path(folder))
+        project = Project(Path(folder), config)
         project.check()
         for edits in steps:
             for edit in edits:
