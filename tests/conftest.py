@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from syndicate.build import BuildOptions, BuildReport, build
+from syndicate.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -18,6 +20,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden", action="store_true", help="Rewrite tests/golden/*/out from the build."
     )
+
+
+def run(*args: str) -> Result:
+    """`syndicate ARGS` in-process, output captured."""
+    return CliRunner().invoke(main, list(args))
 
 
 def build_into(seeds: Path, config: Path, out: Path, **options: object) -> BuildReport:

@@ -12,15 +12,13 @@ from typing import Any
 
 import feedparser
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from syndicate.cli import main
 from syndicate.select import archive_pages, page_of
 
-from conftest import build_into, seed_text, write_seed
+from conftest import build_into, run, seed_text, write_seed
 from feedcheck import atom_schema, json_validator
 
 BASE = "https://example.org/feeds/"
@@ -344,10 +342,6 @@ def test_property_only_the_newest_page_and_the_feed_change(
 
 
 # --------------------------------------------------------------------------- config
-
-
-def run(*args: str) -> Any:
-    return CliRunner().invoke(main, list(args))
 
 
 @pytest.mark.parametrize(

@@ -7,13 +7,11 @@ import io
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
 from syndicate import cli
-from syndicate.cli import main
 from syndicate.progress import Progress
 
-from conftest import SMALL_CONFIG, seed_text, write_seed
+from conftest import SMALL_CONFIG, run, seed_text, write_seed
 
 TWO_FEEDS = (
     SMALL_CONFIG
@@ -23,10 +21,6 @@ TWO_FEEDS = (
     topics: ["Computer Vision"]
 """
 )
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
 
 
 @pytest.fixture

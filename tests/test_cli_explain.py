@@ -7,11 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from syndicate.cli import main
-
-from conftest import seed_text, write_seed
+from conftest import run, seed_text, write_seed
 
 CONFIG = """\
 site:
@@ -80,10 +77,6 @@ SEEDS = {
         category="News",
     ),
 }
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
 
 
 @pytest.fixture

@@ -17,13 +17,12 @@ from urllib.parse import parse_qsl
 
 import feedparser
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from lxml import etree
 
 from syndicate import output, websub
-from syndicate.cli import main
 
-from conftest import seed_text, write_seed
+from conftest import run, seed_text, write_seed
 from feedcheck import atom_schema, json_validator
 
 BASE = "https://example.org/feeds/"
@@ -168,10 +167,6 @@ def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def configure(hubs: list[str] | None) -> None:
     Path("config/feeds.yaml").write_text(site_config(hubs), encoding="utf-8")
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
 
 
 def build() -> Result:

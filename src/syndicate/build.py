@@ -9,7 +9,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from syndicate import cache, entry, incremental, memo, output, pages, seeds
 from syndicate.candidate import Candidate
@@ -275,7 +274,7 @@ def build(options: BuildOptions, on_seed: Callable[[], None] | None = None) -> B
             update = incremental.update(config, last, sources)
     if last is not None and update is not None:
         log.debug("incremental build: %d files rendered again", len(update.files))
-        report = _updated(last, discovered, update, config)
+        report = _updated(last, discovered, update)
         selection = update.selection
         report = _write(options, report, update.files, update.keep)
     else:
@@ -357,36 +356,33 @@ def _selection(
     )
 
 
-def _updated(
-    last: memo.Memo, discovered: Discovered, update: incremental.Update, config: Config
-) -> BuildReport:
+def _updated(last: memo.Memo, discovered: Discovered, update: incremental.Update) -> BuildReport:
     """The report of an incremental build: the last build's, with the seeds' problems now."""
-    _, _, _, feeds, _, _ = last.report
-    report = BuildReport(
-        seeds_read=len(discovered[0]),
-        seeds_rejected=update.seeds_rejected,
-        problems=[*discovered[1], *update.problems],
-        feeds=[FeedReport(id_, items, tuple(paths)) for id_, items, paths in feeds],
-    )
-    if config.site.websub_hubs:
-        report.hub_topics = tuple(path for feed in report.feeds for path in feed.files)
+    report = _replayed(last)
+    report.seeds_read = len(discovered[0])
+    report.seeds_rejected = update.seeds_rejected
+    report.problems = [*discovered[1], *update.problems]
     return report
 
 
-def _memo_report(report: BuildReport) -> tuple[Any, ...]:
-    problems = tuple(p.row() for p in report.problems)
-    feeds = tuple((f.id, f.items, f.files) for f in report.feeds)
-    files = tuple(sorted([*report.written, *report.unchanged]))
-    return (report.seeds_read, report.seeds_rejected, problems, feeds, files, report.hub_topics)
+def _memo_report(report: BuildReport) -> memo.MemoReport:
+    return memo.MemoReport(
+        report.seeds_read,
+        report.seeds_rejected,
+        memo.rows_of(report.problems),
+        tuple((f.id, f.items, f.files) for f in report.feeds),
+        tuple(sorted([*report.written, *report.unchanged])),
+        report.hub_topics,
+    )
 
 
 def _replayed(last: memo.Memo) -> BuildReport:
-    seeds_read, seeds_rejected, problems, feeds, files, hub_topics = last.report
+    last_report = last.report
     return BuildReport(
-        seeds_read=seeds_read,
-        seeds_rejected=seeds_rejected,
-        problems=[Problem.from_row(row) for row in problems],
-        feeds=[FeedReport(id_, items, tuple(paths)) for id_, items, paths in feeds],
-        unchanged=list(files),
-        hub_topics=hub_topics,
+        seeds_read=last_report.seeds_read,
+        seeds_rejected=last_report.seeds_rejected,
+        problems=[Problem.from_row(row) for row in last_report.problems],
+        feeds=[FeedReport(id_, items, tuple(paths)) for id_, items, paths in last_report.feeds],
+        unchanged=list(last_report.files),
+        hub_topics=last_report.hub_topics,
     )

@@ -52,7 +52,7 @@ class Sources:
 
     files: list[seeds.SeedFile]
     seen: memo.Seen  # the files' names and stats
-    cache: cache.SeedCache
+    store: cache.SeedCache  # the parse cache
     out: Path
     max_seed_bytes: int
     strict: bool
@@ -61,10 +61,12 @@ class Sources:
 def update(config: Config, last: memo.Memo, sources: Sources) -> Update | None:
     """The build from `last` to the seeds as they are now; None when it must be a full build."""
     changed = _changed(sources.seen, last)
-    selection = last.selection()
-    if changed is None or selection is None or not _left_as_it_was(last, sources):
+    if changed is None or not _left_as_it_was(last, sources):
         return None
-    before = sources.cache.rows_of(changed)
+    selection = last.selection()
+    if selection is None:
+        return None
+    before = sources.store.rows_of(changed)
     if before is None or not _as_last_read(before, last.seen.stats_of(changed)):
         return None
     after = _rescan(sources, changed, before)
@@ -76,17 +78,17 @@ def update(config: Config, last: memo.Memo, sources: Sources) -> Update | None:
         return None
     files, entries = rendered
     seed_problems = dict(selection.seed_problems)
-    rejected = last.report[1]
+    rejected = last.report.seeds_rejected
     for name, scan in after.items():
         rejected += _rejected(scan) - _rejected(before.get(name))
         seed_problems.pop(name, None)
         if scan is not None and scan.problems:
             seed_problems[name] = memo.rows_of(list(scan.problems))
     rows = [row for name in sorted(seed_problems) for row in seed_problems[name]]
-    sources.cache.update(after)
+    sources.store.update(after)
     return Update(
         files,
-        frozenset(last.report[4]) - files.keys(),
+        frozenset(last.report.files) - files.keys(),
         memo.Selection(selection.chosen, entries, seed_problems, selection.feed_problems),
         rejected,
         [Problem.from_row(row) for row in [*rows, *selection.feed_problems]],
@@ -95,7 +97,7 @@ def update(config: Config, last: memo.Memo, sources: Sources) -> Update | None:
 
 def _left_as_it_was(last: memo.Memo, sources: Sources) -> bool:
     """Whether out/ and the parse cache are as the last build left them."""
-    cache_as_left = last.cache_stat == memo.stat_of(sources.cache.path)
+    cache_as_left = last.cache_stat == memo.stat_of(sources.store.path)
     return cache_as_left and memo.outputs_intact(last, sources.out)
 
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from syndicate import cache
 from syndicate.errors import Problem
@@ -92,21 +92,34 @@ class Selection:
         return (self.chosen, self.entries, self.seed_problems, self.feed_problems)
 
 
+class MemoReport(NamedTuple):
+    """What a replayed build reports (build._memo_report makes it, build._replayed reads it)."""
+
+    seeds_read: int
+    seeds_rejected: int
+    problems: ProblemRows
+    feeds: tuple[tuple[str, int, tuple[str, ...]], ...]  # (id, items, feed files)
+    files: tuple[str, ...]  # every file the build wrote or left unchanged, sorted
+    hub_topics: tuple[str, ...] | None
+
+
 @dataclass(frozen=True, slots=True)
 class Memo:
     key: str
     written_ns: int
-    report: tuple[Any, ...]  # see build._memo_report and build._replayed
+    report: MemoReport
     outputs: Outputs
     found: ProblemRows  # what discovery reported
     cache_stat: tuple[int, ...] | None  # the parse cache file as the build left it
     seen: Seen
-    rest: Iterator[memoryview]  # the Selection, not decoded yet
+    selection_frame: memoryview | None  # the Selection, decoded only by an incremental build
 
     def selection(self) -> Selection | None:
+        if self.selection_frame is None:
+            return None
         try:
-            return Selection(*cache.decode(next(self.rest)))
-        except (cache.CorruptCacheError, StopIteration, TypeError):
+            return Selection(*cache.decode(self.selection_frame))
+        except (cache.CorruptCacheError, TypeError):
             return None
 
 
@@ -127,10 +140,26 @@ def load(folder: Path) -> Memo | None:
         if frames is not None:
             key, written_ns, report, outputs, found, cache_stat = cache.decode(next(frames))
             seen = Seen(*cache.decode(next(frames)))
-            return Memo(key, written_ns, report, outputs, found, cache_stat, seen, frames)
+            return Memo(
+                key,
+                written_ns,
+                MemoReport(*report),
+                outputs,
+                found,
+                cache_stat,
+                seen,
+                _next_frame(frames),
+            )
     except (cache.CorruptCacheError, StopIteration, TypeError, ValueError):
         log.warning("%s: corrupt build memo ignored", folder / MEMO_FILE)
     return None
+
+
+def _next_frame(frames: Iterator[memoryview]) -> memoryview | None:
+    try:
+        return next(frames, None)
+    except cache.CorruptCacheError:
+        return None
 
 
 def holds(memo: Memo, key: str, seen: Seen, found: ProblemRows, out: Path) -> bool:
@@ -175,7 +204,7 @@ def forget(folder: Path) -> None:
 def save(
     folder: Path,
     key: str,
-    report: tuple[Any, ...],
+    report: MemoReport,
     out: Path,
     names: list[str],
     found: ProblemRows,
@@ -192,6 +221,13 @@ def save(
         except OSError:
             return  # something else changed out/ meanwhile: no memo
         outputs.append((name, stat.st_size, stat.st_mtime_ns))
-    head = (key, started_ns, report, tuple(outputs), found, stat_of(folder / cache.CACHE_FILE))
+    head = (
+        key,
+        started_ns,
+        tuple(report),
+        tuple(outputs),
+        found,
+        stat_of(folder / cache.CACHE_FILE),
+    )
     values = [head, (seen.names, seen.stats), None if selection is None else selection.row()]
     cache.write_marshal(folder / MEMO_FILE, values, "build memo")

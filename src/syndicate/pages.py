@@ -110,17 +110,23 @@ def feed_pages(site: Site, feeds: list[tuple[FeedConfig, FeedView]]) -> dict[str
 
 def _common(site: Site) -> tuple[Environment, dict[str, Any], str]:
     """The template environment, what every page gets, and the CSP source of its style."""
-    env = _environment()
-    css = env.get_template("site.css").render()
-    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
+    css, style = _style()
     common: dict[str, Any] = {
         "site": site,
         "lang": site.language or "en",
         "version": __version__,
-        "css": Markup(css),  # our own file, no variables: nothing to escape
+        "css": css,
         "opml_url": site.base_url + OPML,
     }
-    return env, common, f"sha256-{digest}"
+    return _environment(), common, style
+
+
+@cache
+def _style() -> tuple[Markup, str]:
+    """The pages' inline style and its CSP source (rendered once: it has no variables)."""
+    css = _environment().get_template("site.css").render()
+    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
+    return Markup(css), f"sha256-{digest}"  # our own file: nothing to escape
 
 
 def _csp(images: str, style: str) -> str:
