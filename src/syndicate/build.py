@@ -66,6 +66,8 @@ class BuildOptions:
 
 
 Discovered = tuple[list[seeds.SeedFile], list[Problem]]
+# Called once per seed read, with the number of seeds being read (for a progress bar).
+OnSeed = Callable[[int], None]
 
 
 def discover(options: BuildOptions) -> Discovered:
@@ -77,7 +79,7 @@ def discover(options: BuildOptions) -> Discovered:
 def load_candidates(
     options: BuildOptions,
     report: BuildReport,
-    on_seed: Callable[[], None] | None = None,
+    on_seed: OnSeed | None = None,
     discovered: Discovered | None = None,
 ) -> list[Candidate]:
     """What selection needs of every valid seed; problems go to the report (or, with
@@ -121,7 +123,7 @@ def _scan(
     known: dict[str, seeds.Scan],
     store: cache.SeedCache | None,
     options: BuildOptions,
-    on_seed: Callable[[], None] | None,
+    on_seed: OnSeed | None,
 ) -> list[seeds.Scan]:
     """A Scan per file: from the cache where a stat proves it current, else read."""
     scans: list[seeds.Scan | None] = []
@@ -131,7 +133,7 @@ def _scan(
         if hit is not None and store is not None and store.trusts(hit, file.size, file.mtime_ns):
             scans.append(hit)
             if on_seed:
-                on_seed()
+                on_seed(len(files))
             continue
         scans.append(None)
         work.append((index, file, hit))
@@ -141,7 +143,7 @@ def _scan(
     ):
         scans[index] = scan
         if on_seed:
-            on_seed()
+            on_seed(len(files))
     return [s for s in scans if s is not None]
 
 
@@ -219,7 +221,7 @@ def _empty_feed(config_path: str, feed: FeedConfig, candidates: list[Candidate])
 
 def prepare(
     options: BuildOptions,
-    on_seed: Callable[[], None] | None = None,
+    on_seed: OnSeed | None = None,
     discovered: Discovered | None = None,
     config: Config | None = None,
 ) -> tuple[BuildReport, dict[str, bytes]]:
@@ -236,7 +238,7 @@ def prepare(
 def _full(
     options: BuildOptions,
     config: Config,
-    on_seed: Callable[[], None] | None,
+    on_seed: OnSeed | None,
     discovered: Discovered | None,
 ) -> tuple[BuildReport, Rendered]:
     report = BuildReport()
@@ -244,7 +246,7 @@ def _full(
     return report, render(config, options, candidates, report)
 
 
-def build(options: BuildOptions, on_seed: Callable[[], None] | None = None) -> BuildReport:
+def build(options: BuildOptions, on_seed: OnSeed | None = None) -> BuildReport:
     """Build every feed and write the output tree all at once.
 
     With the cache on, a build that nothing has changed since the last one is replayed from

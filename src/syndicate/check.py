@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from syndicate import build, output
@@ -26,7 +25,7 @@ class CheckResult:
         return 1 if any(p.severity == "error" for p in self.problems) else 0
 
 
-def check(options: build.BuildOptions, on_seed: Callable[[], None] | None = None) -> CheckResult:
+def check(options: build.BuildOptions, on_seed: build.OnSeed | None = None) -> CheckResult:
     """Validate the config and every seed, as `build` would, without writing anything.
 
     Unlike `build`, a bad config does not stop the seeds from being checked: an editor sees
@@ -73,7 +72,7 @@ class Staleness:
 
 
 def stale(
-    options: build.BuildOptions, on_seed: Callable[[], None] | None = None
+    options: build.BuildOptions, on_seed: build.OnSeed | None = None
 ) -> tuple[build.BuildReport, Staleness]:
     """Build in memory and compare with the output folder; nothing is written.
 

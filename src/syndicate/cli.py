@@ -17,14 +17,13 @@ import click
 
 from syndicate import __version__, check, explain, overview, report, schema, seeds, websub
 from syndicate import cache as syndicate_cache
-from syndicate.build import BuildOptions, build
+from syndicate.build import BuildOptions, OnSeed, build
 from syndicate.config import load as load_config
 from syndicate.errors import ConfigError, Problem, StrictModeError, SyndicateError
 from syndicate.progress import Progress
 from syndicate.words import plural
 
 F = TypeVar("F", bound=Callable[..., Any])
-OnSeed = Callable[[], None] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,14 +143,14 @@ def _stdout() -> TextIO:
 
 
 @contextmanager
-def _reading(seeds_dir: Path, show: bool) -> Iterator[OnSeed]:
-    """A progress bar while seeds are read: on a terminal only, and only when asked to."""
+def _reading(show: bool) -> Iterator[OnSeed | None]:
+    """A progress bar while seeds are read: on a terminal only, and only when asked to. The
+    build tells it how many seeds it reads (no second walk of the seeds folder)."""
     stream = _stdout()
     if not show or not stream.isatty() or os.environ.get("TERM") == "dumb":
         yield None
         return
-    total = len(seeds.discover(seeds_dir)[0]) if seeds_dir.is_dir() else None
-    with Progress(stream, total) as bar:
+    with Progress(stream) as bar:
         yield bar.tick
 
 
@@ -227,13 +226,13 @@ def build_command(
         use_cache=use_cache,
     )
     if check_only:
-        with _reading(seeds_dir, not quiet) as on_seed, _user_errors():
+        with _reading(not quiet) as on_seed, _user_errors():
             built, staleness = check.stale(options, on_seed)
         _echo_problems(built.problems)
         if staleness.stale or not quiet:
             click.echo(report.staleness(out_dir, staleness, len(built.unchanged)))
         sys.exit(max(built.exit_code, 1 if staleness.stale else 0))
-    with _reading(seeds_dir, not quiet) as on_seed, _user_errors():
+    with _reading(not quiet) as on_seed, _user_errors():
         built = build(options, on_seed)
     _echo_problems(built.problems)
     if not quiet:
@@ -271,7 +270,7 @@ def check_command(
     """
     quiet, verbose = _flags(quiet, verbose)
     options = _options(seeds_dir, config_path, max_seed_bytes, jobs)
-    with _reading(seeds_dir, not quiet and output_format == "text") as on_seed:
+    with _reading(not quiet and output_format == "text") as on_seed:
         result = check.check(options, on_seed)
     if output_format == "json":
         click.echo(report.problems_json(result.problems))
@@ -317,7 +316,7 @@ def explain_command(
     """
     quiet, verbose = _flags(quiet, verbose)
     options = _options(seeds_dir, config_path, max_seed_bytes, jobs)
-    with _reading(seeds_dir, not quiet) as on_seed, _user_errors():
+    with _reading(not quiet) as on_seed, _user_errors():
         explanations = explain.explain(options, target, feed_id, on_seed)
     for explanation in explanations:
         _echo_problems(explanation.problems)
@@ -355,7 +354,7 @@ def feeds_command(
     """
     quiet, verbose = _flags(quiet, verbose)
     options = _options(seeds_dir, config_path, max_seed_bytes, jobs)
-    with _reading(seeds_dir, not quiet and output_format == "text") as on_seed, _user_errors():
+    with _reading(not quiet and output_format == "text") as on_seed, _user_errors():
         feeds, seen = overview.overview(options, on_seed)
     if output_format == "json":
         click.echo(overview.to_json(feeds))

@@ -58,7 +58,7 @@ def explain(
     options: build.BuildOptions,
     target: str,
     feed_id: str | None = None,
-    on_seed: Callable[[], None] | None = None,
+    on_seed: build.OnSeed | None = None,
 ) -> list[Explanation]:
     """Explanations for the seed file or the webUrl `target`, one per matching seed file.
 

@@ -41,7 +41,7 @@ class FeedOverview:
 
 
 def overview(
-    options: build.BuildOptions, on_seed: Callable[[], None] | None = None
+    options: build.BuildOptions, on_seed: build.OnSeed | None = None
 ) -> tuple[list[FeedOverview], build.BuildReport]:
     """Every feed of the config with the items it selects from the seeds (nothing written)."""
     config = load_config(options.config_path)

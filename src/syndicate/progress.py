@@ -17,7 +17,7 @@ class Progress:
     def __init__(
         self,
         stream: TextIO,
-        total: int | None,
+        total: int | None = None,
         label: str = "reading seeds",
         delay: float = 0.5,
         clock: Callable[[], float] = time.monotonic,
@@ -30,9 +30,11 @@ class Progress:
         self._drawn_at: float | None = None
         self._shown = 0  # length of the line on screen
 
-    def tick(self) -> None:
-        """One more seed read."""
+    def tick(self, total: int | None = None) -> None:
+        """One more seed read (of `total`, when the caller knows it)."""
         self.count += 1
+        if total is not None:
+            self.total = total
         now = self.clock()
         if now - self._start < self.delay:
             return
