@@ -408,3 +408,28 @@ def test_strict_builds_stop_at_a_bad_seed_after_an_incremental_one(tmp_path: Pat
     _apply(project, ("break", 1, None))  # in no feed once broken, but --strict stops
     with pytest.raises(StrictModeError):
         build_into(project.seeds, project.config, tmp_path / "out", use_cache=True, strict=True)
+
+
+@given(
+    count=st.integers(1, 1300),
+    edits=st.lists(st.tuples(st.integers(0, 1299), st.booleans(), st.integers(-1, 5)), max_size=8),
+)
+def test_seen_differing_finds_exactly_the_changed_files(
+    count: int, edits: list[tuple[int, bool, int]]
+) -> None:
+    """The block-wise comparison (memo.STATS_BLOCK) against a plain one, across block edges."""
+    files = [
+        seeds.SeedFile(f"s/{i:05}", f"{i:05}", f"{i:05}", 100 + i, 10**18 + i) for i in range(count)
+    ]
+    changed = list(files)
+    for at, size_changed, delta in edits:
+        at %= count
+        size, mtime = changed[at].size, changed[at].mtime_ns
+        changed[at] = changed[at]._replace(
+            size=size + delta if size_changed else size,
+            mtime_ns=mtime if size_changed else mtime + delta,
+        )
+    before, after = memo.Seen.of(files), memo.Seen.of(changed)
+    expected = sorted({i for i, (a, b) in enumerate(zip(files, changed, strict=True)) if a != b})
+    assert sorted(set(after.differing(before))) == expected
+    assert after.sharing_names(before).names is before.names

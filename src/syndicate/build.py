@@ -8,9 +8,11 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from syndicate import cache, entry, incremental, memo, output, pages, seeds
+from syndicate.aside import Aside
 from syndicate.candidate import Candidate
 from syndicate.config import Config, FeedConfig
 from syndicate.config import load as load_config
@@ -20,6 +22,9 @@ from syndicate.rendering import feed_files, feed_paths
 from syndicate.select import Pool, select_from
 
 log = logging.getLogger(__name__)
+
+# From this many seeds, a full build writes the parse cache in a child process (aside.py).
+ASIDE_MIN_SEEDS = seeds.PARALLEL_MIN_SEEDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +86,11 @@ def load_candidates(
     report: BuildReport,
     on_seed: OnSeed | None = None,
     discovered: Discovered | None = None,
+    aside: Aside | None = None,
 ) -> list[Candidate]:
     """What selection needs of every valid seed; problems go to the report (or, with
-    --strict, the first bad seed stops the build)."""
+    --strict, the first bad seed stops the build). With `aside`, a large parse cache is
+    written in a child process while the caller goes on (see aside.py)."""
     files, problems = discovered or discover(options)
     report.problems.extend(problems)
     store = None
@@ -114,7 +121,11 @@ def load_candidates(
             if changes:
                 store.update(changes)
         elif store is not None:
-            store.save({f.name: s for f, s in zip(files, scans, strict=True)}, started_ns)
+            rows = {f.name: s for f, s in zip(files, scans, strict=True)}
+            if aside is not None and len(rows) >= ASIDE_MIN_SEEDS:
+                aside.start(partial(store.save, rows, started_ns), f"{store.path}: saving")
+            else:
+                store.save(rows, started_ns)
     return candidates
 
 
@@ -242,8 +253,9 @@ def _full(
     discovered: Discovered | None,
 ) -> tuple[BuildReport, Rendered]:
     report = BuildReport()
-    candidates = load_candidates(options, report, on_seed, discovered)
-    return report, render(config, options, candidates, report)
+    with Aside() as aside:  # the parse cache is written while rendering
+        candidates = load_candidates(options, report, on_seed, discovered, aside)
+        return report, render(config, options, candidates, report)
 
 
 def build(options: BuildOptions, on_seed: OnSeed | None = None) -> BuildReport:
@@ -262,6 +274,7 @@ def build(options: BuildOptions, on_seed: OnSeed | None = None) -> BuildReport:
         key = _memo_key(options)
         seen, found = memo.Seen.of(discovered[0]), memo.rows_of(discovered[1])
         last = memo.load(options.cache_folder)
+        seen = seen if last is None else seen.sharing_names(last.seen)
         if key and last is not None and memo.holds(last, key, seen, found, options.out_dir):
             log.debug("nothing changed since the last build")
             return _replayed(last)  # the same config bytes were valid for the same code

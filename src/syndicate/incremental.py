@@ -20,8 +20,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import chain, compress, count
-from operator import attrgetter, ne
+from itertools import compress
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -140,14 +140,15 @@ def _changed(seen: memo.Seen, last: memo.Memo) -> set[str] | None:
     """The seed files added, removed, or with another size or mtime than the last build saw,
     and those whose mtime is too recent to trust (see cache.RACY_NS); None: too many."""
     if seen.names == last.seen.names:  # most often: compare sizes and mtimes side by side
-        differ = compress(count(), map(ne, seen.numbers(), last.seen.numbers()))
-        changed = {seen.names[i % len(seen.names)] for i in differ}
+        changed = {seen.names[i] for i in seen.differing(last.seen)}
     else:
         changed = {row[0] for row in set(seen.rows()).symmetric_difference(last.seen.rows())}
     trusted_before = last.written_ns - cache.RACY_NS
-    racy = compress(count(), map(trusted_before.__le__, seen.mtimes()))
-    unreadable = compress(count(), map((0).__gt__, seen.sizes()))
-    changed.update(seen.names[i] for i in chain(racy, unreadable))
+    mtimes, sizes = seen.mtimes(), seen.sizes()
+    if max(mtimes, default=0) >= trusted_before:
+        changed.update(compress(seen.names, map(trusted_before.__le__, mtimes)))
+    if min(sizes, default=0) < 0:
+        changed.update(compress(seen.names, map((0).__gt__, sizes)))
     return changed if len(changed) <= MAX_CHANGED else None
 
 

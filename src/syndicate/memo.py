@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 NAME, SIZE, MTIME = (SeedFile._fields.index(f) for f in ("name", "size", "mtime_ns"))
 
 MEMO_FILE = "build-v3.marshal"
+STATS_BLOCK = 4096  # bytes of packed sizes and mtimes compared at once (512 numbers)
 
 Outputs = tuple[tuple[str, int, int], ...]  # (name in out/, size, mtime_ns)
 ProblemRows = tuple[tuple[Any, ...], ...]
@@ -73,6 +74,24 @@ class Seen:
             if at < count and self.names[at] == name:
                 found[name] = (numbers[at], numbers[count + at])
         return found
+
+    def differing(self, other: Seen) -> Iterator[int]:
+        """Indexes of the files whose size or mtime differ from `other`'s (same names): the
+        packed numbers compared a block at a time, then one by one where a block differs."""
+        count, mine, theirs = len(self.names), self.stats, other.stats
+        for start in range(0, len(mine), STATS_BLOCK):
+            end = start + STATS_BLOCK
+            if mine[start:end] != theirs[start:end]:
+                for at in range(start, min(end, len(mine)), 8):
+                    if mine[at : at + 8] != theirs[at : at + 8]:
+                        yield at // 8 % count
+
+    def sharing_names(self, other: Seen) -> Seen:
+        """This Seen holding `other`'s names when they are equal: later comparisons of the
+        names (100,000 strings) are then identity checks."""
+        if self.names is not other.names and self.names == other.names:
+            return Seen(other.names, self.stats)
+        return self
 
     def rows(self) -> Iterator[tuple[str, int, int]]:
         """(name, size, mtime_ns) of each file."""

@@ -17,8 +17,11 @@ _LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _FORBIDDEN = re.compile(r"[\x00-\x20\x7f-\x9f]")
 # The common case, checked in one step: http(s), a plain host without port or userinfo, then
 # only URI characters. Anything else takes the full path below.
-_LABEL = "[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
-_HOST = re.compile(f"{_LABEL}(?:\\.{_LABEL})*\\.?|\\[[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*\\]")
+# A label: letters, digits, '_' and '-', not starting or ending with '-'. Written without
+# backtracking (the longest run, then no '-' at its end): what follows a label in a host is
+# '.', ':', '/', '?', '#' or the end, so a shorter run could never match where this fails.
+_LABEL = "[A-Za-z0-9_][A-Za-z0-9_-]*+(?<!-)"
+_HOST = re.compile(f"{_LABEL}(?:\\.{_LABEL})*+\\.?|\\[[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*\\]")
 _SIMPLE = re.compile(f"[hH][tT][tT][pP][sS]?://(?:{_HOST.pattern})(?:[/?#][{_URI_CHARS}%]*)?")
 # Most URLs, taken as they are in one step: _SIMPLE without ';' (so no character reference to
 # decode) and with '%' only before two hex digits.

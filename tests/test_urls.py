@@ -1,0 +1,66 @@
+"""URL checks: the host patterns written without backtracking accept exactly what the plain
+(backtracking) definition of a host accepts, and to_uri's verdicts on typical URLs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from syndicate import urls
+from syndicate.urls import to_uri
+
+# The definition: a label starts and ends with a letter, digit or '_', '-' only inside.
+LABEL = "[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
+HOST = f"{LABEL}(?:\\.{LABEL})*\\.?|\\[[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*\\]"
+SCHEME = "[hH][tT][tT][pP][sS]?://"
+CHARS = urls._URI_CHARS
+REFERENCE_PATTERNS = {
+    "_HOST": re.compile(HOST),
+    "_SIMPLE": re.compile(f"{SCHEME}(?:{HOST})(?:[/?#][{CHARS}%]*)?"),
+    "_CLEAN": re.compile(
+        f"{SCHEME}(?:{HOST})(?:[/?#]{urls._CLEAN_CHARS}(?:%[0-9A-Fa-f]{{2}}{urls._CLEAN_CHARS})*+)?"
+    ),
+}
+# Hosts and URLs built from the characters that matter at label edges.
+PIECES = st.text(alphabet="aZ09_-.:/?#[]%2F&;", max_size=16)
+
+
+@settings(max_examples=3000)
+@given(body=PIECES, prefix=st.sampled_from(["", "http://", "https://", "HtTpS://a", "http://a-"]))
+def test_host_patterns_accept_what_the_definition_accepts(prefix: str, body: str) -> None:
+    text = prefix + body
+    for name, reference in REFERENCE_PATTERNS.items():
+        fast = getattr(urls, name)
+        assert bool(fast.fullmatch(text)) == bool(reference.fullmatch(text)), (name, text)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.com/a?b=1&c=2", "https://example.com/a?b=1&c=2"),
+        ("https://a-b.example.com./x", "https://a-b.example.com./x"),
+        ("https://x_y.example/", "https://x_y.example/"),
+        ("https://example.com/a&amp;b", "https://example.com/a&b"),
+        ("https://bücher.example/ä", "https://xn--bcher-kva.example/%C3%A4"),
+    ],
+)
+def test_usable_urls(url: str, expected: str) -> None:
+    assert to_uri(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("https://-a.example.com/", "URL host is not a valid domain name: '-a.example.com'"),
+        ("https://a-.example.com/", "URL host is not a valid domain name: 'a-.example.com'"),
+        ("https://a..b/", "URL host is not a valid domain name: 'a..b'"),
+        ("javascript:alert(1)", "not an absolute http(s) URL: 'javascript:alert(1)'"),
+        ("https://exa mple.com/", "URL contains spaces or control characters"),
+    ],
+)
+def test_unusable_urls(url: str, message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        to_uri(url)
