@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pytest
 import yaml
@@ -738,12 +738,14 @@ def test_unreadable_file_is_an_error_for_that_file_only(
     ws.good_seeds()
     ws.seed("locked.txt", seed_text(url="https://example.com/locked"))
 
-    def locked_open(location: str, mode: str) -> IO[bytes]:
+    real_open = os.open
+
+    def locked_open(location: str, flags: int, *args: int, **kwargs: int) -> int:
         if Path(location).name == "locked.txt":
             raise PermissionError(13, "Permission denied", location)
-        return Path(location).open(mode)
+        return real_open(location, flags, *args, **kwargs)
 
-    monkeypatch.setattr(seeds, "open", locked_open, raising=False)
+    monkeypatch.setattr(seeds.os, "open", locked_open)
     run = ws.build()
     assert run.code == 1
     assert tree(ws.out) == reference

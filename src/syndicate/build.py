@@ -101,11 +101,13 @@ def load_candidates(
             store = cache.SeedCache(options.cache_folder, cache.fingerprint(options.seeds_dir))
             known = store.load()
         scans = _scan(files, known, store, options, on_seed)
-        changes: dict[str, seeds.Scan | None] = {
-            f.name: s for f, s in zip(files, scans, strict=True) if known.get(f.name) is not s
-        }
-        changes.update(dict.fromkeys(known.keys() - {f.name for f in files}))
+        changes: dict[str, seeds.Scan | None] = {}
         cached = len(known)
+        if cached:  # what the cache must learn: new and changed scans, removed files
+            changes = {
+                f.name: s for f, s in zip(files, scans, strict=True) if known.get(f.name) is not s
+            }
+            changes.update(dict.fromkeys(known.keys() - {f.name for f in files}))
         del known
         candidates: list[Candidate] = []
         for scan in scans:
