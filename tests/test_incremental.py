@@ -433,3 +433,33 @@ def test_seen_differing_finds_exactly_the_changed_files(
     expected = sorted({i for i, (a, b) in enumerate(zip(files, changed, strict=True)) if a != b})
     assert sorted(set(after.differing(before))) == expected
     assert after.sharing_names(before).names is before.names
+
+
+def test_a_first_build_lists_seeds_without_stat_and_its_memo_holds_their_stats(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With neither memo nor parse cache, discovery takes no stat (the reads do); the memo
+    then holds the stats of the files as read, so the next build is a replay."""
+    project = Project(tmp_path)
+    seeds_dir, config, out = project.seeds, project.config, tmp_path / "out"
+    listed: list[bool] = []
+    real_discover = seeds.discover
+
+    def recording_discover(root: Path, with_stats: bool = True) -> Any:
+        listed.append(with_stats)
+        return real_discover(root, with_stats)
+
+    monkeypatch.setattr(seeds, "discover", recording_discover)
+    build_into(seeds_dir, config, out, use_cache=True)
+    last = memo.load(cache.default_folder(config))
+    assert last is not None
+    files, _ = real_discover(seeds_dir)
+    assert last.seen == memo.Seen.of(files)
+    assert all(file.size >= 0 for file in files)
+
+    def no_build(*args: object) -> None:
+        raise AssertionError("the second build must be replayed from the memo")
+
+    monkeypatch.setattr(syndicate_build, "_full", no_build)
+    build_into(seeds_dir, config, out, use_cache=True)
+    assert listed == [False, True]

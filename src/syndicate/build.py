@@ -75,10 +75,10 @@ Discovered = tuple[list[seeds.SeedFile], list[Problem]]
 OnSeed = Callable[[int], None]
 
 
-def discover(options: BuildOptions) -> Discovered:
+def discover(options: BuildOptions, with_stats: bool = True) -> Discovered:
     if not options.seeds_dir.is_dir():
         raise SyndicateError(f"{options.seeds_dir}: seeds folder not found")
-    return seeds.discover(options.seeds_dir)
+    return seeds.discover(options.seeds_dir, with_stats)
 
 
 def load_candidates(
@@ -91,7 +91,7 @@ def load_candidates(
     """What selection needs of every valid seed; problems go to the report (or, with
     --strict, the first bad seed stops the build). With `aside`, a large parse cache is
     written in a child process while the caller goes on (see aside.py)."""
-    files, problems = discovered or discover(options)
+    files, problems = discovered or discover(options, with_stats=options.use_cache)
     report.problems.extend(problems)
     store = None
     known: dict[str, seeds.Scan] = {}
@@ -138,7 +138,8 @@ def _scan(
     options: BuildOptions,
     on_seed: OnSeed | None,
 ) -> list[seeds.Scan]:
-    """A Scan per file: from the cache where a stat proves it current, else read."""
+    """A Scan per file: from the cache where a stat proves it current, else read. A file that
+    discovery did not stat gets, in `files`, the stat its read took (for the build memo)."""
     scans: list[seeds.Scan | None] = []
     work: list[tuple[int, seeds.SeedFile, seeds.Scan | None]] = []
     for index, file in enumerate(files):
@@ -155,6 +156,8 @@ def _scan(
         work, seeds.scan_all(pairs, options.max_seed_bytes, options.jobs), strict=True
     ):
         scans[index] = scan
+        if files[index].size < 0 <= scan.size:
+            files[index] = files[index]._replace(size=scan.size, mtime_ns=scan.mtime_ns)
         if on_seed:
             on_seed(len(files))
     return [s for s in scans if s is not None]
@@ -272,10 +275,12 @@ def build(options: BuildOptions, on_seed: OnSeed | None = None) -> BuildReport:
         return _write(options, report, rendered.files)
     started_ns = time.time_ns()
     with seeds.gc_paused():  # 100,000 SeedFiles and stat rows: no cycles, much collecting
-        discovered = discover(options)
+        last = memo.load(options.cache_folder)
+        # Without a memo or a parse cache, nothing compares stats before the files are read.
+        with_stats = last is not None or (options.cache_folder / cache.CACHE_FILE).exists()
+        discovered = discover(options, with_stats)
         key = _memo_key(options)
         seen, found = memo.Seen.of(discovered[0]), memo.rows_of(discovered[1])
-        last = memo.load(options.cache_folder)
         seen = seen if last is None else seen.sharing_names(last.seen)
         if key and last is not None and memo.holds(last, key, seen, found, options.out_dir):
             log.debug("nothing changed since the last build")
@@ -296,6 +301,8 @@ def build(options: BuildOptions, on_seed: OnSeed | None = None) -> BuildReport:
         report = _write(options, report, update.files, update.keep)
     else:
         report, rendered = _full(options, config, on_seed, discovered)
+        if not with_stats:  # the stats the files were read with (see _scan)
+            seen = memo.Seen.of(discovered[0])
         selection = _selection(report, rendered, discovered)
         report = _write(options, report, rendered.files)
     if key is not None:

@@ -75,11 +75,13 @@ def _problems(rows: tuple[tuple[Any, ...], ...]) -> tuple[Problem, ...]:
     return tuple(map(Problem.from_row, rows)) if rows else ()
 
 
-def discover(root: Path) -> tuple[list[SeedFile], list[Problem]]:
+def discover(root: Path, with_stats: bool = True) -> tuple[list[SeedFile], list[Problem]]:
     """Seed files below `root`, sorted by relative path; hidden files and folders are skipped.
 
     Folder links are not followed; a file link is read only when it points inside `root`.
-    Each file's size and mtime are taken on the way (the parse cache compares them).
+    Each file's size and mtime are taken on the way (the parse cache and the build memo compare
+    them), unless `with_stats` is False: a build with neither has no use for them before it
+    reads the files (a stat costs 4-5 us, a fifth of the listing of 100,000 files).
     """
     files: list[SeedFile] = []
     problems: list[Problem] = []
@@ -103,11 +105,13 @@ def discover(root: Path) -> tuple[list[SeedFile], list[Problem]]:
                         problems.append(_link_outside(root, rel))
                         continue
                     # a broken link inside is read, and reported, like any file
-                    try:
-                        stat = item.stat()
-                        size, mtime_ns = stat.st_size, stat.st_mtime_ns
-                    except OSError:
-                        size = mtime_ns = -1
+                    size = mtime_ns = -1
+                    if with_stats:
+                        try:
+                            stat = item.stat()
+                            size, mtime_ns = stat.st_size, stat.st_mtime_ns
+                        except OSError:
+                            pass
                     location = item.path
                     shown = shown_prefix + rel
                     if shown == location:
