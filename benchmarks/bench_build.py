@@ -179,6 +179,7 @@ def run_floor(kind: str, root: str) -> int:
 @dataclass(frozen=True, slots=True)
 class Run:
     seconds: float
+    cpu_seconds: float  # user + system time of the process and the children it waited for
     rss_mb: float  # peak RSS of the largest single process (wait4's ru_maxrss)
     tree_mb: float  # peak of the sum over the process tree (PSS, sampled); 0 when unknown
     status: int
@@ -263,7 +264,8 @@ def measure(cmd: Sequence[str], log: Path, ok_status: Container[int] = (0,)) -> 
         written.seek(offset)
         crashed = b"Traceback (most recent call last)" in written.read()
     ok = status in ok_status and not crashed
-    return Run(seconds, usage.ru_maxrss / 1024, tree_mb, status, ok)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, cpu, usage.ru_maxrss / 1024, tree_mb, status, ok)
 
 
 @dataclass(slots=True)
@@ -625,22 +627,25 @@ def corpus_line(corpus: Path) -> str:
     return f"corpus: {len(sizes)} seed files, {sum(sizes) / 1e6:.0f} MB, in {corpus}"
 
 
-COLUMNS = "{:<20}{:>10}{:>10}{:>13}{:>9}{:>6}"
+COLUMNS = "{:<20}{:>10}{:>10}{:>8}{:>13}{:>9}{:>6}"
 
 
 def table(results: Results) -> list[str]:
-    """Median and min seconds and peak memory over the runs that completed, per variant."""
-    lines = [COLUMNS.format("variant", "median s", "min s", "peak RSS MB", "tree MB", "ok")]
+    """Median and min seconds, median CPU seconds and peak memory over the runs that
+    completed, per variant."""
+    names = ("variant", "median s", "min s", "cpu s", "peak RSS MB", "tree MB", "ok")
+    lines = [COLUMNS.format(*names)]
     for variant, runs in results.runs.items():
         done = results.ok(variant)
         counted = f"{len(done)}/{len(runs)}"
         if not done:
-            lines.append(COLUMNS.format(variant, "n/a", "n/a", "n/a", "n/a", counted))
+            lines.append(COLUMNS.format(variant, "n/a", "n/a", "n/a", "n/a", "n/a", counted))
             continue
         seconds = [r.seconds for r in done]
         figures = (
             f"{statistics.median(seconds):.3f}",
             f"{min(seconds):.3f}",
+            f"{statistics.median(r.cpu_seconds for r in done):.1f}",
             f"{max(r.rss_mb for r in done):.0f}",
             f"{max(r.tree_mb for r in done):.0f}" if any(r.tree_mb for r in done) else "-",
         )
