@@ -125,7 +125,7 @@ def load_candidates(
         elif store is not None:
             rows = {f.name: s for f, s in zip(files, scans, strict=True)}
             if aside is not None and len(rows) >= ASIDE_MIN_SEEDS:
-                aside.start(partial(store.save, rows, started_ns), f"{store.path}: saving")
+                aside.start(partial(store.save, rows, started_ns), f"{store.path}: writing")
             else:
                 store.save(rows, started_ns)
     return candidates
