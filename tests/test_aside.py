@@ -119,3 +119,15 @@ def test_work_done_aside_is_done_by_a_child(tmp_path: Path) -> None:
         aside_work.start(work, "writing a marker")
     assert not done.is_set()  # set in the child only
     assert marker.read_text() != str(os.getpid())
+
+
+@needs_fork
+def test_when_fork_fails_the_work_is_done_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(aside.os, "fork", no_fork)
+    done = threading.Event()
+    with Aside() as work:
+        work.start(done.set, "setting an event")
+    assert done.is_set()

@@ -45,7 +45,11 @@ class Aside:
             return
         sys.stdout.flush()  # a child must not write what this process has buffered
         sys.stderr.flush()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare (EAGAIN, ENOMEM): do it here
+            work()
+            return
         if pid == 0:
             _run_child(work)
         self._children.append((pid, what))
