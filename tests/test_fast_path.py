@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from syndicate import frontmatter, seeds, yamlsrc
@@ -254,6 +254,7 @@ GUARD_TOKENS = [*TOKENS, "key: ", "- ", "\n", "é", "\U0001fffe", "#", "a:b", " 
 
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(st.sampled_from(GUARD_TOKENS), max_size=12))
+@example(["2020-01-01", " :"])  # found by this test: a date-time pattern that ended in ':'
 def test_guard_accepts_nothing_the_line_loop_rejects(tokens: list[str]) -> None:
     text = "".join(tokens)
     if yamlsrc.is_plain(text):
