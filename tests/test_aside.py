@@ -92,7 +92,7 @@ def test_a_failing_child_is_a_warning_and_the_parent_goes_on(
     ]
 
 
-def test_with_another_thread_running_the_work_is_done_in_place(tmp_path: Path) -> None:
+def test_with_another_thread_running_the_work_is_done_in_place() -> None:
     done = threading.Event()
     release = threading.Event()
     other = threading.Thread(target=release.wait)

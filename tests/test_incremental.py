@@ -461,5 +461,7 @@ def test_a_first_build_lists_seeds_without_stat_and_its_memo_holds_their_stats(
         raise AssertionError("the second build must be replayed from the memo")
 
     monkeypatch.setattr(syndicate_build, "_full", no_build)
-    build_into(seeds_dir, config, out, use_cache=True)
+    monkeypatch.setattr(incremental, "update", no_build)
+    report = build_into(seeds_dir, config, out, use_cache=True)
+    assert not report.written and report.unchanged
     assert listed == [False, True]

@@ -280,15 +280,17 @@ def build(options: BuildOptions, on_seed: OnSeed | None = None) -> BuildReport:
         with_stats = last is not None or (options.cache_folder / cache.CACHE_FILE).exists()
         discovered = discover(options, with_stats)
         key = _memo_key(options)
-        seen, found = memo.Seen.of(discovered[0]), memo.rows_of(discovered[1])
-        seen = seen if last is None else seen.sharing_names(last.seen)
-        if key and last is not None and memo.holds(last, key, seen, found, options.out_dir):
-            log.debug("nothing changed since the last build")
-            return _replayed(last)  # the same config bytes were valid for the same code
+        found = memo.rows_of(discovered[1])
+        seen = None  # the seed files with their stats, once there is a memo to compare with
+        if last is not None:
+            seen = memo.Seen.of(discovered[0]).sharing_names(last.seen)
+            if key and memo.holds(last, key, seen, found, options.out_dir):
+                log.debug("nothing changed since the last build")
+                return _replayed(last)  # the same config bytes were valid for the same code
         memo.forget(options.cache_folder)
         config = load_config(options.config_path)  # config errors come before seed errors
         update, selection = None, None
-        if key and last is not None and last.key == key and last.found == found:
+        if key and last is not None and seen is not None and (last.key, last.found) == (key, found):
             store = cache.SeedCache(options.cache_folder, cache.fingerprint(options.seeds_dir))
             sources = incremental.Sources(
                 discovered[0], seen, store, options.out_dir, options.max_seed_bytes, options.strict
@@ -301,10 +303,10 @@ def build(options: BuildOptions, on_seed: OnSeed | None = None) -> BuildReport:
         report = _write(options, report, update.files, update.keep)
     else:
         report, rendered = _full(options, config, on_seed, discovered)
-        if not with_stats:  # the stats the files were read with (see _scan)
-            seen = memo.Seen.of(discovered[0])
         selection = _selection(report, rendered, discovered)
         report = _write(options, report, rendered.files)
+    if seen is None:  # a first build: where discovery took no stat, the read's (see _scan)
+        seen = memo.Seen.of(discovered[0])
     if key is not None:
         names = [*report.written, *report.unchanged, *output.record_names(report.hub_topics)]
         memo.save(
