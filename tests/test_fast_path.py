@@ -128,9 +128,12 @@ def test_corpus_reads_the_same(tmp_path: Path) -> None:
         capture_output=True,
     )
     fast = 0
+    guard = yamlsrc._re2_guard()
     for path in sorted(tmp_path.glob("*.txt")):
         text = frontmatter.split(frontmatter.decode(path.read_bytes())).yaml_text
         assert yamlsrc.is_plain(text) == plain_by_lines(text), path.name
+        if guard is not None and yamlsrc.is_plain(text):  # RE2 alone says so: no slow guard
+            assert guard.Match(text.encode()), path.name
         fast += assert_same(text)
     assert fast > 1400, f"only {fast} of 1500 seeds took the fast path"
 
@@ -260,3 +263,80 @@ def test_guard_accepts_nothing_the_line_loop_rejects(tokens: list[str]) -> None:
     if yamlsrc.is_plain(text):
         # The loop read CR LF line ends inconsistently; the guard takes them as line ends.
         assert plain_by_lines(re.sub("\r(?=\n|$)", "", text)), text
+
+
+# The RE2 guard (google-re2, in the same extra) answers first; what it rejects goes to
+# _PLAIN_DOCUMENT. It must accept nothing _PLAIN_DOCUMENT rejects, so is_plain's answers are
+# _PLAIN_DOCUMENT's whichever engine gave them.
+RE2_TOKENS = [
+    *GUARD_TOKENS,
+    *sorted(yamlsrc._WORDS),
+    *(f"{word}:" for word in ("yes", "n", "Null", "no_", "y1")),
+    "a::b",
+    "a :b",
+    "::",
+    "½",
+    "\x85",
+    "\ufffe",
+    "\U0010ffff",
+    "\\",
+    '\\"',
+    "\\n",
+    "\\x",
+    "&a",
+    "*a",
+    "!t",
+    "[",
+    "{",
+    "|",
+    "%",
+    " " * 63,
+    " " * 64,
+    "_k: ",
+    "T00:00:00Z",
+    "+01:00",
+    ".5",
+    "-5",
+    "0",
+]
+
+
+def by_sre(text: str) -> bool:
+    """is_plain without RE2."""
+    if not text.isascii() and any(char in text for char in yamlsrc._ASTRAL_NONCHARACTERS):
+        return False
+    return yamlsrc._PLAIN_DOCUMENT.fullmatch(text) is not None
+
+
+@settings(max_examples=5000, deadline=None)
+@given(st.lists(st.sampled_from(RE2_TOKENS), max_size=12))
+def test_re2_guard_accepts_nothing_the_reference_guard_rejects(tokens: list[str]) -> None:
+    guard = yamlsrc._re2_guard()
+    if guard is None:
+        pytest.skip("google-re2 is not installed")
+    text = "".join(tokens)
+    if guard.Match(text.encode()):
+        assert by_sre(text), text
+    assert yamlsrc.is_plain(text) == by_sre(text), text
+
+
+@given(st.text(alphabet="yesnoYESNOftrualFTRUAL_1é", max_size=7))
+@example("")
+def test_none_of_is_every_name_but_the_words(name: str) -> None:
+    names = re.compile(yamlsrc._none_of(yamlsrc._WORDS, yamlsrc._LETTERS, yamlsrc._LETTERS))
+    expected = name != "" and name.isascii() and name.isalpha() and name not in yamlsrc._WORDS
+    assert (names.fullmatch(name) is not None) == expected, name
+    keys = re.compile(
+        yamlsrc._none_of(yamlsrc._WORDS, yamlsrc._LETTERS | {"_"}, yamlsrc._KEY_CHARS)
+    )
+    is_key = re.fullmatch("[A-Za-z_][A-Za-z0-9_]*", name) is not None
+    assert (keys.fullmatch(name) is not None) == (is_key and name not in yamlsrc._WORDS), name
+
+
+def test_none_of_every_word_and_its_neighbours() -> None:
+    names = re.compile(yamlsrc._none_of(yamlsrc._WORDS, yamlsrc._LETTERS, yamlsrc._LETTERS))
+    for word in yamlsrc._WORDS:
+        assert names.fullmatch(word) is None, word
+        for near in (word[:-1], word + "s", "x" + word, word.swapcase()):
+            expected = near != "" and near not in yamlsrc._WORDS
+            assert (names.fullmatch(near) is not None) == expected, near
