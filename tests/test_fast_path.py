@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import sys
@@ -340,3 +341,22 @@ def test_none_of_every_word_and_its_neighbours() -> None:
         for near in (word[:-1], word + "s", "x" + word, word.swapcase()):
             expected = near != "" and near not in yamlsrc._WORDS
             assert (names.fullmatch(near) is not None) == expected, near
+
+
+def test_re2_guard_is_asked_once_enough_documents_were_checked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[bytes] = []
+
+    class Guard:
+        def Match(self, data: bytes) -> list[int]:  # noqa: N802 - re2.Set's name
+            asked.append(data)
+            return [0]
+
+    monkeypatch.setattr(yamlsrc, "_checked", itertools.count())
+    monkeypatch.setattr(yamlsrc, "_re2_guard", Guard)
+    for _ in range(yamlsrc.RE2_AFTER):
+        assert yamlsrc.is_plain("a: b")
+    assert asked == []
+    assert yamlsrc.is_plain("a: [")  # this stub accepts anything; re would not
+    assert asked == [b"a: ["]
