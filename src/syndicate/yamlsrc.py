@@ -286,9 +286,8 @@ def _re2_guard() -> Any:
         import re2  # here, not above: importing and compiling cost 13 ms, which a build that
     except ImportError:  # pragma: no cover - depends on the install
         return None  # reads a few seeds (or none: a replayed one) would pay for nothing
-    options = re2.Options()
-    options.max_mem = 64 << 20  # the DFA's cache; beyond it a match fails: _PLAIN_DOCUMENT decides
-    options.log_errors = False
+    options = re2.Options()  # RE2's memory budget, 8 MB: a match that needs more DFA states
+    options.log_errors = False  # than that fails, silently, and _PLAIN_DOCUMENT decides
     guard = re2.Set.FullMatchSet(options)
     guard.Add(_re2_document())
     guard.Compile()
