@@ -99,6 +99,12 @@ EDGE_CASES = [
     'excerpt: "\U0001fffe"',
     'excerpt: "\U0010ffff"',
     'excerpt: "\ufdd0"',
+    # PyYAML reads U+2028 and U+2029 as line breaks (folding the spaces after them, or ending
+    # a plain scalar), yaml-rs as text
+    'excerpt: "a\u2028 b"',
+    "excerpt: a\u2029 b",
+    "category: a\u2028b",
+    "topics:\n  - a\u2029",
     "excerpt: a\x0bb",
     " " * 64 + "\ncategory: x",
     "topics:\n" + "  " + "- " * 9 + "AI",
@@ -177,6 +183,8 @@ TOKENS = [
     "\r",
     "\r\n",
     "\n  ",
+    "\u2028",
+    "\u2029",
 ]
 
 
@@ -208,7 +216,9 @@ def test_random_documents_read_the_same_or_fall_back(lines: list[tuple[str, str]
 def plain_by_lines(text: str) -> bool:
     """The guard as it was first written, a Python loop over lines: yamlsrc.is_plain (one
     regular expression, three times faster) must never accept what this rejects."""
-    if re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\t]", text):
+    if re.search(
+        "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff\t]", text
+    ):
         return False
     if any(ord(char) & 0xFFFF >= 0xFFFE and ord(char) > 0xFFFF for char in text):
         return False

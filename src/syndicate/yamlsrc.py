@@ -185,8 +185,10 @@ MAX_INDENT = 64
 MAX_ITEMS_ON_A_LINE = 8  # deep nesting crashes yaml_rs 0.1.6 (a segfault on 100,000 "- ")
 _YAML11_WORDS = "yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N|true|True|TRUE|false|False|FALSE"
 _NULL_WORDS = "null|Null|NULL"
-# Never inside a line: controls (tab and a lone CR too), C1, BMP noncharacters.
-_UNWANTED = "\x00-\x08\t\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff"
+# Never inside a line: controls (tab and a lone CR too), C1, BMP noncharacters, and U+2028 and
+# U+2029, which PyYAML reads as line breaks (folding the spaces after one in a quoted string,
+# ending a plain scalar at one) and yaml-rs as text.
+_UNWANTED = "\x00-\x08\t\x0b-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff"
 # Noncharacters of planes 1-16: `in` on a string without astral characters returns at once.
 _ASTRAL_NONCHARACTERS = tuple(
     chr(plane << 16 | low) for plane in range(1, 17) for low in (0xFFFE, 0xFFFF)
@@ -259,7 +261,8 @@ def _none_of(words: frozenset[str], first: frozenset[str], rest: frozenset[str])
 def _re2_document() -> str:
     """_PLAIN_DOCUMENT in RE2's syntax, with the differences told above."""
     astral = "".join(f"\\x{{{plane:x}fffe}}\\x{{{plane:x}ffff}}" for plane in range(1, 17))
-    unwanted = "\\x00-\\x09\\x0b-\\x1f\\x7f-\\x{9f}\\x{fdd0}-\\x{fdef}\\x{fffe}\\x{ffff}" + astral
+    unwanted = "\\x00-\\x09\\x0b-\\x1f\\x7f-\\x{9f}\\x{2028}\\x{2029}\\x{fdd0}-\\x{fdef}\\x{fffe}"
+    unwanted += "\\x{ffff}" + astral
     quoted = f'"[^"\\\\\\n{unwanted}]*(?:\\\\["\\\\/nt][^"\\\\\\n{unwanted}]*)*"'
     more = f"[^: \\n{unwanted}]|:[^: \\n{unwanted}]| +[^#: \\n{unwanted}]"
     not_letter = f"[^:A-Za-z \\n{unwanted}]|:[^: \\n{unwanted}]| +[^#: \\n{unwanted}]"
