@@ -312,13 +312,6 @@ RE2_TOKENS = [
 ]
 
 
-def by_sre(text: str) -> bool:
-    """is_plain without RE2."""
-    if not text.isascii() and any(char in text for char in yamlsrc._ASTRAL_NONCHARACTERS):
-        return False
-    return yamlsrc._PLAIN_DOCUMENT.fullmatch(text) is not None
-
-
 @settings(max_examples=5000, deadline=None)
 @given(st.lists(st.sampled_from(RE2_TOKENS), max_size=12))
 def test_re2_guard_accepts_nothing_the_reference_guard_rejects(tokens: list[str]) -> None:
@@ -327,8 +320,8 @@ def test_re2_guard_accepts_nothing_the_reference_guard_rejects(tokens: list[str]
         pytest.skip("google-re2 is not installed")
     text = "".join(tokens)
     if guard.Match(text.encode()):
-        assert by_sre(text), text
-    assert yamlsrc.is_plain(text) == by_sre(text), text
+        assert yamlsrc._plain_by_re(text), text
+    assert yamlsrc.is_plain(text) == yamlsrc._plain_by_re(text), text
 
 
 @given(st.text(alphabet="yesnoYESNOftrualFTRUAL_1é", max_size=7))
