@@ -195,12 +195,17 @@ _ASTRAL_NONCHARACTERS = tuple(
 )
 _END = r"\r?$"
 _QUOTED = f'"[^"\\\\\\n{_UNWANTED}]*+(?:\\\\["\\\\/nt][^"\\\\\\n{_UNWANTED}]*+)*+"'
-_PLAIN = (
-    "(?:true|false|True|False|null|~"
-    "|-?(?:0|[1-9][0-9]*+)(?:\\.[0-9]++)?"
-    # a date, or a date-time hh:mm[:ss[.fraction]] with a zone or none (never ending in ':')
+# Plain scalars that both read alike whatever follows: some words, numbers, a date, or a
+# date-time hh:mm[:ss[.fraction]] with a zone or none (never ending in ':'). Written for both
+# engines (RE2 below has no possessive quantifiers; here they would change nothing).
+_SAME_IN_BOTH = (
+    "true|false|True|False|null|~"
+    "|-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?"
     "|[0-9]{4}-[0-9]{2}-[0-9]{2}"
-    "(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\\.[0-9]++)?)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})?)?"
+    "(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\\.[0-9]+)?)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})?)?"
+)
+_PLAIN = (
+    f"(?:{_SAME_IN_BOTH}"
     f"|(?!(?:{_YAML11_WORDS}|{_NULL_WORDS}) *+{_END})"
     f"[^\\W\\d_](?:[^:\\n {_UNWANTED}]++|:(?=[^ \\r\\n])| ++(?=[^# \\r\\n]))*+"
     ")"
@@ -260,18 +265,15 @@ def _none_of(words: frozenset[str], first: frozenset[str], rest: frozenset[str])
 
 def _re2_document() -> str:
     """_PLAIN_DOCUMENT in RE2's syntax, with the differences told above."""
-    astral = "".join(f"\\x{{{plane:x}fffe}}\\x{{{plane:x}ffff}}" for plane in range(1, 17))
-    unwanted = "\\x00-\\x09\\x0b-\\x1f\\x7f-\\x{9f}\\x{2028}\\x{2029}\\x{fdd0}-\\x{fdef}\\x{fffe}"
-    unwanted += "\\x{ffff}" + astral
+    # _UNWANTED's characters and ranges as RE2 escapes, and the astral noncharacters too
+    unwanted = "".join("-" if char == "-" else f"\\x{{{ord(char):x}}}" for char in _UNWANTED)
+    unwanted += "".join(f"\\x{{{ord(char):x}}}" for char in _ASTRAL_NONCHARACTERS)
     quoted = f'"[^"\\\\\\n{unwanted}]*(?:\\\\["\\\\/nt][^"\\\\\\n{unwanted}]*)*"'
     joined = f":[^: \\n{unwanted}]| +[^#: \\n{unwanted}]"  # ':' or spaces, and what follows
     more = f"[^: \\n{unwanted}]|{joined}"  # what continues a plain scalar
     not_letter = f"[^:A-Za-z \\n{unwanted}]|{joined}"  # the same, but a letter
     plain = (
-        "true|false|True|False|null|~"
-        "|-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?"
-        "|[0-9]{4}-[0-9]{2}-[0-9]{2}"
-        "(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\\.[0-9]+)?)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})?)?"
+        f"{_SAME_IN_BOTH}"
         f"|{_none_of(_WORDS, _LETTERS, _LETTERS)}"
         f"|[A-Za-z]+(?:{not_letter})(?:{more})*"
     )
@@ -286,12 +288,15 @@ def _re2_document() -> str:
 def _re2_guard() -> Any:
     """An RE2 set holding the guard, anchored at both ends (a set matches with the DFA only);
     None without google-re2."""
+    # Imported here: importing and compiling cost 13 ms, for nothing in a build that reads a
+    # few seeds. RE2's memory budget (8 MB): a match needing more DFA states fails, silently,
+    # and _PLAIN_DOCUMENT decides.
     try:
-        import re2  # here, not above: importing and compiling cost 13 ms, which a build that
+        import re2
     except ImportError:  # pragma: no cover - depends on the install
-        return None  # reads a few seeds (or none: a replayed one) would pay for nothing
-    options = re2.Options()  # RE2's memory budget, 8 MB: a match that needs more DFA states
-    options.log_errors = False  # than that fails, silently, and _PLAIN_DOCUMENT decides
+        return None
+    options = re2.Options()
+    options.log_errors = False
     guard = re2.Set.FullMatchSet(options)
     guard.Add(_re2_document())
     guard.Compile()
