@@ -17,8 +17,8 @@ import jsonschema
 from lxml import etree
 
 from syndicate.config import Config
-from syndicate.models import Seed
-from syndicate.select import Candidate, select
+from syndicate.seeds.models import Seed
+from syndicate.selection.select import Candidate, select
 
 from conftest import SCHEMAS
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from syndicate.select import archive_pages, page_of
+from syndicate.selection.select import archive_pages, page_of
 
 from conftest import build_into, run, seed_text, write_seed
 from feedcheck import atom_schema, json_validator

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from syndicate import aside, build, cache, memo
-from syndicate.aside import Aside
+from syndicate import build
+from syndicate.incremental import aside, cache, memo
+from syndicate.incremental.aside import Aside
 
 from conftest import build_into, seed_text, write_seed
 
@@ -85,9 +86,9 @@ def test_a_failing_child_is_a_warning_and_the_parent_goes_on(
     def failing() -> None:
         raise OSError("disk full")
 
-    with caplog.at_level(logging.WARNING, logger="syndicate.aside"), Aside() as work:
+    with caplog.at_level(logging.WARNING, logger="syndicate.incremental.aside"), Aside() as work:
         work.start(failing, "saving the parse cache")
-    assert [r.getMessage() for r in caplog.records if r.name == "syndicate.aside"] == [
+    assert [r.getMessage() for r in caplog.records if r.name == "syndicate.incremental.aside"] == [
         "saving the parse cache failed (its process ended with status 1)"
     ]
 

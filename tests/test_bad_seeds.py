@@ -22,10 +22,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from syndicate import seeds
-from syndicate.models import Seed
-from syndicate.repairs import XML_FORBIDDEN
-from syndicate.seeds import LoadedSeed, SeedFile, parse, read
+from syndicate.seeds import reading
+from syndicate.seeds.discovery import SeedFile
+from syndicate.seeds.models import Seed
+from syndicate.seeds.reading import LoadedSeed, parse, read
+from syndicate.seeds.repairs import XML_FORBIDDEN
 
 from badinput import (
     GOOD_SEEDS,
@@ -745,7 +746,7 @@ def test_unreadable_file_is_an_error_for_that_file_only(
             raise PermissionError(13, "Permission denied", location)
         return real_open(location, flags, *args, **kwargs)
 
-    monkeypatch.setattr(seeds.os, "open", locked_open)
+    monkeypatch.setattr(reading.os, "open", locked_open)
     run = ws.build()
     assert run.code == 1
     assert tree(ws.out) == reference

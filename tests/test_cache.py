@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from syndicate import build as syndicate_build
-from syndicate import cache, memo
-from syndicate import seeds as syndicate_seeds
 from syndicate.build import BuildReport
 from syndicate.cli import main
+from syndicate.incremental import cache, memo
+from syndicate.seeds import discovery, reading
 
 from conftest import GOLDEN, SMALL_CONFIG, build_into, seed_text, write_seed
 
@@ -74,13 +74,13 @@ def test_a_no_op_rebuild_reads_no_seed(project: Path, monkeypatch: pytest.Monkey
         os.utime(path, (1_000_000_000, 1_000_000_000))
     _same_with_and_without_cache(project, "0")
     scanned: list[str] = []
-    real_scan = syndicate_seeds.scan
+    real_scan = reading.scan
 
-    def counting_scan(file: syndicate_seeds.SeedFile, *args: object) -> syndicate_seeds.Scan:
+    def counting_scan(file: discovery.SeedFile, *args: object) -> reading.Scan:
         scanned.append(file.name)
         return real_scan(file, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(syndicate_seeds, "scan", counting_scan)
+    monkeypatch.setattr(reading, "scan", counting_scan)
     build_into(seeds, project / "feeds.yaml", project / "cached-0", use_cache=True)
     assert scanned == []
     (seeds / "02_plain.txt").touch()

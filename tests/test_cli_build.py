@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from syndicate import cli
-from syndicate.progress import Progress
+from syndicate.cli import options as cli_options
+from syndicate.cli.progress import Progress
 
 from conftest import SMALL_CONFIG, run, seed_text, write_seed
 
@@ -165,8 +165,8 @@ def test_progress_bar_on_a_terminal_unless_quiet(
     ws: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], shown: bool
 ) -> None:
     terminal = FakeTerminal()
-    monkeypatch.setattr(cli, "_stdout", lambda: terminal)
-    monkeypatch.setattr(cli, "Progress", functools.partial(Progress, delay=0))
+    monkeypatch.setattr(cli_options, "stdout", lambda: terminal)
+    monkeypatch.setattr(cli_options, "Progress", functools.partial(Progress, delay=0))
     assert run(*args).exit_code == 0
     text = terminal.getvalue()
     if shown:

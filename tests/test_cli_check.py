@@ -13,8 +13,7 @@ from click.testing import CliRunner, Result
 from hypothesis import given
 from hypothesis import strategies as st
 
-from syndicate import report
-from syndicate.cli import main
+from syndicate.cli import main, report
 from syndicate.errors import Problem
 
 from conftest import SCHEMAS, SMALL_CONFIG, seed_text, write_seed

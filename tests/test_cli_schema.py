@@ -15,10 +15,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from syndicate import yamlsrc
 from syndicate.cli import main
+from syndicate.render.writers import WRITERS
 from syndicate.schema import MODELINE
-from syndicate.writers import WRITERS
+from syndicate.seeds import yamlsrc
 
 from conftest import GOLDEN, ROOT
 

@@ -13,19 +13,19 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from syndicate import frontmatter, seeds, yamlsrc
+from syndicate.seeds import discovery, frontmatter, reading, yamlsrc
 
 from conftest import MAKE_CORPUS
 
 pytest.importorskip("yaml_rs")
 
-FILE = seeds.SeedFile(Path("x.txt"), "x.txt", "x.txt")
+FILE = discovery.SeedFile(Path("x.txt"), "x.txt", "x.txt")
 HEAD = 'title: "T"\nwebUrl: "https://e.com/a"\npublishedDateTime: 2020-01-01T00:00:00Z\n'
 
 
-def both(yaml_text: str) -> tuple[seeds.LoadedSeed | None, seeds.LoadedSeed]:
+def both(yaml_text: str) -> tuple[reading.LoadedSeed | None, reading.LoadedSeed]:
     matter = frontmatter.FrontMatter(yaml_text, 2)
-    return seeds._parse_fast(FILE, yaml_text), seeds._parse_reference(FILE, matter)
+    return reading._parse_fast(FILE, yaml_text), reading._parse_reference(FILE, matter)
 
 
 def assert_same(yaml_text: str) -> bool:

@@ -18,9 +18,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from syndicate import build as syndicate_build
-from syndicate import cache, entry, incremental, memo, output, seeds
 from syndicate.build import BuildReport
 from syndicate.errors import OutputError, StrictModeError
+from syndicate.incremental import cache, memo
+from syndicate.incremental import update as incremental
+from syndicate.publish import output
+from syndicate.render import entry
+from syndicate.seeds import discovery, reading
 
 from conftest import build_into
 
@@ -334,7 +338,7 @@ def test_a_cache_rewritten_since_the_memo_means_a_full_build(
 def test_entry_rows_round_trip() -> None:
     path = Path(__file__).parent.parent / "seeds"
     for file in sorted(path.iterdir()):
-        loaded = seeds.read(seeds.SeedFile(file, file.name, file.as_posix()))
+        loaded = reading.read(discovery.SeedFile(file, file.name, file.as_posix()))
         assert loaded.seed is not None
         item = entry.from_seed(loaded.seed)
         assert entry.Entry.from_row(item.row()) == item
@@ -343,11 +347,11 @@ def test_entry_rows_round_trip() -> None:
 # ------------------------------------------------------------------ the parse cache's journal
 
 
-def _scan(name: str, quality: int) -> seeds.Scan:
+def _scan(name: str, quality: int) -> reading.Scan:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         path.write_text(seed(1, quality=quality), encoding="utf-8")
-        return seeds.scan(seeds.SeedFile(path, name, name), seeds.DEFAULT_MAX_SEED_BYTES)
+        return reading.scan(discovery.SeedFile(path, name, name), discovery.DEFAULT_MAX_SEED_BYTES)
 
 
 def test_journal_appends_merges_and_ignores_a_cut_append(
@@ -419,7 +423,8 @@ def test_seen_differing_finds_exactly_the_changed_files(
 ) -> None:
     """The block-wise comparison (memo.STATS_BLOCK) against a plain one, across block edges."""
     files = [
-        seeds.SeedFile(f"s/{i:05}", f"{i:05}", f"{i:05}", 100 + i, 10**18 + i) for i in range(count)
+        discovery.SeedFile(f"s/{i:05}", f"{i:05}", f"{i:05}", 100 + i, 10**18 + i)
+        for i in range(count)
     ]
     changed = list(files)
     for at, size_changed, delta in edits:
@@ -443,13 +448,13 @@ def test_a_first_build_lists_seeds_without_stat_and_its_memo_holds_their_stats(
     project = Project(tmp_path)
     seeds_dir, config, out = project.seeds, project.config, tmp_path / "out"
     listed: list[bool] = []
-    real_discover = seeds.discover
+    real_discover = discovery.discover
 
     def recording_discover(root: Path, with_stats: bool = True) -> Any:
         listed.append(with_stats)
         return real_discover(root, with_stats)
 
-    monkeypatch.setattr(seeds, "discover", recording_discover)
+    monkeypatch.setattr(discovery, "discover", recording_discover)
     build_into(seeds_dir, config, out, use_cache=True)
     last = memo.load(cache.default_folder(config))
     assert last is not None

@@ -16,7 +16,7 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-import syndicate.output
+import syndicate.publish.output
 
 from badinput import GOOD_SEEDS, SITE_LINES, Workspace, leftovers, mtimes, quote, seed_text, tree
 
@@ -52,7 +52,7 @@ def test_failed_write_leaves_every_previous_file_intact(
     _age(ws.out)
     before, stamps = tree(ws.out), mtimes(ws.out)
     _change_every_item(ws)
-    real = syndicate.output._stage
+    real = syndicate.publish.output._stage
     calls = []
 
     def failing_stage(target: Path, data: bytes) -> Path:
@@ -61,7 +61,7 @@ def test_failed_write_leaves_every_previous_file_intact(
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(target, data)
 
-    monkeypatch.setattr(syndicate.output, "_stage", failing_stage)
+    monkeypatch.setattr(syndicate.publish.output, "_stage", failing_stage)
     run = ws.build()
     assert run.code == 2, run.report()
     assert run.lines == ["error: cannot write to out: No space left on device"]
@@ -69,7 +69,7 @@ def test_failed_write_leaves_every_previous_file_intact(
     assert (tree(ws.out), mtimes(ws.out)) == (before, stamps)
     assert leftovers(ws.out) == []
 
-    monkeypatch.setattr(syndicate.output, "_stage", real)
+    monkeypatch.setattr(syndicate.publish.output, "_stage", real)
     run = ws.build()
     assert run.code == 0, run.report()
     assert b"Better one" in (ws.out / "all" / "feed.json").read_bytes()
@@ -106,7 +106,7 @@ def test_folder_in_place_of_an_output_file_fails_cleanly(ws: Workspace) -> None:
 def test_every_file_is_renamed_into_place_from_a_temporary_file(
     ws: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = syndicate.output._stage
+    real = syndicate.publish.output._stage
     staged: dict[str, int] = {}
 
     def spy(target: Path, data: bytes) -> Path:
@@ -117,7 +117,7 @@ def test_every_file_is_renamed_into_place_from_a_temporary_file(
         staged[target.relative_to(ws.out).as_posix()] = temp.stat().st_ino
         return temp
 
-    monkeypatch.setattr(syndicate.output, "_stage", spy)
+    monkeypatch.setattr(syndicate.publish.output, "_stage", spy)
     run = ws.build()
     assert run.code == 0, run.report()
     files = tree(ws.out)

@@ -25,11 +25,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from syndicate import entry, pages
 from syndicate.config import Config, FeedConfig, Site
 from syndicate.config import load as load_config
 from syndicate.errors import ConfigError
-from syndicate.repairs import XML_FORBIDDEN
+from syndicate.render import entry, pages
+from syndicate.seeds.repairs import XML_FORBIDDEN
 
 from conftest import GOLDEN, build_into, seed_text, write_seed
 from feedcheck import atom_schema, json_validator

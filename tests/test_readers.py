@@ -11,8 +11,8 @@ import pytest
 
 from syndicate import config as config_module
 from syndicate.build import BuildOptions, BuildReport, load_candidates
-from syndicate.seeds import SeedFile
-from syndicate.seeds import read as read_seed
+from syndicate.seeds.discovery import SeedFile
+from syndicate.seeds.reading import read as read_seed
 
 from conftest import GOLDEN, MAKE_CORPUS, build_into
 from feedcheck import check_tree

@@ -8,9 +8,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syndicate.models import Seed
-from syndicate.rules import RULES, FeedRules
-from syndicate.select import Candidate, Pool, feed_order, select, select_from
+from syndicate.seeds.models import Seed
+from syndicate.selection.rules import RULES, FeedRules
+from syndicate.selection.select import Candidate, Pool, feed_order, select, select_from
 
 BASE = datetime(2022, 1, 1, tzinfo=UTC)
 

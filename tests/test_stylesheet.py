@@ -14,7 +14,7 @@ import html5lib
 import pytest
 from lxml import etree
 
-from syndicate import pages
+from syndicate.render import pages
 
 from conftest import GOLDEN, build_into, seed_text, write_seed
 from feedcheck import atom_schema
@@ -55,7 +55,7 @@ def xml_documents(out: Path) -> list[Path]:
 def test_every_rss_and_atom_file_names_the_bundled_xsl(out: Path) -> None:
     documents = xml_documents(out)
     assert {p.name for p in documents} >= {"rss.xml", "atom.xml", "1.xml"}
-    bundled = resources.files("syndicate").joinpath("static", pages.STYLESHEET).read_bytes()
+    bundled = resources.files("syndicate.render").joinpath("static", pages.STYLESHEET).read_bytes()
     assert (out / pages.STYLESHEET).read_bytes() == bundled
     for path in documents:
         assert stylesheet_of(path) == (out / pages.STYLESHEET).resolve()

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syndicate import urls
-from syndicate.urls import to_uri
+from syndicate.seeds import urls
+from syndicate.seeds.urls import to_uri
 
 # The definition: a label starts and ends with a letter, digit or '_', '-' only inside.
 LABEL = "[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"

@@ -20,7 +20,7 @@ import pytest
 from click.testing import Result
 from lxml import etree
 
-from syndicate import output, websub
+from syndicate.publish import output, websub
 
 from conftest import run, seed_text, write_seed
 from feedcheck import atom_schema, json_validator

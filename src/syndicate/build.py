@@ -11,20 +11,24 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from syndicate import cache, entry, incremental, memo, output, pages, seeds
-from syndicate.aside import Aside
-from syndicate.candidate import Candidate
 from syndicate.config import Config, FeedConfig
 from syndicate.config import load as load_config
 from syndicate.errors import Problem, StrictModeError, SyndicateError
-from syndicate.models import topic_key
-from syndicate.rendering import feed_files, feed_paths
-from syndicate.select import Pool, select_from
+from syndicate.incremental import cache, memo
+from syndicate.incremental import update as incremental
+from syndicate.incremental.aside import Aside
+from syndicate.publish import output
+from syndicate.render import entry, pages
+from syndicate.render.feed import feed_files, feed_paths
+from syndicate.seeds import discovery, reading
+from syndicate.seeds.candidate import Candidate
+from syndicate.seeds.models import topic_key
+from syndicate.selection.select import Pool, select_from
 
 log = logging.getLogger(__name__)
 
 # From this many seeds, a full build writes the parse cache in a child process (aside.py).
-ASIDE_MIN_SEEDS = seeds.PARALLEL_MIN_SEEDS
+ASIDE_MIN_SEEDS = reading.PARALLEL_MIN_SEEDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +65,7 @@ class BuildOptions:
     config_path: Path = Path("config/feeds.yaml")
     out_dir: Path = Path("out")
     strict: bool = False
-    max_seed_bytes: int = seeds.DEFAULT_MAX_SEED_BYTES
+    max_seed_bytes: int = discovery.DEFAULT_MAX_SEED_BYTES
     jobs: int = os.cpu_count() or 1
     use_cache: bool = False  # the CLI turns it on; see cache.py
 
@@ -70,7 +74,7 @@ class BuildOptions:
         return cache.default_folder(self.config_path)
 
 
-Discovered = tuple[list[seeds.SeedFile], list[Problem]]
+Discovered = tuple[list[discovery.SeedFile], list[Problem]]
 # Called once per seed read, with the number of seeds being read (for a progress bar).
 OnSeed = Callable[[int], None]
 
@@ -78,7 +82,7 @@ OnSeed = Callable[[int], None]
 def discover(options: BuildOptions, with_stats: bool = True) -> Discovered:
     if not options.seeds_dir.is_dir():
         raise SyndicateError(f"{options.seeds_dir}: seeds folder not found")
-    return seeds.discover(options.seeds_dir, with_stats)
+    return discovery.discover(options.seeds_dir, with_stats)
 
 
 def load_candidates(
@@ -94,14 +98,14 @@ def load_candidates(
     files, problems = discovered or discover(options, with_stats=options.use_cache)
     report.problems.extend(problems)
     store = None
-    known: dict[str, seeds.Scan] = {}
+    known: dict[str, reading.Scan] = {}
     started_ns = time.time_ns()  # before any seed is read: the cache's trust time
-    with seeds.gc_paused():
+    with reading.gc_paused():
         if options.use_cache:
             store = cache.SeedCache(options.cache_folder, cache.fingerprint(options.seeds_dir))
             known = store.load()
         scans = _scan(files, known, store, options, on_seed)
-        changes: dict[str, seeds.Scan | None] = {}
+        changes: dict[str, reading.Scan | None] = {}
         cached = len(known)
         if cached:  # what the cache must learn: new and changed scans, removed files
             changes = {
@@ -132,16 +136,16 @@ def load_candidates(
 
 
 def _scan(
-    files: list[seeds.SeedFile],
-    known: dict[str, seeds.Scan],
+    files: list[discovery.SeedFile],
+    known: dict[str, reading.Scan],
     store: cache.SeedCache | None,
     options: BuildOptions,
     on_seed: OnSeed | None,
-) -> list[seeds.Scan]:
+) -> list[reading.Scan]:
     """A Scan per file: from the cache where a stat proves it current, else read. A file that
     discovery did not stat gets, in `files`, the stat its read took (for the build memo)."""
-    scans: list[seeds.Scan | None] = []
-    work: list[tuple[int, seeds.SeedFile, seeds.Scan | None]] = []
+    scans: list[reading.Scan | None] = []
+    work: list[tuple[int, discovery.SeedFile, reading.Scan | None]] = []
     for index, file in enumerate(files):
         hit = known.get(file.name)
         if hit is not None and store is not None and store.trusts(hit, file.size, file.mtime_ns):
@@ -153,7 +157,7 @@ def _scan(
         work.append((index, file, hit))
     pairs = [(file, hit) for _, file, hit in work]
     for (index, _, _), scan in zip(
-        work, seeds.scan_all(pairs, options.max_seed_bytes, options.jobs), strict=True
+        work, reading.scan_all(pairs, options.max_seed_bytes, options.jobs), strict=True
     ):
         scans[index] = scan
         if files[index].size < 0 <= scan.size:
@@ -169,8 +173,10 @@ def _read_seeds(
     """The entry of each published item, its seed read again (selection kept only its facts)."""
     found: dict[str, entry.Entry] = {}
     for name in sorted(names):
-        file = seeds.SeedFile(options.seeds_dir / name, name, (options.seeds_dir / name).as_posix())
-        loaded = seeds.read(file, options.max_seed_bytes)
+        file = discovery.SeedFile(
+            options.seeds_dir / name, name, (options.seeds_dir / name).as_posix()
+        )
+        loaded = reading.read(file, options.max_seed_bytes)
         if loaded.seed is None:
             message = "changed while the build ran; left out"
             report.problems.append(Problem(file.shown, 1, "file", message))
@@ -274,7 +280,7 @@ def build(options: BuildOptions, on_seed: OnSeed | None = None) -> BuildReport:
         report, rendered = _full(options, load_config(options.config_path), on_seed, None)
         return _write(options, report, rendered.files)
     started_ns = time.time_ns()
-    with seeds.gc_paused():  # 100,000 SeedFiles and stat rows: no cycles, much collecting
+    with reading.gc_paused():  # 100,000 SeedFiles and stat rows: no cycles, much collecting
         last = memo.load(options.cache_folder)
         # Without a memo or a parse cache, nothing compares stats before the files are read.
         with_stats = last is not None or (options.cache_folder / cache.CACHE_FILE).exists()

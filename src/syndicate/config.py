@@ -22,12 +22,12 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
-from syndicate import frontmatter, yamlsrc
 from syndicate.errors import ConfigError, Problem
-from syndicate.repairs import XML_FORBIDDEN
-from syndicate.rules import FeedRules
-from syndicate.urls import to_uri
-from syndicate.writers import WRITERS
+from syndicate.render.writers import WRITERS
+from syndicate.seeds import frontmatter, yamlsrc
+from syndicate.seeds.repairs import XML_FORBIDDEN
+from syndicate.seeds.urls import to_uri
+from syndicate.selection.rules import FeedRules
 
 DEFAULT_LIMIT = 50
 FEED_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from syndicate.config import Config
-from syndicate.writers import WRITERS
+from syndicate.render.writers import WRITERS
 
 SCHEMA_FILE = "feeds.schema.json"
 MODELINE = f"# yaml-language-server: $schema={SCHEMA_FILE}"

@@ -1,0 +1,53 @@
+"""The command line: one module per command, loaded only when that command runs (so `--version`
+and `--help` import click and nothing else of weight). Results go to stdout, problems and errors
+to stderr (except `check`, whose result is the problems); exit codes 0/1/2. No logic here: that
+lives in the stages; formatting in report."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+import click
+
+from syndicate import __version__
+from syndicate.cli.options import Settings
+
+# command name -> "module:attribute"; the one place a new command is registered.
+COMMANDS = {
+    "build": "syndicate.cli.build:build_command",
+    "cache": "syndicate.cli.cache:cache_group",
+    "check": "syndicate.cli.check:check_command",
+    "explain": "syndicate.cli.explain:explain_command",
+    "feeds": "syndicate.cli.feeds:feeds_command",
+    "ping": "syndicate.cli.ping:ping_command",
+    "schema": "syndicate.cli.schema:schema_command",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported when they are asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attribute = target.split(":")
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="syndicate")
+@click.option("-v", "--verbose", is_flag=True, help="Log what syndicate does.")
+@click.option("-q", "--quiet", is_flag=True, help="Problems and results only.")
+@click.pass_context
+def main(ctx: click.Context, verbose: bool, quiet: bool) -> None:
+    """Publish a folder of news-item seeds as RSS 2.0, Atom 1.0 and JSON Feed 1.1."""
+    ctx.obj = Settings(quiet, verbose)
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s: %(message)s"
+    )

@@ -1,0 +1,66 @@
+"""`syndicate check`: every problem of the config and the seeds; nothing written."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from syndicate.cli import report
+from syndicate.cli.options import (
+    build_options,
+    echo_problems,
+    flags,
+    inputs,
+    progress_bar,
+    verbosity,
+)
+from syndicate.review import check
+from syndicate.words import plural
+
+
+@click.command("check")
+@inputs
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "github", "json"]),
+    default="text",
+    show_default=True,
+    help="text: PATH:LINE: field: message; github: Actions annotations; json: a list.",
+)
+@verbosity
+def check_command(
+    seeds_dir: Path,
+    config_path: Path,
+    max_seed_bytes: int,
+    jobs: int | None,
+    output_format: str,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Validate the config and every seed without writing anything.
+
+    Every problem is printed to stdout, config and seeds at once. Exit status as for build:
+    0 all fine (warnings allowed), 1 some seed was rejected, 2 config error.
+    """
+    quiet, verbose = flags(quiet, verbose)
+    options = build_options(seeds_dir, config_path, max_seed_bytes, jobs)
+    with progress_bar(not quiet and output_format == "text") as on_seed:
+        result = check.check(options, on_seed)
+    if output_format == "json":
+        click.echo(report.problems_json(result.problems))
+    elif output_format == "github":
+        for problem in result.problems:
+            click.echo(report.github_annotation(problem))
+        if result.fatal:
+            click.echo(report.github_error(result.fatal))
+    else:
+        echo_problems(result.problems, err=False)
+    if result.fatal:
+        click.echo(f"error: {result.fatal}", err=True)
+    elif output_format != "json" and not quiet:
+        what = f"{config_path.as_posix()} and {plural(result.seeds_read, 'seed file')}"
+        click.echo(f"checked {what}: {report.counts(result.problems)}")
+    sys.exit(result.exit_code)

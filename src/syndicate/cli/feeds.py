@@ -1,0 +1,49 @@
+"""`syndicate feeds`: the configured feeds and what they select now."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from syndicate.cli.options import build_options, flags, inputs, progress_bar, user_errors, verbosity
+from syndicate.review import overview
+from syndicate.words import plural
+
+
+@click.command("feeds")
+@inputs
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a table; json: a list of feeds.",
+)
+@verbosity
+def feeds_command(
+    seeds_dir: Path,
+    config_path: Path,
+    max_seed_bytes: int,
+    jobs: int | None,
+    output_format: str,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """The configured feeds: id, title, rules in short, items, newest item date, files.
+
+    Nothing is written. Exit status: 0, or 2 for a config error.
+    """
+    quiet, verbose = flags(quiet, verbose)
+    options = build_options(seeds_dir, config_path, max_seed_bytes, jobs)
+    with progress_bar(not quiet and output_format == "text") as on_seed, user_errors():
+        feeds, seen = overview.overview(options, on_seed)
+    if output_format == "json":
+        click.echo(overview.to_json(feeds))
+    else:
+        for line in overview.table(feeds):
+            click.echo(line)
+    if seen.seeds_rejected and not quiet:
+        rejected = plural(seen.seeds_rejected, "seed file")
+        click.echo(f"note: {rejected} rejected, not counted (see `syndicate check`)", err=True)

@@ -1,0 +1,327 @@
+"""The parse cache: what each seed file gave last time, so a rebuild reads only what changed.
+
+`.syndicate-cache/seeds-v3.marshal` beside the config (git-ignored). An entry is
+reused when the file's path, size and mtime_ns are unchanged, or, when those changed (a fresh
+`git clone` sets every mtime) or the mtime is too recent to trust (see RACY_NS), when its
+content digest is.
+The cache is keyed by a fingerprint of syndicate's own source, Python and pydantic, and by the
+seeds folder as given; a corrupt cache or one from another version is ignored with a warning.
+It holds plain tuples written with `marshal` (no pickle: loading it runs no code): the key,
+the rows sorted by name in chunks, then a journal of later changes (see SeedCache), so that a
+build that changed a few seeds decodes only the chunks it needs and rewrites nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import marshal
+import mmap
+import os
+import sys
+import tempfile
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+import pydantic
+
+from syndicate.seeds.reading import Scan
+
+log = logging.getLogger(__name__)
+
+CACHE_DIR = ".syndicate-cache"
+CACHE_FILE = "seeds-v3.marshal"
+SAVE_CHUNK = 5000  # rows per marshal value
+# An mtime this close to the start of the build that cached the file (or later) may hide a
+# same-size edit made after it was read, in the same mtime tick: check the digest.
+RACY_NS = 2_000_000_000
+
+
+def default_folder(config_path: Path) -> Path:
+    return config_path.parent / CACHE_DIR
+
+
+def fingerprint(seeds_dir: Path) -> str:
+    """Changes whenever the code (templates included) that builds the output may have changed."""
+    return hashlib.blake2b(f"{_code_digest()}|{seeds_dir.as_posix()}".encode()).hexdigest()
+
+
+@functools.cache
+def _code_digest() -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    package = Path(__file__).parents[1]  # the whole syndicate package
+    for source in sorted(package.rglob("*")):
+        if source.is_file() and "__pycache__" not in source.parts:
+            digest.update(source.relative_to(package).as_posix().encode())
+            digest.update(source.read_bytes())
+    digest.update(f"{sys.version}|{pydantic.VERSION}".encode())
+    return digest.hexdigest()
+
+
+class CorruptCacheError(ValueError):
+    """A cache file whose bytes are not what write_marshal wrote."""
+
+
+def read_marshal(path: Path, what: str) -> Iterator[Any] | None:
+    """The values written to `path`, decoded one at a time; None when absent or unreadable
+    (with a warning). Iterating raises CorruptCacheError where the bytes are damaged."""
+    frames = read_frames(path, what)
+    return None if frames is None else map(decode, frames)
+
+
+def read_frames(path: Path, what: str) -> Iterator[memoryview] | None:
+    """The marshal bytes of each value written to `path`, not decoded (see read_marshal)."""
+    try:  # mapped: only what is decoded is read (marshal.load on a stream reads in pieces)
+        with path.open("rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            data = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        log.warning("%s: unreadable %s ignored (%s)", path, what, exc)
+        return None
+    return _frames(memoryview(data))
+
+
+def _frames(data: memoryview) -> Iterator[memoryview]:
+    at = 0
+    while at < len(data):
+        size = int.from_bytes(data[at : at + 8], "little")
+        at += 8
+        if size > len(data) - at:
+            raise CorruptCacheError("truncated")
+        yield data[at : at + size]
+        at += size
+
+
+def decode(frame: memoryview | bytes) -> Any:
+    try:
+        return marshal.loads(frame)
+    except (EOFError, ValueError, TypeError) as exc:
+        raise CorruptCacheError(str(exc)) from None
+
+
+def encode(value: Any) -> bytes:
+    # Version 2: without the back-references of versions 3 and 4, which make dumping 3x slower.
+    return marshal.dumps(value, 2)
+
+
+def write_marshal(path: Path, values: Iterable[Any], what: str) -> None:
+    """Each value as its length and its marshal bytes, so a reader can stop after the first
+    (a key) and never holds more than one value's bytes while writing. Written aside, then
+    renamed: a reader never sees half a file. A failure is a warning."""
+    write_frames(path, map(encode, values), what)
+
+
+def write_frames(path: Path, frames: Iterable[bytes | memoryview], what: str) -> None:
+    """`write_marshal` for values already encoded (copied as they are)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(handle, "wb") as stream:
+            for frame in frames:
+                stream.write(len(frame).to_bytes(8, "little"))
+                stream.write(frame)
+        Path(temp).replace(path)
+    except OSError as exc:
+        log.warning("%s: %s not written (%s)", path, what, exc)
+
+
+def clear(folder: Path) -> list[Path]:
+    """Delete the cache files in `folder` (the parse cache and the build memo)."""
+    removed = []
+    for path in sorted(folder.glob("*.marshal")):
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+# A chunk: the rows of consecutive names, each (name, *Scan.row()).
+Chunk = list[tuple[Any, ...]]
+# Journal entries appended since the last rewrite beyond which the next update rewrites.
+MAX_JOURNAL = 64
+# Changed rows beyond which a build saves the whole cache rather than update it.
+UPDATE_MAX_ROWS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """The cache file, split: chunk frames (not decoded) and the journal's changes, in order."""
+
+    firsts: list[str]  # each chunk's first name
+    chunks: list[memoryview]
+    journal: list[tuple[str, tuple[Any, ...] | None]]  # (name, Scan.row() or None: removed)
+    entries: int  # journal entries
+
+
+class SeedCache:
+    """The parse cache file: a head (cache key, trust time, each chunk's first name), the rows
+    in chunks of SAVE_CHUNK sorted by name, then a journal: the changes of incremental builds,
+    appended (each entry with its digest, so that an append cut short is seen and ignored)
+    until MAX_JOURNAL entries, when the changes are merged into the chunks they touch."""
+
+    def __init__(self, folder: Path, key: str) -> None:
+        self.path = folder / CACHE_FILE
+        self.key = key
+        self.written_ns = 0
+
+    def load(self) -> dict[str, Scan]:
+        stored = self._open()
+        if stored is None:
+            return {}
+        scans: dict[str, Scan] = {}
+        try:
+            for frame in stored.chunks:
+                for row in decode(frame):
+                    scans[row[0]] = Scan.from_row(row[0], row[1:])
+            for name, row in stored.journal:
+                if row is None:
+                    scans.pop(name, None)
+                else:
+                    scans[name] = Scan.from_row(name, row)
+        except (CorruptCacheError, TypeError, ValueError, IndexError) as exc:
+            return self._corrupt(exc)
+        return scans
+
+    def rows_of(self, names: Iterable[str]) -> dict[str, Scan] | None:
+        """The cached Scan of each of `names` that the cache holds, decoding only the chunks
+        that hold them; None when there is no usable cache."""
+        stored = self._open()
+        if stored is None:
+            return None
+        wanted = _by_chunk(stored.firsts, names)
+        rows: dict[str, tuple[Any, ...] | None] = {}
+        try:
+            for index, names_there in wanted.items():
+                if index < len(stored.chunks):
+                    for row in decode(stored.chunks[index]):
+                        if row[0] in names_there:
+                            rows[row[0]] = row[1:]
+            wanted_names = set().union(*wanted.values())
+            rows.update((name, row) for name, row in stored.journal if name in wanted_names)
+            return {name: Scan.from_row(name, row) for name, row in rows.items() if row is not None}
+        except (CorruptCacheError, TypeError, ValueError, IndexError) as exc:
+            self._corrupt(exc)
+            return None
+
+    def trusts(self, scan: Scan, size: int, mtime_ns: int) -> bool:
+        """Whether a stat alone shows the file is the one this scan read."""
+        return (
+            scan.size == size and scan.mtime_ns == mtime_ns and mtime_ns < self.written_ns - RACY_NS
+        )
+
+    def save(self, scans: Mapping[str, Scan], started_ns: int) -> None:
+        """Every row, in chunks: saving never holds every row at once. `started_ns`, from
+        before any seed was read, becomes the trust time (see `trusts`)."""
+        items = sorted(scans.items())
+        starts = range(0, len(items), SAVE_CHUNK)
+        chunks = (
+            encode([(name, *scan.row()) for name, scan in items[i : i + SAVE_CHUNK]])
+            for i in starts
+        )
+        self._write(started_ns, [items[i][0] for i in starts], chunks)
+
+    def update(self, changes: Mapping[str, Scan | None]) -> None:
+        """Record changed (a Scan) and removed (None) rows: appended to the journal, or merged
+        into the chunks when the journal is full. The trust time stays the one of the last
+        `save`: a row recorded here is trusted by stat only if its mtime was old then."""
+        stored = self._open()
+        if stored is None:
+            return
+        if stored.entries < MAX_JOURNAL:
+            self._append(changes)
+            return
+        merged: dict[str, tuple[Any, ...] | None] = dict(stored.journal)
+        merged.update(
+            (name, None if scan is None else scan.row()) for name, scan in changes.items()
+        )
+        wanted = _by_chunk(stored.firsts, merged)
+        kept: list[tuple[str, bytes | memoryview]] = []
+        try:
+            for index, frame in enumerate(stored.chunks):
+                if index in wanted:
+                    kept.extend(_pieces(_merged(decode(frame), wanted[index], merged)))
+                else:
+                    kept.append((stored.firsts[index], frame))
+        except (CorruptCacheError, TypeError, ValueError, IndexError) as exc:
+            self._corrupt(exc)
+            return
+        if not stored.chunks and 0 in wanted:  # no chunk yet to merge into
+            kept.extend(_pieces(_merged([], wanted[0], merged)))
+        self._write(self.written_ns, [first for first, _ in kept], (f for _, f in kept))
+
+    def _append(self, changes: Mapping[str, Scan | None]) -> None:
+        rows = tuple((name, None if scan is None else scan.row()) for name, scan in changes.items())
+        payload = encode(rows)
+        entry = hashlib.blake2b(payload, digest_size=16).digest() + payload
+        try:
+            with self.path.open("ab") as stream:
+                stream.write(len(entry).to_bytes(8, "little") + entry)
+        except OSError as exc:
+            log.warning("%s: parse cache not updated (%s)", self.path, exc)
+
+    def _open(self) -> _Stored | None:
+        """The file split into chunks and journal, once the key has been checked."""
+        frames = read_frames(self.path, "parse cache")
+        if frames is None:
+            return None
+        try:
+            key, written_ns, firsts = decode(next(frames))
+            if key != self.key:
+                log.info("%s: parse cache from another version ignored", self.path)
+                return None
+            chunks = [next(frames) for _ in firsts]
+        except (CorruptCacheError, StopIteration, TypeError, ValueError) as exc:
+            self._corrupt(exc)
+            return None
+        self.written_ns = written_ns
+        journal: list[tuple[str, tuple[Any, ...] | None]] = []
+        entries = 0
+        try:
+            for frame in frames:
+                digest, payload = frame[:16], frame[16:]
+                if hashlib.blake2b(payload, digest_size=16).digest() != digest:
+                    raise CorruptCacheError("journal entry does not match its digest")
+                journal.extend(decode(payload))
+                entries += 1
+        except (CorruptCacheError, TypeError, ValueError) as exc:
+            log.warning("%s: parse cache update cut short, ignored (%s)", self.path, exc)
+        return _Stored(list(firsts), chunks, journal, entries)
+
+    def _corrupt(self, exc: Exception) -> dict[str, Scan]:
+        log.warning("%s: corrupt parse cache ignored (%s)", self.path, exc)
+        self.written_ns = 0
+        return {}
+
+    def _write(
+        self, written_ns: int, firsts: list[str], chunks: Iterable[bytes | memoryview]
+    ) -> None:
+        head = encode((self.key, written_ns, tuple(firsts)))
+        write_frames(self.path, chain([head], chunks), "parse cache")
+
+
+def _by_chunk(firsts: list[str], names: Iterable[str]) -> dict[int, set[str]]:
+    """Which chunk holds (or would hold) each name: the last whose first name is not after it."""
+    found: dict[int, set[str]] = {}
+    for name in names:
+        found.setdefault(max(bisect_right(firsts, name) - 1, 0), set()).add(name)
+    return found
+
+
+def _pieces(rows: Chunk) -> Iterator[tuple[str, bytes]]:
+    """A merged chunk as (first name, frame) pieces of at most SAVE_CHUNK rows."""
+    for start in range(0, len(rows), SAVE_CHUNK):
+        piece = rows[start : start + SAVE_CHUNK]
+        yield piece[0][0], encode(piece)
+
+
+def _merged(rows: Chunk, names: set[str], changes: Mapping[str, tuple[Any, ...] | None]) -> Chunk:
+    kept = [row for row in rows if row[0] not in names]
+    kept.extend((name, *row) for name in names if (row := changes[name]) is not None)
+    kept.sort(key=lambda row: row[0])
+    return kept

@@ -1,0 +1,204 @@
+"""The pages around the feeds, for people: `index.html` lists every feed, `<id>/index.html`
+previews a feed's items as a reader shows them, `feeds.opml` lets a reader import every feed.
+
+Rendered with Jinja2 from `templates/`, autoescape on: seed and config text reaches a page only
+through a template variable, so it is always escaped. Pure and deterministic: the same site and
+views give the same bytes (config order, dates from the items, no clock, no locale).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from syndicate import __version__
+from syndicate.config import FeedConfig, Site
+from syndicate.render.entry import FeedView, paragraphs
+from syndicate.render.writers import WRITERS
+from syndicate.words import plural
+
+INDEX = "index.html"
+OPML = "feeds.opml"
+STYLESHEET = "feed.xsl"  # site.stylesheet: for browsers that apply XSLT to the feeds
+OPML_MEDIA_TYPE = "text/x-opml"
+# How people call each format: short (links, titles), then with its version.
+LABELS = {
+    "rss": ("RSS", "RSS 2.0"),
+    "atom": ("Atom", "Atom 1.0"),
+    "json": ("JSON Feed", "JSON Feed 1.1"),
+}
+# OPML has one xmlUrl per feed: the most widely read format the feed has.
+OPML_PREFERENCE = ("rss", "atom", "json")
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+# Pages load nothing but their own inline style (and, on a preview, the items' images).
+_CSP = (
+    "default-src 'none'; img-src {images}; style-src '{style}'; base-uri 'none'; form-action 'none'"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FormatLink:
+    name: str  # as in config `formats:`
+    label: str  # "RSS"
+    long_label: str  # "RSS 2.0"
+    media_type: str
+    filename: str  # in the feed's folder
+    url: str  # absolute: what a reader subscribes to
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPage:
+    """One feed as the pages show it."""
+
+    id: str
+    view: FeedView
+    formats: tuple[FormatLink, ...]
+    page_url: str  # absolute URL of out/<id>/ (its index.html)
+
+    @property
+    def newest(self) -> datetime | None:
+        return self.view.updated if self.view.entries else None
+
+    @property
+    def opml_format(self) -> FormatLink:
+        by_name = {f.name: f for f in self.formats}
+        preferred = [by_name[name] for name in OPML_PREFERENCE if name in by_name]
+        return (preferred or list(self.formats))[0]
+
+
+def render_pages(site: Site, feeds: list[tuple[FeedConfig, FeedView]]) -> dict[str, bytes]:
+    """`index.html`, `<id>/index.html` for each feed and `feeds.opml`, by path in out/."""
+    return {**site_pages(site, feeds), **feed_pages(site, feeds)}
+
+
+def site_pages(site: Site, feeds: list[tuple[FeedConfig, FeedView]]) -> dict[str, bytes]:
+    """`index.html` and `feeds.opml` (and the stylesheet): they show of each feed only its
+    config, its item count and its newest item's date."""
+    env, common, style = _common(site)
+    pages = [_page(feed, view) for feed, view in feeds]
+    files = {
+        INDEX: _render(env, "index.html", common, pages=pages, csp=_csp("'none'", style)),
+        OPML: _render(env, "feeds.opml", common, pages=pages, modified=_newest(pages)),
+    }
+    if site.stylesheet:
+        files[STYLESHEET] = (
+            resources.files("syndicate.render").joinpath("static", STYLESHEET).read_bytes()
+        )
+    return files
+
+
+def feed_pages(site: Site, feeds: list[tuple[FeedConfig, FeedView]]) -> dict[str, bytes]:
+    """`<id>/index.html`: the preview of each feed's items."""
+    env, common, style = _common(site)
+    csp = _csp("http: https:", style)
+    return {
+        f"{feed.id}/{INDEX}": _render(env, "feed.html", common, page=_page(feed, view), csp=csp)
+        for feed, view in feeds
+    }
+
+
+def _common(site: Site) -> tuple[Environment, dict[str, Any], str]:
+    """The template environment, what every page gets, and the CSP source of its style."""
+    css, style = _style()
+    common: dict[str, Any] = {
+        "site": site,
+        "lang": site.language or "en",
+        "version": __version__,
+        "css": css,
+        "opml_url": site.base_url + OPML,
+    }
+    return _environment(), common, style
+
+
+@cache
+def _style() -> tuple[Markup, str]:
+    """The pages' inline style and its CSP source (rendered once: it has no variables)."""
+    css = _environment().get_template("site.css").render()
+    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
+    return Markup(css), f"sha256-{digest}"  # our own file: nothing to escape
+
+
+def _csp(images: str, style: str) -> str:
+    return _CSP.format(images=images, style=style)
+
+
+def _page(feed: FeedConfig, view: FeedView) -> FeedPage:
+    formats = []
+    for name in feed.formats:
+        writer = WRITERS[name]
+        label, long_label = LABELS.get(name, (name.upper(), name.upper()))
+        formats.append(
+            FormatLink(
+                name,
+                label,
+                long_label,
+                writer.media_type,
+                writer.filename,
+                view.url_of(writer.filename),
+            )
+        )
+    return FeedPage(feed.id, view, tuple(formats), view.feed_base)
+
+
+def _newest(pages: Iterable[FeedPage]) -> datetime | None:
+    return max((p.newest for p in pages if p.newest is not None), default=None)
+
+
+def _render(env: Environment, name: str, common: dict[str, Any], **context: Any) -> bytes:
+    return env.get_template(name).render(**common, **context).encode("utf-8")
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("syndicate.render", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(
+        http_url=http_url,
+        iso=iso,
+        human_date=human_date,
+        rfc822=rfc822,
+        paragraphs=paragraphs,
+        count=plural,
+    )
+    return env
+
+
+def http_url(url: str) -> str:
+    """A URL for href/src: seeds and config only let absolute http(s) URLs through; check."""
+    if not url.lower().startswith(("http://", "https://")):
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    return url
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def human_date(moment: datetime) -> str:
+    """`11 June 2020, 22:56 UTC`: English month names from a fixed table, not the locale."""
+    utc = moment.astimezone(UTC)
+    return f"{utc.day} {MONTHS[utc.month - 1]} {utc.year}, {utc:%H:%M} UTC"
+
+
+def rfc822(moment: datetime) -> str:
+    return format_datetime(moment.astimezone(UTC))

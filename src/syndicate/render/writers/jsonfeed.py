@@ -1,0 +1,157 @@
+"""JSON Feed 1.1, written from a Pydantic model of the document (fixed key order).
+
+RFC 5005 archive pages: JSON Feed has no link relations, so `next_url` (the spec's pagination,
+towards older items) is the `prev-archive` page, and a feed-level `_syndicate` object carries
+every relation by name. `feed_url` stays the feed's own URL on every page: it is the feed's id.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from syndicate.render.entry import Entry, FeedView, Person
+from syndicate.render.writers import Writer, archive_links
+
+MEDIA_TYPE = "application/feed+json"
+VERSION = "https://jsonfeed.org/version/1.1"
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+
+class Author(_Doc):
+    name: str
+    url: str | None = None
+    avatar: str | None = None
+
+
+class Attachment(_Doc):
+    url: str
+    mime_type: str
+    title: str | None = None
+
+
+class RelatedItem(_Doc):
+    url: str
+    title: str
+    date_published: datetime | None = None
+    provider: str | None = None
+
+
+class Extension(_Doc):
+    related: list[RelatedItem]
+
+
+class Hub(_Doc):
+    type: str
+    url: str
+
+
+class FeedExtension(_Doc):
+    """Feed-level `_syndicate`: where this document stands in the feed's archive."""
+
+    archive: bool | None = None  # true on an archive page (RFC 5005 fh:archive)
+    self_url: str | None = Field(None, alias="self")
+    current: str | None = None
+    prev_archive: str | None = None
+    next_archive: str | None = None
+
+
+class Item(_Doc):
+    id: str
+    url: str
+    title: str
+    summary: str | None = None
+    content_text: str | None = None
+    content_html: str
+    date_published: datetime
+    image: str | None = None
+    tags: list[str] | None = None
+    authors: list[Author] | None = None
+    attachments: list[Attachment] | None = None
+    syndicate: Extension | None = Field(None, alias="_syndicate")
+
+
+class Document(_Doc):
+    version: str = VERSION
+    title: str
+    home_page_url: str
+    feed_url: str
+    description: str | None = None
+    next_url: str | None = None  # older items: the prev-archive page
+    icon: str | None = None  # the large image: our logo
+    favicon: str | None = None  # small, square: our icon
+    language: str | None = None
+    authors: list[Author] | None = None
+    hubs: list[Hub] | None = None
+    syndicate: FeedExtension | None = Field(None, alias="_syndicate")
+    items: list[Item]
+
+
+def _author(person: Person | None) -> list[Author] | None:
+    if person is None:
+        return None
+    return [Author(name=person.name, url=person.url, avatar=person.avatar)]
+
+
+def _item(entry: Entry) -> Item:
+    related = [
+        RelatedItem(url=r.url, title=r.title, date_published=r.published, provider=r.provider)
+        for r in entry.related
+    ]
+    return Item(
+        id=entry.url,
+        url=entry.url,
+        title=entry.title,
+        summary=entry.summary,
+        content_text=entry.summary,
+        content_html=entry.content_html,
+        date_published=entry.published,
+        image=entry.images[0].url if entry.images else None,
+        tags=list(entry.tags) or None,
+        authors=_author(entry.author),
+        attachments=[
+            Attachment(url=p.url, mime_type=p.mime_type, title=p.title) for p in entry.images
+        ]
+        or None,
+        syndicate=Extension(related=related) if related else None,
+    )
+
+
+def _feed_extension(view: FeedView, links: dict[str, str]) -> FeedExtension | None:
+    page = view.archive_page
+    if page is None and not links:
+        return None
+    return FeedExtension(
+        archive=True if page is not None else None,
+        self_url=view.url_of(WRITER.document(page)) if page is not None else None,
+        current=links.get("current"),
+        prev_archive=links.get("prev-archive"),
+        next_archive=links.get("next-archive"),
+    )
+
+
+def render(view: FeedView) -> bytes:
+    links = archive_links(view, WRITER)
+    document = Document(
+        title=view.title,
+        home_page_url=view.home_url,
+        feed_url=view.url_of(WRITER.document()),
+        description=view.description or None,
+        next_url=links.get("prev-archive"),
+        icon=view.logo,
+        favicon=view.icon,
+        language=view.language,
+        authors=_author(view.author),
+        hubs=[Hub(type="WebSub", url=hub) for hub in view.hubs] or None,
+        syndicate=_feed_extension(view, links),
+        items=[_item(e) for e in view.entries],
+    )
+    text = document.model_dump_json(by_alias=True, exclude_none=True, indent=2)
+    return text.encode("utf-8") + b"\n"
+
+
+WRITER = Writer("json", "feed.json", MEDIA_TYPE, render, archive_suffix=".json")

@@ -1,0 +1,49 @@
+"""RSS 2.0, following the RSS Advisory Board's Best Practices Profile; WebSub hub links.
+
+RSS has no archive pages: an archived feed's history is in its Atom and JSON Feed pages.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from syndicate.render.entry import FeedView
+from syndicate.render.writers import Writer, stylesheet_href
+from syndicate.render.writers._feedgen import (
+    RSS_EXTENSION,
+    add_entry,
+    new_feed,
+    register_rss,
+    with_stylesheet,
+)
+
+MEDIA_TYPE = "application/rss+xml"
+# The Best Practices Profile: encode "&", "<", ">" as hexadecimal character references, the form
+# the most aggregators read right. Same XML, so this is safe on the serialized bytes.
+_PROFILE_REFERENCES = ((b"&amp;", b"&#x26;"), (b"&lt;", b"&#x3C;"), (b"&gt;", b"&#x3E;"))
+
+
+def render(view: FeedView) -> bytes:
+    feed = new_feed(view, view.url_of("rss.xml"), MEDIA_TYPE)
+    image = view.logo or view.icon
+    if image:
+        # <image> needs url, title and link; title and link are the channel's (RSS 2.0 spec).
+        feed.image(url=image, title=view.title, link=view.home_url)
+    register_rss(feed, tuple(("hub", hub, "") for hub in view.hubs))
+    for entry in view.entries:
+        item = add_entry(feed, entry, RSS_EXTENSION)
+        item.link(href=entry.url)
+        item.guid(entry.url, permalink=True)
+        if entry.summary:
+            # RSS descriptions are HTML to readers: escape, so the excerpt stays text.
+            item.description(escape(entry.summary, quote=False))
+        if entry.images:
+            lead = entry.images[0]
+            item.enclosure(lead.url, "0", lead.mime_type)
+    result: bytes = feed.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    for entity, reference in _PROFILE_REFERENCES:
+        result = result.replace(entity, reference)
+    return with_stylesheet(result, stylesheet_href(view, WRITER.filename))
+
+
+WRITER = Writer("rss", "rss.xml", MEDIA_TYPE, render)

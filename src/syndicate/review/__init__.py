@@ -1,0 +1,1 @@
+"""What a build would do, with nothing written: check, explain, the feeds overview."""

@@ -1,0 +1,91 @@
+"""`syndicate check` and `syndicate build --check`: what a build would say, nothing written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from syndicate import build
+from syndicate.errors import ConfigError, Problem, SyndicateError
+from syndicate.publish import output
+
+
+@dataclass(slots=True)
+class CheckResult:
+    """Every problem of the config and of every seed, and what stopped the check, if anything."""
+
+    problems: list[Problem] = field(default_factory=list)
+    seeds_read: int = 0
+    seeds_rejected: int = 0
+    config_failed: bool = False
+    fatal: str | None = None  # an error that belongs to no file (no seeds folder...)
+
+    @property
+    def exit_code(self) -> int:
+        if self.config_failed or self.fatal:
+            return 2
+        return 1 if any(p.severity == "error" for p in self.problems) else 0
+
+
+def check(options: build.BuildOptions, on_seed: build.OnSeed | None = None) -> CheckResult:
+    """Validate the config and every seed, as `build` would, without writing anything.
+
+    Unlike `build`, a bad config does not stop the seeds from being checked: an editor sees
+    every problem at once. With a good config the feeds are built in memory too, so the
+    warnings about feeds (a feed that selects nothing) are reported as well.
+    """
+    result = CheckResult()
+    try:
+        report, _files = build.prepare(options, on_seed)
+    except ConfigError as exc:
+        result.problems.extend(exc.problems)
+        result.config_failed = True
+        report = build.BuildReport()
+        try:
+            build.load_candidates(options, report, on_seed)
+        except SyndicateError as seeds_error:
+            result.fatal = str(seeds_error)
+    except SyndicateError as exc:
+        result.fatal = str(exc)
+        return result
+    result.problems.extend(report.problems)
+    result.seeds_read, result.seeds_rejected = report.seeds_read, report.seeds_rejected
+    return result
+
+
+@dataclass(slots=True)
+class Staleness:
+    """How the output folder differs from what a build would write (paths inside it)."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+    def lines(self) -> list[str]:
+        """`added    PATH` ... sorted by path, for the listing of `build --check`."""
+        entries = [(name, "added") for name in self.added]
+        entries += [(name, "changed") for name in self.changed]
+        entries += [(name, "removed") for name in self.removed]
+        return [f"{kind:<8} {name}" for name, kind in sorted(entries)]
+
+
+def stale(
+    options: build.BuildOptions, on_seed: build.OnSeed | None = None
+) -> tuple[build.BuildReport, Staleness]:
+    """Build in memory and compare with the output folder; nothing is written.
+
+    ConfigError, StrictModeError and SyndicateError propagate as from `build.build`.
+    """
+    report, files = build.prepare(options, on_seed)
+    out, topics = options.out_dir, report.hub_topics
+    plan = output.plan(out, files, topics)
+    result = Staleness(removed=list(plan.removed))
+    # The manifest and the changes record: a build rewrites them when they would differ.
+    own = output.records(out, files, plan, topics)
+    for name in [*plan.written, *output.stale_records(out, own)]:
+        (result.changed if (out / name).is_file() else result.added).append(name)
+    report.written, report.unchanged, report.removed = plan.written, plan.unchanged, plan.removed
+    return report, result

@@ -1,0 +1,97 @@
+"""Find the seed files below the seeds folder: sorted, hidden ones skipped, links checked."""
+
+from __future__ import annotations
+
+import os
+from operator import attrgetter
+from pathlib import Path
+from typing import NamedTuple
+
+from syndicate.errors import Problem
+
+SEED_SUFFIXES = (".txt", ".md", ".yaml", ".yml")
+DEFAULT_MAX_SEED_BYTES = 1024 * 1024
+
+
+class SeedFile(NamedTuple):  # a tuple: made 100,000 times per build, and read by index
+    location: str | Path  # where to read it
+    name: str  # relative POSIX path inside the seeds folder: the tie-break key
+    shown: str  # how problems name it
+    size: int = -1  # as seen when discovered (-1: unknown)
+    mtime_ns: int = -1
+
+
+def discover(root: Path, with_stats: bool = True) -> tuple[list[SeedFile], list[Problem]]:
+    """Seed files below `root`, sorted by relative path; hidden files and folders are skipped.
+
+    Folder links are not followed; a file link is read only when it points inside `root`.
+    Each file's size and mtime are taken on the way (the parse cache and the build memo compare
+    them), unless `with_stats` is False: a build with neither has no use for them before it
+    reads the files (a stat costs 4-5 us here: half of discovering 100,000 files).
+    """
+    files: list[SeedFile] = []
+    problems: list[Problem] = []
+    real_root = root.resolve()
+    shown_prefix = _shown_prefix(root)
+    pending = [("", os.fspath(root))]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for item in entries:  # a plain loop, no call per file: this runs 100,000 times
+                name = item.name
+                if name[0] == ".":
+                    continue
+                rel = prefix + name if prefix else name
+                if item.is_dir(follow_symlinks=False):
+                    pending.append((rel + "/", item.path))
+                    continue
+                outside = item.is_symlink() and not _inside(Path(item.path), real_root)
+                if name.lower().endswith(SEED_SUFFIXES):
+                    if outside:
+                        problems.append(_link_outside(root, rel))
+                        continue
+                    # a broken link inside is read, and reported, like any file
+                    size = mtime_ns = -1
+                    if with_stats:
+                        try:
+                            stat = item.stat()
+                            size, mtime_ns = stat.st_size, stat.st_mtime_ns
+                        except OSError:
+                            pass
+                    location = item.path
+                    shown = shown_prefix + rel
+                    if shown == location:
+                        shown = location
+                    files.append(SeedFile(location, rel, shown, size, mtime_ns))
+                elif outside and item.is_dir():
+                    problems.append(_link_outside(root, rel))
+    files.sort(key=attrgetter("name"))
+    problems.sort(key=attrgetter("path"))
+    return files, problems
+
+
+def _shown_prefix(root: Path) -> str:
+    """What `(root / rel).as_posix()` starts with, as a string (cheaper, per file)."""
+    return _shown(root, "x")[:-1]
+
+
+def _inside(path: Path, real_root: Path) -> bool:
+    try:
+        path.resolve().relative_to(real_root)
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def _shown(root: Path, rel: str) -> str:
+    return (root / rel).as_posix()
+
+
+def _link_outside(root: Path, rel: str) -> Problem:
+    return Problem(
+        _shown(root, rel),
+        1,
+        "file",
+        "symbolic link points outside the seeds folder; not followed",
+        "warning",
+    )

@@ -1,0 +1,148 @@
+"""The seed document: one news item with its images, related coverage and provider."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import Annotated
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+    field_validator,
+)
+from pydantic.alias_generators import to_camel
+
+from syndicate.seeds.urls import to_uri
+
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+MAX_TITLE = 1_000
+MAX_EXCERPT = 20_000
+MAX_NAME = 500
+MAX_TOPICS = 100
+MAX_QUALITY = 1_000_000
+MAX_IMAGE_SIDE = 100_000
+NAIVE_DATE = re.compile(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?)?")
+
+
+def _url(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be a URL string")
+    return to_uri(value.strip())
+
+
+def _instant(value: object) -> datetime:
+    """RFC 3339 date-time with an offset; naive ones are repaired (as UTC) before this."""
+    if not isinstance(value, str):
+        raise ValueError("must be a date-time string such as 2020-06-11T22:56:00Z")
+    text = value.strip()
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"not a valid date-time ({exc}): {text!r}") from None
+    if parsed.tzinfo is None:
+        raise ValueError(f"date-time has no time zone: {text!r}")
+    instant = parsed.astimezone(UTC)
+    if not EARLIEST <= instant < LATEST:
+        raise ValueError(f"date-time {text!r} is outside 1970-01-01 .. 2099-12-31")
+    return instant
+
+
+Url = Annotated[str, BeforeValidator(_url)]
+Instant = Annotated[datetime, BeforeValidator(_instant)]
+Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=True)]
+
+
+def _text(min_length: int = 0, max_length: int | None = None) -> object:
+    """Text trimmed first, then measured, so messages speak of characters."""
+    return StringConstraints(
+        strict=True, strip_whitespace=True, min_length=min_length, max_length=max_length
+    )
+
+
+Side = Annotated[StrictInt, Field(gt=0, le=MAX_IMAGE_SIDE)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        frozen=True, extra="ignore", alias_generator=to_camel, populate_by_name=True
+    )
+
+
+class Image(_Model):
+    url: Url
+    width: Side | None = None
+    height: Side | None = None
+    is_cached: StrictBool | None = None
+    title: Annotated[str, _text(max_length=MAX_TITLE)] | None = None
+
+
+class Provider(_Model):
+    name: Annotated[str, _text(1, MAX_NAME)]
+    domain: (
+        Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9.-]+(:\d+)?$", max_length=253)] | None
+    ) = None
+    images: list[Image] = Field(default_factory=list)
+
+
+class Related(_Model):
+    title: Annotated[str, _text(1, MAX_TITLE)]
+    web_url: Url
+    excerpt: Annotated[str, _text(max_length=MAX_EXCERPT)] | None = None
+    published_date_time: Instant | None = None
+    amp_web_url: Url | None = None
+    cdn_amp_web_url: Url | None = None
+    type: Text | None = None
+    provider: Provider | None = None
+    quality: StrictInt | None = None
+    images: list[Image] = Field(default_factory=list)
+
+
+class Seed(_Model):
+    title: Annotated[str, _text(1, MAX_TITLE)]
+    web_url: Url
+    published_date_time: Instant
+    category: Text | None = None
+    excerpt: Annotated[str, _text(max_length=MAX_EXCERPT)] | None = None
+    amp_web_url: Url | None = None
+    cdn_amp_web_url: Url | None = None
+    type: Text | None = None
+    quality: Annotated[StrictInt, Field(ge=-MAX_QUALITY, le=MAX_QUALITY)] = 0
+    heat: StrictInt | None = None
+    published: StrictBool = False
+    provider: Provider | None = None
+    topics: Annotated[list[StrictStr], Field(default_factory=list, max_length=MAX_TOPICS)]
+    images: list[Image] = Field(default_factory=list)
+    related: list[Related] = Field(default_factory=list)
+    # `secured` is opaque and never written: not part of the model on purpose.
+
+    @field_validator("topics")
+    @classmethod
+    def _normalise_topics(cls, topics: list[str]) -> list[str]:
+        """Trimmed, empty ones and case-insensitive repeats dropped (first spelling wins)."""
+        seen: set[str] = set()
+        kept: list[str] = []
+        for topic in topics:
+            name = " ".join(topic.split())
+            key = name.casefold()
+            if name and key not in seen:
+                seen.add(key)
+                kept.append(name)
+        return kept
+
+    @cached_property
+    def topic_keys(self) -> frozenset[str]:
+        return frozenset(topic_key(t) for t in self.topics)
+
+
+def topic_key(topic: str) -> str:
+    """How topics are compared: trimmed, inner spaces folded, case-insensitive."""
+    return " ".join(topic.split()).casefold()

@@ -1,0 +1,175 @@
+"""Repairs applied to a seed's raw YAML data before and after validation.
+
+Everything here is pure: it takes the parsed data (LineDict/LineList from yamlsrc), changes it
+in place, and returns what it did as (loc, message) pairs, which the loader turns into warnings.
+
+- Characters that XML 1.0 forbids are removed from every string.
+- A date-time without a time zone is read as UTC.
+- More than MAX_IMAGES images or MAX_RELATED related items: the rest are dropped.
+- A broken decoration (an image, a related item, the provider, an optional URL) is dropped
+  instead of rejecting the whole story; see `drop_target`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from syndicate.seeds.models import NAIVE_DATE
+from syndicate.seeds.yamlsrc import LineDict, LineList
+
+Loc = tuple[str | int, ...]
+Repair = tuple[Loc, str]
+
+MAX_IMAGES = 20
+MAX_RELATED = 50
+
+# Characters XML 1.0 forbids (C0 controls but tab/newline/CR, U+FFFE/U+FFFF, lone surrogates),
+# and those it discourages and readers mangle (DEL, C1 controls, noncharacters): all removed.
+_NONCHARACTERS = "".join(
+    f"{chr(p * 0x10000 + 0xFFFE)}-{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17)
+)
+XML_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff"
+    + _NONCHARACTERS
+    + "]"
+)
+# Raw unwanted characters, or YAML escapes that can produce them: a cheap test on file text.
+_MAY_HOLD_FORBIDDEN = re.compile(XML_FORBIDDEN.pattern[:-1] + "]|\\\\[0abvfexuUN]")
+
+_DATED = ("publishedDateTime",)
+
+
+def needed(data: dict[Any, Any]) -> bool:
+    """Whether `before_validation` would change data that holds no unwanted characters
+    (cheap; for the fast path, whose text was checked for those)."""
+    dated = [data, *(r for r in _as_list(data.get("related")) if isinstance(r, dict))]
+    if any(_is_naive(d.get("publishedDateTime")) for d in dated):
+        return True
+    if len(_as_list(data.get("related"))) > MAX_RELATED:
+        return True
+    return any(len(_as_list(d.get("images"))) > MAX_IMAGES for d in dated)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _is_naive(value: Any) -> bool:
+    return isinstance(value, str) and NAIVE_DATE.fullmatch(value.strip()) is not None
+
+
+def before_validation(data: LineDict, text: str) -> list[Repair]:
+    repairs: list[Repair] = []
+    if _MAY_HOLD_FORBIDDEN.search(text):
+        repairs.extend(_strip_forbidden(data, ()))
+    repairs.extend(_cap(data, "images", MAX_IMAGES, ()))
+    repairs.extend(_cap(data, "related", MAX_RELATED, ()))
+    repairs.extend(_naive_date(data, ()))
+    related = data.get("related")
+    if isinstance(related, list):
+        for index, item in enumerate(related):
+            if isinstance(item, LineDict):
+                repairs.extend(_naive_date(item, ("related", index)))
+                repairs.extend(_cap(item, "images", MAX_IMAGES, ("related", index)))
+    return repairs
+
+
+_URL_KEYS = frozenset({"webUrl", "ampWebUrl", "cdnAmpWebUrl", "url"})
+
+
+def _strip_forbidden(node: Any, loc: Loc) -> Iterator[Repair]:
+    if isinstance(node, dict):
+        # a URL is the item's id: never changed here; the model rejects a bad one
+        children = [(key, value) for key, value in node.items() if key not in _URL_KEYS]
+    elif isinstance(node, list):
+        children = list(enumerate(node))
+    else:
+        return
+    for key, value in children:
+        if isinstance(value, str):
+            cleaned = XML_FORBIDDEN.sub("", value)
+            if cleaned != value:
+                node[key] = cleaned
+                yield (*loc, key), "removed characters that XML 1.0 does not allow"
+        else:
+            yield from _strip_forbidden(value, (*loc, key))
+
+
+def _cap(data: LineDict, key: str, limit: int, loc: Loc) -> Iterator[Repair]:
+    items = data.get(key)
+    if isinstance(items, LineList) and len(items) > limit:
+        count = len(items)
+        del items[limit:]
+        del items.lines[limit:]
+        yield (*loc, key), f"kept the first {limit} of {count} {key}"
+
+
+def _naive_date(data: LineDict, loc: Loc) -> Iterator[Repair]:
+    for key in _DATED:
+        value = data.get(key)
+        if isinstance(value, str) and _is_naive(value):
+            text = value.strip()
+            data[key] = (text if len(text) > 10 else text + "T00:00:00") + "+00:00"
+            yield (*loc, key), f"date-time {text!r} has no time zone; read as UTC"
+
+
+def drop_target(loc: Loc) -> Loc | None:
+    """The part of the seed to drop for a validation error at `loc`, or None to reject the seed.
+
+    Core fields (title, webUrl, publishedDateTime, excerpt, quality, published, topics)
+    reject the seed: they decide what readers see and which feeds an item is in.
+    """
+    if not loc:
+        return None
+    head = loc[0]
+    if head in ("ampWebUrl", "cdnAmpWebUrl", "heat", "category", "type"):
+        return loc[:1]
+    if head == "images":
+        return _image_target(loc)
+    if head == "provider":
+        return _provider_target(loc)
+    if head == "related":
+        if len(loc) < 3:
+            return loc[:2]
+        field = loc[2]
+        if field == "images":
+            return _prefixed(loc[:2], _image_target(loc[2:]))
+        if field == "provider":
+            return _prefixed(loc[:2], _provider_target(loc[2:]))
+        if field in ("title", "webUrl"):
+            return loc[:2]
+        return loc[:3]
+    return None
+
+
+def _image_target(loc: Loc) -> Loc:
+    if len(loc) >= 3 and loc[2] in ("width", "height", "isCached", "title"):
+        return loc[:3]
+    return loc[:2]
+
+
+def _provider_target(loc: Loc) -> Loc:
+    if len(loc) >= 2 and loc[1] == "images":
+        return _prefixed(loc[:1], _image_target(loc[1:]))
+    if len(loc) >= 2 and loc[1] == "domain":
+        return loc[:2]
+    return loc[:1]
+
+
+def _prefixed(prefix: Loc, rest: Loc) -> Loc:
+    return (*prefix, *rest)
+
+
+def drop(data: LineDict, target: Loc) -> None:
+    """Remove the key or list item at `target` (which must exist)."""
+    node: Any = data
+    for part in target[:-1]:
+        node = node[part]
+    last = target[-1]
+    if isinstance(node, LineList) and isinstance(last, int):
+        del node[last]
+        del node.lines[last]
+    elif isinstance(node, dict):
+        node.pop(last, None)
