@@ -90,7 +90,7 @@ SHORT_FLOORS = ("stat",)
 COLD, NOOP, CHANGED, HUGO = "cold build", "no-op rebuild", "one changed", "hugo cold"
 STARTUP = "start-up (--help)"
 FLOOR_KINDS = {"read": READ, "stat": STAT, "parse": PARSE, "parse-rs": PARSE_RS}
-FAST_PARSERS = ("yaml_rs",)  # module names syndicate.yamlsrc may import; yaml_rs has a floor
+FAST_PARSERS = ("yaml_rs",)  # module names syndicate.seeds.yamlsrc may import; yaml_rs has a floor
 
 # (label, numerator, denominator, issue 4 target)
 RATIOS = (
@@ -595,7 +595,7 @@ def git_describe() -> str:
 class Parsers:
     floor: str  # the PyYAML loader of the parse floor
     base: str  # the PyYAML loader syndicate's loader derives from ("?" when unknown)
-    fast: tuple[str, ...]  # faster parsers syndicate.yamlsrc imported
+    fast: tuple[str, ...]  # faster parsers syndicate.seeds.yamlsrc imported
 
     def note(self) -> str:
         note = f"parse floor: PyYAML {self.floor}; syndicate's YAML loader is based on {self.base}"
@@ -609,7 +609,7 @@ class Parsers:
 def probe_parsers() -> Parsers:
     """Which YAML parsers the parse floor and (best effort) this syndicate use."""
     probe = (
-        "import yaml, syndicate.yamlsrc as m\n"
+        "import yaml, syndicate.seeds.yamlsrc as m\n"
         "base = getattr(m, '_BaseLoader', None)\n"
         f"fast = [n for n in {FAST_PARSERS!r} if getattr(m, n, None) is not None]\n"
         "print(getattr(yaml, 'CSafeLoader', yaml.SafeLoader).__name__,"
