@@ -7,11 +7,20 @@ from __future__ import annotations
 
 import importlib
 import logging
+from dataclasses import dataclass
 
 import click
 
 from syndicate import __version__
-from syndicate.cli.options import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """-q / -v given before the command (`syndicate -q build`)."""
+
+    quiet: bool = False
+    verbose: bool = False
+
 
 # command name -> "module:attribute"; the one place a new command is registered.
 COMMANDS = {

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from syndicate.cli.options import build_options, flags, inputs, progress_bar, user_errors, verbosity
-from syndicate.review import overview
 from syndicate.words import plural
 
 
@@ -35,6 +34,8 @@ def feeds_command(
 
     Nothing is written. Exit status: 0, or 2 for a config error.
     """
+    from syndicate.review import overview
+
     quiet, verbose = flags(quiet, verbose)
     options = build_options(seeds_dir, config_path, max_seed_bytes, jobs)
     with progress_bar(not quiet and output_format == "text") as on_seed, user_errors():

@@ -7,16 +7,15 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 import click
 
-from syndicate.build import BuildOptions, OnSeed
-from syndicate.cli import report
+from syndicate.cli import Settings, report
 from syndicate.cli.progress import Progress
 from syndicate.errors import ConfigError, Problem, StrictModeError, SyndicateError
+from syndicate.run import BuildOptions, OnSeed
 from syndicate.seeds import discovery
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -142,11 +141,3 @@ def user_errors() -> Iterator[None]:
     except SyndicateError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """-q / -v given before the command (`syndicate -q build`)."""
-
-    quiet: bool = False
-    verbose: bool = False

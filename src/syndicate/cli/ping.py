@@ -9,8 +9,6 @@ import click
 
 from syndicate.cli import report
 from syndicate.cli.options import config_option, flags, out_option, user_errors, verbosity
-from syndicate.config import load as load_config
-from syndicate.publish import websub
 
 
 @click.command("ping")
@@ -48,6 +46,9 @@ def ping_command(
     every hub accepted every notification (or nothing changed), 1 some notification failed,
     2 usage or config error (no hub configured, no build record).
     """
+    from syndicate.config import load as load_config
+    from syndicate.publish import websub
+
     quiet, verbose = flags(quiet, verbose)
     with user_errors():
         config = load_config(config_path)

@@ -8,14 +8,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from syndicate.build import BuildReport
 from syndicate.errors import Problem
-from syndicate.publish.websub import Delivery, HubResult
-from syndicate.review.check import Staleness
 from syndicate.words import plural
+
+if TYPE_CHECKING:
+    from syndicate.publish.websub import Delivery, HubResult
+    from syndicate.review.check import Staleness
+    from syndicate.run import BuildReport
 
 # ------------------------------------------------------------------------------- problems
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
@@ -95,3 +98,19 @@ def _link_outside(root: Path, rel: str) -> Problem:
         "symbolic link points outside the seeds folder; not followed",
         "warning",
     )
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off meanwhile: loading seeds or the cache creates many
+    small objects and no cycles, and collecting while it runs costs several times the work.
+    What was made meanwhile is then frozen (kept out of later collections: it is kept to the
+    end of the build, and a collection that walked it would cost as much again)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()

@@ -7,7 +7,6 @@ import hashlib
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -20,7 +19,7 @@ from pydantic_core import ErrorDetails
 from syndicate.errors import Problem
 from syndicate.seeds import frontmatter, repairs, yamlsrc
 from syndicate.seeds.candidate import Candidate
-from syndicate.seeds.discovery import DEFAULT_MAX_SEED_BYTES, SeedFile
+from syndicate.seeds.discovery import DEFAULT_MAX_SEED_BYTES, SeedFile, gc_paused
 from syndicate.seeds.models import Seed
 
 PARALLEL_MIN_SEEDS = 2000  # below this, starting processes costs more than it saves
@@ -290,22 +289,6 @@ def scan_all(
                         yield _scan_of(file, row, known)
             finally:
                 pool.shutdown(cancel_futures=True)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector off meanwhile: loading seeds or the cache creates many
-    small objects and no cycles, and collecting while it runs costs several times the work.
-    What was made meanwhile is then frozen (kept out of later collections: it is kept to the
-    end of the build, and a collection that walked it would cost as much again)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
 
 
 def _scan_chunk(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from html import escape
 
 from syndicate.render.entry import FeedView
-from syndicate.render.writers import Writer, stylesheet_href
+from syndicate.render.writers import WRITERS, stylesheet_href
 from syndicate.render.writers._feedgen import (
     RSS_EXTENSION,
     add_entry,
@@ -17,7 +17,8 @@ from syndicate.render.writers._feedgen import (
     with_stylesheet,
 )
 
-MEDIA_TYPE = "application/rss+xml"
+WRITER = WRITERS["rss"]
+MEDIA_TYPE = WRITER.media_type
 # The Best Practices Profile: encode "&", "<", ">" as hexadecimal character references, the form
 # the most aggregators read right. Same XML, so this is safe on the serialized bytes.
 _PROFILE_REFERENCES = ((b"&amp;", b"&#x26;"), (b"&lt;", b"&#x3C;"), (b"&gt;", b"&#x3E;"))
@@ -44,6 +45,3 @@ def render(view: FeedView) -> bytes:
     for entity, reference in _PROFILE_REFERENCES:
         result = result.replace(entity, reference)
     return with_stylesheet(result, stylesheet_href(view, WRITER.filename))
-
-
-WRITER = Writer("rss", "rss.xml", MEDIA_TYPE, render)
