@@ -59,3 +59,18 @@ def test_a_replayed_build_imports_nothing_heavy(tmp_path: Path) -> None:
     assert first["code"] == 0
     assert "pydantic" in first["heavy"]  # the probe sees imports: a full build needs them
     assert _imported(["build", "-q"], tmp_path) == {"heavy": [], "code": 0}
+
+
+def test_only_the_command_line_imports_click() -> None:
+    """The stages are a library: click (and printing to a terminal) stays in cli/."""
+    package = ROOT / "src" / "syndicate"
+    importing = sorted(
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*.py")
+        if "cli" not in path.relative_to(package).parts
+        and any(
+            line.strip().startswith(("import click", "from click"))
+            for line in path.read_text(encoding="utf-8").splitlines()
+        )
+    )
+    assert importing == []
