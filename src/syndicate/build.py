@@ -20,6 +20,7 @@ from syndicate.incremental.aside import Aside
 from syndicate.publish import output
 from syndicate.render import entry, pages
 from syndicate.render.feed import feed_files, feed_paths
+from syndicate.review.diff import flood_problems
 from syndicate.seeds import discovery, reading
 from syndicate.seeds.candidate import Candidate
 from syndicate.seeds.models import topic_key
@@ -49,6 +50,9 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
     # The feed files WebSub hubs are told about (`syndicate ping`); None: no hubs configured.
     hub_topics: tuple[str, ...] | None = None
+    # Flood warnings about this build's change to out/ (review/diff.py): not kept in the memo,
+    # since a build that replays it changes nothing.
+    floods: list[Problem] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -277,8 +281,9 @@ def build(options: BuildOptions, on_seed: OnSeed | None = None) -> BuildReport:
     selection sees renders only the feeds that show them (incremental.py).
     """
     if not (options.use_cache and options.seeds_dir.is_dir()):
-        report, rendered = _full(options, load_config(options.config_path), on_seed, None)
-        return _write(options, report, rendered.files)
+        config = load_config(options.config_path)
+        report, rendered = _full(options, config, on_seed, None)
+        return _write(options, report, rendered.files, config=config)
     started_ns = time.time_ns()
     with reading.gc_paused():  # 100,000 SeedFiles and stat rows: no cycles, much collecting
         last = memo.load(options.cache_folder)
@@ -306,11 +311,11 @@ def build(options: BuildOptions, on_seed: OnSeed | None = None) -> BuildReport:
         log.debug("incremental build: %d files rendered again", len(update.files))
         report = _updated(last, discovered, update)
         selection = update.selection
-        report = _write(options, report, update.files, update.keep)
+        report = _write(options, report, update.files, update.keep, config)
     else:
         report, rendered = _full(options, config, on_seed, discovered)
         selection = _selection(report, rendered, discovered)
-        report = _write(options, report, rendered.files)
+        report = _write(options, report, rendered.files, config=config)
     if seen is None:  # a first build: where discovery took no stat, the read's (see _scan)
         seen = memo.Seen.of(discovered[0])
     if key is not None:
@@ -334,7 +339,12 @@ def _write(
     report: BuildReport,
     files: dict[str, bytes],
     keep: frozenset[str] = frozenset(),
+    config: Config | None = None,
 ) -> BuildReport:
+    if config is not None:
+        report.floods = flood_problems(
+            config, options.config_path.as_posix(), options.out_dir, files
+        )
     written = output.write_tree(options.out_dir, files, report.hub_topics, keep)
     report.written, report.unchanged, report.removed = (
         written.written,

@@ -75,13 +75,13 @@ def build_command(
     if check_only:
         with progress_bar(not quiet) as on_seed, user_errors():
             built, staleness = check.stale(options, on_seed)
-        echo_problems(built.problems)
+        echo_problems([*built.problems, *built.floods])
         if staleness.stale or not quiet:
             click.echo(report.staleness(out_dir, staleness, len(built.unchanged)))
         sys.exit(max(built.exit_code, 1 if staleness.stale else 0))
     with progress_bar(not quiet) as on_seed, user_errors():
         built = build(options, on_seed)
-    echo_problems(built.problems)
+    echo_problems([*built.problems, *built.floods])
     if not quiet:
         click.echo(report.summary(built, verbose))
     sys.exit(built.exit_code)
