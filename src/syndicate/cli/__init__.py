@@ -23,6 +23,7 @@ COMMANDS = {
     "feeds": "syndicate.cli.feeds:feeds_command",
     "ping": "syndicate.cli.ping:ping_command",
     "schema": "syndicate.cli.schema:schema_command",
+    "serve": "syndicate.cli.serve:serve_command",
 }
 
 
