@@ -37,25 +37,25 @@ def build(options: BuildOptions, on_seed: OnSeed | None = None) -> BuildReport:
         config = load_config(options.config_path)  # config errors come before seed errors
         update = past.update(config)  # only some feeds show the seeds that changed
         if update is not None:
-            report = _write(options, update.report, update.files, update.keep)
+            report = _write(options, config, update.report, update.files, update.keep)
             past.remember(report, None)
             return report
         report = BuildReport()
         candidates = _candidates(options, past, report, on_seed)
         files, chosen = render(config, options, candidates, report)
-        report = _write(options, report, files)
+        report = _write(options, config, report, files)
         past.remember(report, chosen)
         return report
 
 
 def prepare(
-    options: BuildOptions, on_seed: OnSeed | None = None
+    options: BuildOptions, on_seed: OnSeed | None = None, config: Config | None = None
 ) -> tuple[BuildReport, dict[str, bytes]]:
     """Everything a build would write, in memory: the report and {path in out/: bytes}; nothing
     is read from or written to the cache. Config errors raise before any seed is read."""
     from syndicate.config import load as load_config
 
-    config = load_config(options.config_path)
+    config = config or load_config(options.config_path)
     report = BuildReport()
     candidates = load_candidates(options, report, on_seed)
     files, _ = render(config, options, candidates, report)
@@ -139,11 +139,15 @@ def _entries(options: BuildOptions, names: set[str], report: BuildReport) -> dic
 
 def _write(
     options: BuildOptions,
+    config: Config,
     report: BuildReport,
     files: dict[str, bytes],
     keep: frozenset[str] = frozenset(),
 ) -> BuildReport:
     from syndicate.publish import output
+    from syndicate.review.diff import flood_problems
+
+    report.floods = flood_problems(config, options.config_path.as_posix(), options.out_dir, files)
 
     written = output.write_tree(options.out_dir, files, report.hub_topics, keep)
     report.written = written.written

@@ -30,6 +30,11 @@ from syndicate.seeds.urls import to_uri
 from syndicate.selection.rules import FeedRules
 
 DEFAULT_LIMIT = 50
+DEFAULT_FLOOD_THRESHOLD = 10
+_FLOOD_HELP = (
+    "The flood guard: warn (in diff, build and check) when a change adds more than this many "
+    "items older than the newest item the feed already has; readers show them as new."
+)
 FEED_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
@@ -142,6 +147,7 @@ class FeedDefaults(FeedRules):
     archive_page_size: PageSize | None = Field(
         None, description="Items per archive page; default: the feed's limit."
     )
+    flood_threshold: int | None = Field(None, strict=True, ge=0, description=_FLOOD_HELP)
 
 
 class FeedConfig(FeedRules):
@@ -162,6 +168,9 @@ class FeedConfig(FeedRules):
     )
     archive_page_size: PageSize | None = Field(
         None, description="Items per archive page; default: the feed's limit."
+    )
+    flood_threshold: int = Field(
+        DEFAULT_FLOOD_THRESHOLD, strict=True, ge=0, description=_FLOOD_HELP
     )
     _line: int = PrivateAttr(1)
 

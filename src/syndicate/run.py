@@ -49,6 +49,9 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
     # The feed files WebSub hubs are told about (`syndicate ping`); None: no hubs configured.
     hub_topics: tuple[str, ...] | None = None
+    # Flood warnings about this build's change to out/ (review/diff.py): not kept in the memo,
+    # since a build that replays it changes nothing.
+    floods: list[Problem] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:

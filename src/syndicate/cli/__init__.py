@@ -27,10 +27,12 @@ COMMANDS = {
     "build": "syndicate.cli.build:build_command",
     "cache": "syndicate.cli.cache:cache_group",
     "check": "syndicate.cli.check:check_command",
+    "diff": "syndicate.cli.diff:diff_command",
     "explain": "syndicate.cli.explain:explain_command",
     "feeds": "syndicate.cli.feeds:feeds_command",
     "ping": "syndicate.cli.ping:ping_command",
     "schema": "syndicate.cli.schema:schema_command",
+    "serve": "syndicate.cli.serve:serve_command",
 }
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from syndicate.build import build
 from syndicate.cli import report
 from syndicate.cli.options import (
     build_options,
@@ -19,7 +18,6 @@ from syndicate.cli.options import (
     user_errors,
     verbosity,
 )
-from syndicate.review import check
 
 
 @click.command("build")
@@ -60,6 +58,8 @@ def build_command(
     feed is still built. Exit status: 0 all fine, 1 some seed or feed was reported (with
     --check: or out/ is stale), 2 usage or config error (nothing written).
     """
+    from syndicate.build import build
+
     quiet, verbose = flags(quiet, verbose)
     # The parse cache is for builds; --check, like every other command, writes nothing at all.
     use_cache = not (no_cache or check_only)
@@ -73,15 +73,17 @@ def build_command(
         use_cache=use_cache,
     )
     if check_only:
+        from syndicate.review import check
+
         with progress_bar(not quiet) as on_seed, user_errors():
             built, staleness = check.stale(options, on_seed)
-        echo_problems(built.problems)
+        echo_problems([*built.problems, *built.floods])
         if staleness.stale or not quiet:
             click.echo(report.staleness(out_dir, staleness, len(built.unchanged)))
         sys.exit(max(built.exit_code, 1 if staleness.stale else 0))
     with progress_bar(not quiet) as on_seed, user_errors():
         built = build(options, on_seed)
-    echo_problems(built.problems)
+    echo_problems([*built.problems, *built.floods])
     if not quiet:
         click.echo(report.summary(built, verbose))
     sys.exit(built.exit_code)

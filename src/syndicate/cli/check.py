@@ -13,15 +13,16 @@ from syndicate.cli.options import (
     echo_problems,
     flags,
     inputs,
+    out_option,
     progress_bar,
     verbosity,
 )
-from syndicate.review import check
 from syndicate.words import plural
 
 
 @click.command("check")
 @inputs
+@out_option("The output folder the flood guard compares with (nothing is written).")
 @click.option(
     "--format",
     "output_format",
@@ -36,6 +37,7 @@ def check_command(
     config_path: Path,
     max_seed_bytes: int,
     jobs: int | None,
+    out_dir: Path,
     output_format: str,
     quiet: bool,
     verbose: bool,
@@ -45,8 +47,10 @@ def check_command(
     Every problem is printed to stdout, config and seeds at once. Exit status as for build:
     0 all fine (warnings allowed), 1 some seed was rejected, 2 config error.
     """
+    from syndicate.review import check
+
     quiet, verbose = flags(quiet, verbose)
-    options = build_options(seeds_dir, config_path, max_seed_bytes, jobs)
+    options = build_options(seeds_dir, config_path, max_seed_bytes, jobs, out_dir=out_dir)
     with progress_bar(not quiet and output_format == "text") as on_seed:
         result = check.check(options, on_seed)
     if output_format == "json":

@@ -107,7 +107,10 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]], right: set[in
 def feed_problems(report: BuildReport, feed_id: str) -> int:
     """Problems reported about one feed (the build names them `feeds.<id>`)."""
     name = f"feeds.{feed_id}"
-    return sum(p.field == name or p.field.startswith(f"{name}.") for p in report.problems)
+    return sum(
+        p.field == name or p.field.startswith(f"{name}.")
+        for p in [*report.problems, *report.floods]
+    )
 
 
 def _in_folder(names: list[str], feed_id: str) -> int:
@@ -121,7 +124,7 @@ def summary(report: BuildReport, verbose: bool = False) -> str:
     The first line starts `seeds: N read, M rejected`; the last is `files: ...`, every file,
     the site's own (index, OPML...) included; a feed's row counts the files in `out/<id>/`.
     """
-    warnings = len(report.problems) - len(report.errors)
+    warnings = len(report.problems) - len(report.errors) + len(report.floods)
     lines = [
         f"seeds: {report.seeds_read} read, {report.seeds_rejected} rejected"
         f", {plural(warnings, 'warning')}",
