@@ -179,11 +179,6 @@ REJECTED = [
         seed_text(extra="quality: -1000001\n"),
         "seeds/bad.txt:5: quality: Input should be greater than or equal to -1000000, got -1000001",
     ),
-    _case(
-        "title-over-1000",
-        seed_text(title="x" * 1001),
-        "seeds/bad.txt:2: title: *at most 1000 *",
-    ),
     # Dates.
     _case(
         "impossible-date",
