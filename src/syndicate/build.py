@@ -120,7 +120,7 @@ def load_candidates(
             if scan.candidate is None:
                 report.seeds_rejected += 1
                 if options.strict:
-                    raise StrictModeError(scan.problems[0])
+                    raise StrictModeError(*scan.problems)
             else:
                 candidates.append(scan.candidate)
         if store is not None and cached and len(changes) <= cache.UPDATE_MAX_ROWS:

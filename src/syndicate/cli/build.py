@@ -73,15 +73,15 @@ def build_command(
         use_cache=use_cache,
     )
     if check_only:
-        with progress_bar(not quiet) as on_seed, user_errors():
+        with progress_bar(not quiet) as on_seed, user_errors(verbose):
             built, staleness = check.stale(options, on_seed)
-        echo_problems(built.problems)
+        echo_problems(built.problems, verbose=verbose)
         if staleness.stale or not quiet:
             click.echo(report.staleness(out_dir, staleness, len(built.unchanged)))
         sys.exit(max(built.exit_code, 1 if staleness.stale else 0))
-    with progress_bar(not quiet) as on_seed, user_errors():
+    with progress_bar(not quiet) as on_seed, user_errors(verbose):
         built = build(options, on_seed)
-    echo_problems(built.problems)
+    echo_problems(built.problems, verbose=verbose)
     if not quiet:
         click.echo(report.summary(built, verbose))
     sys.exit(built.exit_code)

@@ -49,7 +49,7 @@ def ping_command(
     2 usage or config error (no hub configured, no build record).
     """
     quiet, verbose = flags(quiet, verbose)
-    with user_errors():
+    with user_errors(verbose):
         config = load_config(config_path)
         topics = websub.changed_topics(config, out_dir)
     hubs = config.site.websub_hubs or []
