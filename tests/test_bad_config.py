@@ -7,6 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
+
+from syndicate.cli import main
 
 from badinput import Workspace, mtimes, seed_text, tree
 
@@ -356,10 +359,31 @@ def test_missing_config_file(ws: Workspace) -> None:
     run = Workspace(ws.root, ws.seeds, Path("missing.yaml"), ws.out).build()
     assert run.code == 2
     assert run.lines == [
-        "missing.yaml:1: config: config file not found",
+        "missing.yaml:1: config: config file not found: no missing.yaml in"
+        f" {Path.cwd().as_posix()}/; run syndicate in the folder that holds it, or give its"
+        " path with --config FILE",
         "config error: nothing was written",
     ]
     assert not ws.out.exists()
+
+
+def test_default_config_not_found_from_another_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run from a folder without config/: the message names where it looked and --config."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    for command in (["build"], ["check"], ["feeds"], ["explain", "x.txt"]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 2, (command, result.output)
+        assert (
+            f"config/feeds.yaml:1: config: config file not found: no feeds.yaml in "
+            f"{elsewhere.as_posix()}/config/; run syndicate in the folder that holds it, or give"
+            " its path with --config FILE"
+        ) in result.output.splitlines(), (command, result.output)
+        written = "config error: nothing was written" in result.output
+        assert written == (command == ["build"]), command
 
 
 def test_config_path_is_a_folder(ws: Workspace) -> None:

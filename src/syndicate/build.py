@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import logging
 import os
 import time
@@ -22,7 +21,7 @@ from syndicate.render import entry, pages
 from syndicate.render.feed import feed_files, feed_paths
 from syndicate.seeds import discovery, reading
 from syndicate.seeds.candidate import Candidate
-from syndicate.seeds.models import topic_key
+from syndicate.selection import hints
 from syndicate.selection.select import Pool, select_from
 
 log = logging.getLogger(__name__)
@@ -218,7 +217,11 @@ def render(
         files.update(feed_output)
         report.feeds.append(FeedReport(feed.id, len(view.entries), feed_paths(feed)))
         if not view.entries:
-            report.problems.append(_empty_feed(config_path, feed, candidates))
+            report.problems.append(
+                hints.empty_feed(
+                    config_path, feed, candidates, options.seeds_dir, options.max_seed_bytes
+                )
+            )
     files.update(pages.render_pages(config.site, views))
     if config.site.websub_hubs:
         report.hub_topics = tuple(path for feed in report.feeds for path in feed.files)
@@ -226,19 +229,6 @@ def render(
         feed_id: tuple(item.name for item in items) for feed_id, items in chosen.items()
     }
     return Rendered(files, names_chosen, entries, problems_before)
-
-
-def _empty_feed(config_path: str, feed: FeedConfig, candidates: list[Candidate]) -> Problem:
-    message = f"feed {feed.id!r} selected no items"
-    if feed.topics:
-        known = {topic for item in candidates for topic in item.topics}
-        missing = [t for t in feed.topics if topic_key(t) not in known]
-        if missing:
-            message += f"; no seed has topic {missing[0]!r}"
-            close = difflib.get_close_matches(topic_key(missing[0]), sorted(known), n=1)
-            if close:
-                message += f" (did you mean {close[0]!r}?)"
-    return Problem(config_path, feed.line, f"feeds.{feed.id}", message, "warning")
 
 
 def prepare(

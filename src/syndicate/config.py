@@ -215,7 +215,7 @@ def load(path: Path) -> Config:
     try:
         text = frontmatter.decode(path.read_bytes())
     except FileNotFoundError:
-        raise ConfigError([Problem(shown, 1, "config", "config file not found")]) from None
+        raise ConfigError([Problem(shown, 1, "config", _not_found(path))]) from None
     except IsADirectoryError:
         raise ConfigError([Problem(shown, 1, "config", "config path is a folder")]) from None
     except OSError as exc:
@@ -230,6 +230,15 @@ def load(path: Path) -> Config:
     if not isinstance(raw, yamlsrc.LineDict):
         raise ConfigError([Problem(shown, 1, "config", "must be a mapping with site: and feeds:")])
     return parse(raw, shown)
+
+
+def _not_found(path: Path) -> str:
+    """Where the config was looked for, for someone who ran syndicate from another folder."""
+    folder = path.parent.absolute().as_posix().rstrip("/") + "/"
+    return (
+        f"config file not found: no {path.name} in {folder}; run syndicate in the folder that"
+        " holds it, or give its path with --config FILE"
+    )
 
 
 def parse(raw: yamlsrc.LineDict, shown: str) -> Config:

@@ -131,13 +131,15 @@ def progress_bar(show: bool) -> Iterator[OnSeed | None]:
 
 
 @contextmanager
-def user_errors(verbose: bool = False) -> Iterator[None]:
-    """User errors end the command with their exit status, never with a traceback."""
+def user_errors(verbose: bool = False, writes: bool = False) -> Iterator[None]:
+    """User errors end the command with their exit status, never with a traceback. A command
+    that `writes` says that a config error left everything as it was."""
     try:
         yield
     except ConfigError as exc:
         echo_problems(exc.problems, verbose=verbose)
-        click.echo("config error: nothing was written", err=True)
+        if writes:
+            click.echo("config error: nothing was written", err=True)
         sys.exit(exc.exit_code)
     except StrictModeError as exc:
         echo_problems(exc.problems, verbose=verbose)
