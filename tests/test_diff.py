@@ -137,7 +137,6 @@ def test_config_error_exits_2(project: Path) -> None:
     assert result.stderr == (
         "config/feeds.yaml:10: feeds[0].min_qualty: unknown key 'min_qualty'"
         " (did you mean 'min_quality'?)\n"
-        "config error: nothing was written\n"
     )
 
 
@@ -151,7 +150,7 @@ def test_build_warns_of_a_flood_once_with_exit_code_unchanged(project: Path) -> 
     first = run("build")
     assert first.exit_code == 0
     assert first.stderr == FLOOD + "\n"
-    assert "seeds: 16 read, 0 rejected, 1 warning" in first.stdout
+    assert "seeds: 16 read, 0 rejected, 0 warnings" in first.stdout
     second = run("build")  # out/ has the items now: nothing floods
     assert (second.exit_code, second.stderr) == (0, "")
 

@@ -85,7 +85,7 @@ def _candidates(
                 continue
             report.seeds_rejected += 1
             if options.strict:
-                raise StrictModeError(scan.problems[0])
+                raise StrictModeError(*scan.problems)
     return candidates
 
 
@@ -95,7 +95,8 @@ def render(
     """Every output file of every feed, and what each feed chose."""
     from syndicate.render import pages
     from syndicate.render.feed import feed_files, feed_paths
-    from syndicate.selection.select import Pool, empty_feed, select_from
+    from syndicate.selection.hints import empty_feed
+    from syndicate.selection.select import Pool, select_from
 
     problems_before = len(report.problems)
     pool = Pool.of(candidates)
@@ -111,7 +112,10 @@ def render(
         files.update(feed_output)
         report.feeds.append(FeedReport(feed.id, len(view.entries), feed_paths(feed)))
         if not view.entries:
-            report.problems.append(empty_feed(options.config_path.as_posix(), feed, candidates))
+            path, seeds = options.config_path.as_posix(), options.seeds_dir
+            report.problems.append(
+                empty_feed(path, feed, candidates, seeds, options.max_seed_bytes)
+            )
     files.update(pages.render_pages(config.site, views))
     if config.site.websub_hubs:
         report.hub_topics = tuple(path for feed in report.feeds for path in feed.files)

@@ -22,6 +22,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
+from syndicate import plain
 from syndicate.errors import ConfigError, Problem
 from syndicate.render.writers import WRITERS
 from syndicate.seeds import frontmatter, yamlsrc
@@ -223,7 +224,7 @@ def load(path: Path) -> Config:
     try:
         text = frontmatter.decode(path.read_bytes())
     except FileNotFoundError:
-        raise ConfigError([Problem(shown, 1, "config", "config file not found")]) from None
+        raise ConfigError([Problem(shown, 1, "config", _not_found(path))]) from None
     except IsADirectoryError:
         raise ConfigError([Problem(shown, 1, "config", "config path is a folder")]) from None
     except OSError as exc:
@@ -233,10 +234,20 @@ def load(path: Path) -> Config:
     try:
         raw = yamlsrc.load(text)
     except yamlsrc.YamlError as exc:
-        raise ConfigError([Problem(shown, exc.line, "config", exc.message)]) from None
+        problem = Problem(shown, exc.line, "config", exc.message, detail=exc.detail)
+        raise ConfigError([problem]) from None
     if not isinstance(raw, yamlsrc.LineDict):
         raise ConfigError([Problem(shown, 1, "config", "must be a mapping with site: and feeds:")])
     return parse(raw, shown)
+
+
+def _not_found(path: Path) -> str:
+    """Where the config was looked for, for someone who ran syndicate from another folder."""
+    folder = path.parent.absolute().as_posix().rstrip("/") + "/"
+    return (
+        f"config file not found: no {path.name} in {folder}; run syndicate in the folder that"
+        " holds it, or give its path with --config FILE"
+    )
 
 
 def parse(raw: yamlsrc.LineDict, shown: str) -> Config:
@@ -323,14 +334,8 @@ def _problem(raw: yamlsrc.LineDict, shown: str, error: ErrorDetails) -> Problem:
     elif kind == "missing":
         message = "required key is missing"
     else:
-        message = error["msg"].removeprefix("Value error, ")
-        if (
-            "input" in error
-            and kind not in ("value_error",)
-            and not isinstance(error["input"], dict | list)
-        ):
-            message += f", got {error['input']!r}"
-    return Problem(shown, line, field, message)
+        message = plain.validation_message(error)
+    return Problem(shown, line, field, message, detail=plain.validation_detail(error))
 
 
 def _field(loc: tuple[Any, ...]) -> str:

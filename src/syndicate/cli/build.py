@@ -55,8 +55,9 @@ def build_command(
     """Build out/<feed-id>/{rss.xml,atom.xml,feed.json} for every feed of the config.
 
     A bad seed is reported as PATH:LINE: field: message and skipped; every other seed and
-    feed is still built. Exit status: 0 all fine, 1 some seed or feed was reported (with
-    --check: or out/ is stale), 2 usage or config error (nothing written).
+    feed is still built. Exit status: 0 all fine (warnings allowed: a repaired value, a feed
+    that selects nothing), 1 some seed was rejected (with --check: or out/ is stale), 2 usage
+    or config error (nothing written).
     """
     from syndicate.build import build
 
@@ -72,18 +73,18 @@ def build_command(
         strict=strict,
         use_cache=use_cache,
     )
-    if check_only:
+    if check_only:  # writes nothing, so a config error needs no "nothing was written"
         from syndicate.review import check
 
-        with progress_bar(not quiet) as on_seed, user_errors():
+        with progress_bar(not quiet) as on_seed, user_errors(verbose):
             built, staleness = check.stale(options, on_seed)
-        echo_problems([*built.problems, *built.floods])
+        echo_problems([*built.problems, *built.floods], verbose=verbose)
         if staleness.stale or not quiet:
             click.echo(report.staleness(out_dir, staleness, len(built.unchanged)))
         sys.exit(max(built.exit_code, 1 if staleness.stale else 0))
-    with progress_bar(not quiet) as on_seed, user_errors():
+    with progress_bar(not quiet) as on_seed, user_errors(verbose, writes=True):
         built = build(options, on_seed)
-    echo_problems([*built.problems, *built.floods])
+    echo_problems([*built.problems, *built.floods], verbose=verbose)
     if not quiet:
         click.echo(report.summary(built, verbose))
     sys.exit(built.exit_code)

@@ -61,10 +61,12 @@ def check_command(
         if result.fatal:
             click.echo(report.github_error(result.fatal))
     else:
-        echo_problems(result.problems, err=False)
+        echo_problems(result.problems, err=False, verbose=verbose)
     if result.fatal:
         click.echo(f"error: {result.fatal}", err=True)
     elif output_format != "json" and not quiet:
         what = f"{config_path.as_posix()} and {plural(result.seeds_read, 'seed file')}"
+        if result.seeds_rejected:  # once per seed, however many problems it has
+            what += f" ({result.seeds_rejected} rejected)"
         click.echo(f"checked {what}: {report.counts(result.problems)}")
     sys.exit(result.exit_code)

@@ -82,9 +82,9 @@ def diff_command(
 
     quiet, verbose = flags(quiet, verbose)
     options = build_options(seeds_dir, config_path, max_seed_bytes, jobs, out_dir=out_dir)
-    with progress_bar(not quiet and output_format == "text") as on_seed, user_errors():
+    with progress_bar(not quiet and output_format == "text") as on_seed, user_errors(verbose):
         built, found = check.changes(options, flood_threshold, on_seed)
-    echo_problems(built.problems)  # as `build --check` does; the floods are in the diff
+    echo_problems(built.problems, verbose=verbose)  # as `build --check`; floods are in the diff
     if output_format == "json":
         click.echo(diff_report.as_json(found))
     elif output_format == "markdown":
@@ -94,7 +94,7 @@ def diff_command(
             click.echo(report.github_annotation(problem))
         summary = os.environ.get(SUMMARY_VARIABLE)
         if summary:
-            with user_errors():
+            with user_errors(verbose):
                 _append(Path(summary), diff_report.markdown(found, rows) + "\n")
             click.echo(diff_report.text(found))
         else:

@@ -44,10 +44,10 @@ def explain_command(
 
     quiet, verbose = flags(quiet, verbose)
     options = build_options(seeds_dir, config_path, max_seed_bytes, jobs)
-    with progress_bar(not quiet) as on_seed, user_errors():
+    with progress_bar(not quiet) as on_seed, user_errors(verbose):
         explanations = explain.explain(options, target, feed_id, on_seed)
     for explanation in explanations:
-        echo_problems(explanation.problems)
+        echo_problems(explanation.problems, verbose=verbose)
     for line in explain.render(explanations):
         click.echo(line)
     sys.exit(1 if any(e.rejected for e in explanations) else 0)

@@ -38,7 +38,7 @@ def feeds_command(
 
     quiet, verbose = flags(quiet, verbose)
     options = build_options(seeds_dir, config_path, max_seed_bytes, jobs)
-    with progress_bar(not quiet and output_format == "text") as on_seed, user_errors():
+    with progress_bar(not quiet and output_format == "text") as on_seed, user_errors(verbose):
         feeds, seen = overview.overview(options, on_seed)
     if output_format == "json":
         click.echo(overview.to_json(feeds))

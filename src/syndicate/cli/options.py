@@ -103,9 +103,13 @@ def colour() -> bool | None:
     return False if os.environ.get("NO_COLOR") else None
 
 
-def echo_problems(problems: list[Problem], err: bool = True) -> None:
+def echo_problems(problems: list[Problem], err: bool = True, verbose: bool = False) -> None:
+    """One line per problem; with -v, the parser's or validator's own words on the next line
+    when the message put them plainly."""
     for problem in problems:
         click.echo(report.problem_text(problem), err=err, color=colour())
+        if verbose and problem.detail:
+            click.echo(report.detail_text(problem), err=err, color=colour())
 
 
 def stdout() -> TextIO:
@@ -126,16 +130,18 @@ def progress_bar(show: bool) -> Iterator[OnSeed | None]:
 
 
 @contextmanager
-def user_errors() -> Iterator[None]:
-    """User errors end the command with their exit status, never with a traceback."""
+def user_errors(verbose: bool = False, writes: bool = False) -> Iterator[None]:
+    """User errors end the command with their exit status, never with a traceback. A command
+    that `writes` says that a config error left everything as it was."""
     try:
         yield
     except ConfigError as exc:
-        echo_problems(exc.problems)
-        click.echo("config error: nothing was written", err=True)
+        echo_problems(exc.problems, verbose=verbose)
+        if writes:
+            click.echo("config error: nothing was written", err=True)
         sys.exit(exc.exit_code)
     except StrictModeError as exc:
-        echo_problems([exc.problem])
+        echo_problems(exc.problems, verbose=verbose)
         click.echo("--strict: stopped at the first bad seed; nothing was written", err=True)
         sys.exit(exc.exit_code)
     except SyndicateError as exc:

@@ -50,7 +50,7 @@ def ping_command(
     from syndicate.publish import websub
 
     quiet, verbose = flags(quiet, verbose)
-    with user_errors():
+    with user_errors(verbose):
         config = load_config(config_path)
         topics = websub.changed_topics(config, out_dir)
     hubs = config.site.websub_hubs or []

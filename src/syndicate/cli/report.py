@@ -40,6 +40,11 @@ def problem_text(problem: Problem) -> str:
     )
 
 
+def detail_text(problem: Problem) -> str:
+    """The raw detail of a problem, under it (-v): `    detail: invalid YAML: ...`."""
+    return click.style(f"    detail: {problem.detail}", dim=True)
+
+
 def _escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
@@ -113,6 +118,12 @@ def feed_problems(report: BuildReport, feed_id: str) -> int:
     )
 
 
+def _of_feed(problem: Problem, feed_fields: set[str]) -> bool:
+    return problem.field in feed_fields or any(
+        problem.field.startswith(f"{name}.") for name in feed_fields
+    )
+
+
 def _in_folder(names: list[str], feed_id: str) -> int:
     """How many of the output files `names` are in the feed's folder `out/<id>/`."""
     return sum(name.startswith(f"{feed_id}/") for name in names)
@@ -124,7 +135,12 @@ def summary(report: BuildReport, verbose: bool = False) -> str:
     The first line starts `seeds: N read, M rejected`; the last is `files: ...`, every file,
     the site's own (index, OPML...) included; a feed's row counts the files in `out/<id>/`.
     """
-    warnings = len(report.problems) - len(report.errors) + len(report.floods)
+    # A feed's problems (it selects nothing, it floods) are counted on its own row only.
+    feed_fields = {f"feeds.{feed.id}" for feed in report.feeds}
+    warnings = sum(
+        p.severity == "warning" and not _of_feed(p, feed_fields)
+        for p in [*report.problems, *report.floods]
+    )
     lines = [
         f"seeds: {report.seeds_read} read, {report.seeds_rejected} rejected"
         f", {plural(warnings, 'warning')}",

@@ -73,7 +73,7 @@ def serve_command(
     from syndicate.preview.watch import watcher
 
     quiet, verbose = flags(quiet, verbose)
-    with user_errors():
+    with user_errors(verbose):
         server = http.listen(bind, port)
     url = http.url_of(server)
     # Ctrl-C and a polite kill stop it cleanly, even where SIGINT came in ignored (`cmd &`).

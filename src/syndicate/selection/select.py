@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import difflib
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
-from syndicate.errors import Problem
 from syndicate.seeds.candidate import Candidate
 from syndicate.seeds.models import topic_key
 from syndicate.selection.rules import FeedRules, active_rules, keeps
-
-if TYPE_CHECKING:
-    from syndicate.config import FeedConfig
 
 __all__ = [
     "Candidate",
     "Pool",
     "archive_pages",
     "duplicate_rank",
-    "empty_feed",
     "feed_order",
     "page_of",
     "select",
@@ -30,21 +24,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-
-def empty_feed(config_path: str, feed: FeedConfig, candidates: list[Candidate]) -> Problem:
-    """The warning for a feed that selected no items: a topic no seed has is named, with the
-    closest topic that some seed has."""
-    message = f"feed {feed.id!r} selected no items"
-    if feed.topics:
-        known = {topic for item in candidates for topic in item.topics}
-        missing = [t for t in feed.topics if topic_key(t) not in known]
-        if missing:
-            message += f"; no seed has topic {missing[0]!r}"
-            close = difflib.get_close_matches(topic_key(missing[0]), sorted(known), n=1)
-            if close:
-                message += f" (did you mean {close[0]!r}?)"
-    return Problem(config_path, feed.line, f"feeds.{feed.id}", message, "warning")
 
 
 def duplicate_rank(item: Candidate) -> tuple[int, int, str]:
