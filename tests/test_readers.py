@@ -3,8 +3,6 @@ jsonschema + JSON Feed 1.1) and compared with the seeds that produced it."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ from syndicate.build import BuildOptions, BuildReport, load_candidates
 from syndicate.seeds.discovery import SeedFile
 from syndicate.seeds.reading import read as read_seed
 
-from conftest import GOLDEN, MAKE_CORPUS, build_into
+from conftest import GOLDEN, build_into, make_corpus
 from feedcheck import check_tree
 
 CORPUS_CONFIG = """\
@@ -66,15 +64,7 @@ def test_golden_cases_read_back(case: str, tmp_path: Path) -> None:
 
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not MAKE_CORPUS.exists():
-        pytest.skip("shared/tools/make_corpus.py is not beside the repo")
-    folder = tmp_path_factory.mktemp("corpus")
-    subprocess.run(
-        [sys.executable, str(MAKE_CORPUS), str(folder), "--count", "2000", "--seed", "11"],
-        check=True,
-        capture_output=True,
-    )
-    return folder
+    return make_corpus(tmp_path_factory.mktemp("corpus"), 2000, seed=11)
 
 
 def test_generated_corpus_reads_back(corpus: Path, tmp_path: Path) -> None:
