@@ -7,13 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from syndicate import config as config_module
-from syndicate.build import BuildOptions, BuildReport, load_candidates
-from syndicate.seeds.discovery import SeedFile
-from syndicate.seeds.reading import read as read_seed
-
 from conftest import GOLDEN, build_into, make_corpus
-from feedcheck import check_tree
+from feedcheck import read_back
 
 CORPUS_CONFIG = """\
 site:
@@ -44,15 +39,7 @@ feeds:
 
 def _check(seeds: Path, config_path: Path, out: Path) -> dict[str, int]:
     build_into(seeds, config_path, out)
-    config = config_module.load(config_path)
-    candidates = load_candidates(BuildOptions(seeds, config_path, out), BuildReport())
-    full = {}
-    for path in sorted(seeds.rglob("*.txt")):
-        name = path.relative_to(seeds).as_posix()
-        loaded = read_seed(SeedFile(path, name, name))
-        if loaded.seed is not None:
-            full[name] = loaded.seed
-    return check_tree(out, config, candidates, full)
+    return read_back(seeds, config_path, out)
 
 
 @pytest.mark.parametrize("case", ["real-seeds", "escaping"])

@@ -20,6 +20,7 @@ COMMANDS = {
     "check": "syndicate.cli.check:check_command",
     "explain": "syndicate.cli.explain:explain_command",
     "feeds": "syndicate.cli.feeds:feeds_command",
+    "init": "syndicate.cli.init:init_command",
     "ping": "syndicate.cli.ping:ping_command",
     "schema": "syndicate.cli.schema:schema_command",
 }

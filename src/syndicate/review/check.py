@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from syndicate import build
+from syndicate import build, config
 from syndicate.errors import ConfigError, Problem, SyndicateError
 from syndicate.publish import output
 
@@ -31,11 +31,15 @@ def check(options: build.BuildOptions, on_seed: build.OnSeed | None = None) -> C
 
     Unlike `build`, a bad config does not stop the seeds from being checked: an editor sees
     every problem at once. With a good config the feeds are built in memory too, so the
-    warnings about feeds (a feed that selects nothing) are reported as well.
+    warnings about feeds (a feed that selects nothing) are reported as well, and so is a
+    base_url that is still the placeholder of `syndicate init`.
     """
     result = CheckResult()
     try:
-        report, _files = build.prepare(options, on_seed)
+        loaded = config.load(options.config_path)
+        shown = options.config_path.as_posix()
+        result.problems.extend(config.placeholder_problems(loaded, shown))
+        report, _files = build.prepare(options, on_seed, config=loaded)
     except ConfigError as exc:
         result.problems.extend(exc.problems)
         result.config_failed = True
