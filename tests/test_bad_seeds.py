@@ -35,8 +35,7 @@ from badinput import (
     seed_text,
     tree,
 )
-
-MAKE_CORPUS = Path(__file__).resolve().parents[2] / "shared/tools/make_corpus.py"
+from conftest import make_corpus
 
 
 @pytest.fixture
@@ -1079,25 +1078,7 @@ feeds:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not MAKE_CORPUS.is_file():
-        pytest.skip(f"{MAKE_CORPUS} not found")
-    folder = tmp_path_factory.mktemp("corpus") / "seeds"
-    subprocess.run(
-        [
-            sys.executable,
-            str(MAKE_CORPUS),
-            str(folder),
-            "--count",
-            "300",
-            "--seed",
-            "7",
-            "--jobs",
-            "1",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return folder
+    return make_corpus(tmp_path_factory.mktemp("corpus") / "seeds", 300, seed=7)
 
 
 def test_broken_seeds_in_a_corpus_change_nothing_else(

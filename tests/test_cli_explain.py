@@ -221,13 +221,19 @@ def test_a_repaired_seed_shows_its_warnings(ws: Path) -> None:
         (
             "seeds/.hidden.txt",
             "seeds/.hidden.txt: not a seed file (syndicate reads .txt, .md, .yaml, .yml;"
-            " hidden files are skipped)",
+            " hidden files and README files are skipped)",
+        ),
+        (
+            "seeds/README.md",
+            "seeds/README.md: not a seed file (syndicate reads .txt, .md, .yaml, .yml;"
+            " hidden files and README files are skipped)",
         ),
     ],
 )
 def test_not_found_exits_1(ws: Path, target: str, message: str) -> None:
     write_seed(ws, "elsewhere.txt", seed_text())
     write_seed(ws / "seeds", ".hidden.txt", seed_text())
+    write_seed(ws / "seeds", "README.md", seed_text())  # a seed's text, in a README: skipped
     result = run("explain", target)
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == f"error: {message}\n"

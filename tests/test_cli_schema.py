@@ -139,16 +139,23 @@ def test_parses_rejects_a_wrong_command() -> None:
 
 
 def workflow_commands() -> list[str]:
-    steps = yaml.safe_load(WORKFLOW.read_text("utf-8"))["jobs"]["feeds"]["steps"]
-    runs = [line.strip() for step in steps for line in step.get("run", "").splitlines()]
-    return [line for line in runs if line.startswith("syndicate ")]
+    """The syndicate commands of the workflow: its `run:` lines, and the action's `command`."""
+    jobs = yaml.safe_load(WORKFLOW.read_text("utf-8"))["jobs"]
+    commands = []
+    for step in [step for job in jobs.values() for step in job["steps"]]:
+        if step.get("uses") == "./":  # the action of this repository (action.yml)
+            commands.append(f"syndicate {step['with']['command']}")
+        lines = [line.strip() for line in step.get("run", "").splitlines()]
+        commands += [line for line in lines if line.startswith("syndicate ")]
+    return commands
 
 
 def test_workflow_checks_builds_and_commits() -> None:
     assert workflow_commands() == ["syndicate check --format github", "syndicate build"]
     text = WORKFLOW.read_text("utf-8")
-    assert "git add --all out" in text and "git push" in text
-    assert "run: syndicate build --check" in text  # the documented alternative gate
+    assert "git add --all -- out" in text and "git push" in text
+    gate = (ROOT / "docs/hosting.md").read_text("utf-8")
+    assert "command: build --check" in gate  # the documented alternative gate
     for command in [*workflow_commands(), "syndicate build --check"]:
         parses(command)
 

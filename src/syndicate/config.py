@@ -207,6 +207,7 @@ class Config(_Strict):
     site: Site
     defaults: FeedDefaults | None = None
     feeds: list[FeedConfig] = Field(min_length=1)
+    _base_url_line: int = PrivateAttr(default=1)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Config:
@@ -269,7 +270,26 @@ def parse(raw: yamlsrc.LineDict, shown: str) -> Config:
         raise ConfigError(unique)
     for index, feed in enumerate(config.feeds):
         feed._line = yamlsrc.line_of(raw, ("feeds", index))
+    config._base_url_line = yamlsrc.line_of(raw, ("site", "base_url"))
     return config
+
+
+# Host names under .invalid can never be served (RFC 2606): `syndicate init` writes one as the
+# base_url, for the user to replace.
+PLACEHOLDER_DOMAIN = ".invalid"
+
+
+def placeholder_problems(config: Config, shown: str) -> list[Problem]:
+    """A warning while site.base_url is still a placeholder (a host name under .invalid)."""
+    host = config.site.base_url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
+    if not host.lower().rstrip(".").endswith(PLACEHOLDER_DOMAIN):
+        return []
+    message = (
+        f"base_url {config.site.base_url!r} is a placeholder: set it to the address where out/"
+        " will be served (for GitHub Pages, https://OWNER.github.io/REPOSITORY/); feed links"
+        " and ids are made from it"
+    )
+    return [Problem(shown, config._base_url_line, "site.base_url", message, "warning")]
 
 
 def _defaults_problems(raw: yamlsrc.LineDict, shown: str) -> list[Problem]:

@@ -30,6 +30,7 @@ COMMANDS = {
     "diff": "syndicate.cli.diff:diff_command",
     "explain": "syndicate.cli.explain:explain_command",
     "feeds": "syndicate.cli.feeds:feeds_command",
+    "init": "syndicate.cli.init:init_command",
     "ping": "syndicate.cli.ping:ping_command",
     "schema": "syndicate.cli.schema:schema_command",
     "serve": "syndicate.cli.serve:serve_command",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from syndicate import build
-from syndicate.config import Config
+from syndicate.config import Config, placeholder_problems
 from syndicate.config import load as load_config
 from syndicate.errors import ConfigError, Problem, SyndicateError
 from syndicate.publish import output
@@ -34,11 +34,14 @@ def check(options: build.BuildOptions, on_seed: build.OnSeed | None = None) -> C
 
     Unlike `build`, a bad config does not stop the seeds from being checked: an editor sees
     every problem at once. With a good config the feeds are built in memory too, so the
-    warnings about feeds (a feed that selects nothing) are reported as well.
+    warnings about feeds (a feed that selects nothing) are reported as well, and so is a
+    base_url that is still the placeholder of `syndicate init`.
     """
     result = CheckResult()
     try:
         config = load_config(options.config_path)
+        shown = options.config_path.as_posix()
+        result.problems.extend(placeholder_problems(config, shown))
         report, files = build.prepare(options, on_seed, config=config)
         report.floods = _floods(options, config, files)
     except ConfigError as exc:

@@ -103,7 +103,10 @@ def explain(
     return explanations
 
 
-_SEED_FILES = f"syndicate reads {', '.join(discovery.SEED_SUFFIXES)}; hidden files are skipped"
+_SEED_FILES = (
+    f"syndicate reads {', '.join(discovery.SEED_SUFFIXES)}; hidden files and README files are"
+    " skipped"
+)
 
 
 def _reread(options: build.BuildOptions, name: str) -> reading.LoadedSeed:

@@ -1,4 +1,5 @@
-"""Find the seed files below the seeds folder: sorted, hidden ones skipped, links checked."""
+"""Find the seed files below the seeds folder: sorted, hidden ones and READMEs skipped, links
+checked."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from syndicate.errors import Problem
 
 SEED_SUFFIXES = (".txt", ".md", ".yaml", ".yml")
 DEFAULT_MAX_SEED_BYTES = 1024 * 1024
+# README.md, readme.txt...: notes for the people who add seeds (`syndicate init` writes one),
+# never a seed. Any folder; any case.
+README = "readme."
 
 
 class SeedFile(NamedTuple):  # a tuple: made 100,000 times per build, and read by index
@@ -25,7 +29,8 @@ class SeedFile(NamedTuple):  # a tuple: made 100,000 times per build, and read b
 
 
 def discover(root: Path, with_stats: bool = True) -> tuple[list[SeedFile], list[Problem]]:
-    """Seed files below `root`, sorted by relative path; hidden files and folders are skipped.
+    """Seed files below `root`, sorted by relative path; hidden files and folders are skipped,
+    and so are README files (README.md, readme.txt...).
 
     Folder links are not followed; a file link is read only when it points inside `root`.
     Each file's size and mtime are taken on the way (the parse cache and the build memo compare
@@ -49,7 +54,8 @@ def discover(root: Path, with_stats: bool = True) -> tuple[list[SeedFile], list[
                     pending.append((rel + "/", item.path))
                     continue
                 outside = item.is_symlink() and not _inside(Path(item.path), real_root)
-                if name.lower().endswith(SEED_SUFFIXES):
+                lower = name.lower()
+                if lower.endswith(SEED_SUFFIXES) and not lower.startswith(README):
                     if outside:
                         problems.append(_link_outside(root, rel))
                         continue
