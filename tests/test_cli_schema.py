@@ -151,7 +151,11 @@ def workflow_commands() -> list[str]:
 
 
 def test_workflow_checks_builds_and_commits() -> None:
-    assert workflow_commands() == ["syndicate check --format github", "syndicate build"]
+    assert workflow_commands() == [
+        "syndicate check --format github",
+        "syndicate diff --format github",
+        "syndicate build",
+    ]
     text = WORKFLOW.read_text("utf-8")
     assert "git add --all -- out" in text and "git push" in text
     gate = (ROOT / "docs/hosting.md").read_text("utf-8")
