@@ -16,10 +16,13 @@ from syndicate.cli.options import (
     inputs,
     out_option,
     progress_bar,
+    recover_output,
     user_errors,
     verbosity,
 )
+from syndicate.incremental import cache
 from syndicate.review import check
+from syndicate.words import plural
 
 
 @click.command("build")
@@ -72,6 +75,16 @@ def build_command(
         strict=strict,
         use_cache=use_cache,
     )
+    recover_output(out_dir, sweep=not check_only)  # --check lists the leftovers instead
+    if use_cache:
+        removed = cache.sweep(options.cache_folder)
+        if removed:
+            folder = options.cache_folder.as_posix()
+            click.echo(
+                f"{folder}/: removed {plural(len(removed), 'temporary file')}"
+                " that a stopped build left",
+                err=True,
+            )
     if check_only:
         with progress_bar(not quiet) as on_seed, user_errors():
             built, staleness = check.stale(options, on_seed)

@@ -13,7 +13,9 @@ from syndicate.cli.options import (
     echo_problems,
     flags,
     inputs,
+    out_option,
     progress_bar,
+    recover_output,
     verbosity,
 )
 from syndicate.review import check
@@ -30,6 +32,7 @@ from syndicate.words import plural
     show_default=True,
     help="text: PATH:LINE: field: message; github: Actions annotations; json: a list.",
 )
+@out_option("Output folder: a build stopped while it replaced files there is undone first.")
 @verbosity
 def check_command(
     seeds_dir: Path,
@@ -37,6 +40,7 @@ def check_command(
     max_seed_bytes: int,
     jobs: int | None,
     output_format: str,
+    out_dir: Path,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -46,6 +50,7 @@ def check_command(
     0 all fine (warnings allowed), 1 some seed was rejected, 2 config error.
     """
     quiet, verbose = flags(quiet, verbose)
+    recover_output(out_dir, sweep=False)
     options = build_options(seeds_dir, config_path, max_seed_bytes, jobs)
     with progress_bar(not quiet and output_format == "text") as on_seed:
         result = check.check(options, on_seed)

@@ -17,6 +17,7 @@ from syndicate.build import BuildOptions, OnSeed
 from syndicate.cli import report
 from syndicate.cli.progress import Progress
 from syndicate.errors import ConfigError, Problem, StrictModeError, SyndicateError
+from syndicate.publish import output
 from syndicate.seeds import discovery
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -142,6 +143,15 @@ def user_errors() -> Iterator[None]:
     except SyndicateError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
+
+
+def recover_output(out_dir: Path, sweep: bool = True) -> None:
+    """Undo a write to the output folder that a stopped build left unfinished and (`sweep`)
+    remove its temporary files, saying so on stderr (see output.recover)."""
+    with user_errors():
+        message = output.recover(out_dir, sweep)
+    for line in (message or "").splitlines():
+        click.echo(line, err=True)
 
 
 @dataclass(frozen=True, slots=True)
