@@ -477,13 +477,17 @@ def _undo(out: Path, entries: list[tuple[str, str | None, str | None]], folders:
         path = out / target
         # Replaced (its staged file is gone) or, for a file to remove, removed.
         changed = not (out / temp).exists() if temp is not None else not path.exists()
-        if backup is not None and (out / backup).exists():
-            (out / backup).replace(path)  # two links to one file: nothing happens, and ...
-            _unlink_quietly(out / backup)  # ... the second name goes
-            put_back += changed
-        elif backup is None and changed and path.exists():
-            path.unlink()  # a new file that was put in place: removed
-            put_back += 1
+        try:
+            if backup is not None and (out / backup).exists():
+                (out / backup).replace(path)  # two links to one file: nothing happens, and ...
+                _unlink_quietly(out / backup)  # ... the second name goes
+                put_back += changed
+            elif backup is None and changed and path.exists():
+                path.unlink()  # a new file that was put in place: removed
+                put_back += 1
+        except OSError as exc:
+            exc.filename = os.fspath(path)  # the file to put back, not its backup's name
+            raise
         if temp is not None:
             _unlink_quietly(out / temp)
     (out / JOURNAL).unlink(missing_ok=True)
@@ -578,10 +582,8 @@ def _sync_folder(folder: Path) -> None:
 
 
 def _rel(out: Path, path: Path) -> str:
-    try:
-        return path.relative_to(out).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """`path` (absolute, or relative to the current folder) as a name in `out`."""
+    return Path(os.path.relpath(path, out)).as_posix()
 
 
 def _shown(out: Path, name: str) -> str:
