@@ -124,7 +124,7 @@ def write_marshal(path: Path, values: Iterable[Any], what: str) -> None:
 def write_frames(path: Path, frames: Iterable[bytes | memoryview], what: str) -> None:
     """`write_marshal` for values already encoded (copied as they are). The temporary file is
     named `.NAME.PID.XXXXXXXX.tmp` (see `sweep`); it never outlives a failed write."""
-    if path.parent in _NO_SPACE:
+    if path.parent.absolute() in _NO_SPACE:
         log.debug("%s: %s not written (no space left in its folder)", path, what)
         return
     temp: Path | None = None
@@ -156,7 +156,7 @@ def _not_written(path: Path, what: str, exc: OSError) -> None:
     if exc.errno not in _FULL:
         log.warning("%s: %s not written (%s)", path, what, exc)
         return
-    _NO_SPACE.add(path.parent)
+    _NO_SPACE.add(path.parent.absolute())
     log.warning(
         "%s: no space left to write the %s; this build goes on without the cache"
         " (the next one reads every seed again unless space is freed)",
@@ -335,7 +335,7 @@ class SeedCache:
         rows = tuple((name, None if scan is None else scan.row()) for name, scan in changes.items())
         payload = encode(rows)
         entry = hashlib.blake2b(payload, digest_size=16).digest() + payload
-        if self.path.parent in _NO_SPACE:
+        if self.path.parent.absolute() in _NO_SPACE:
             return
         try:
             _append_to(self.path, len(entry).to_bytes(8, "little") + entry)
