@@ -238,6 +238,8 @@ def commit(staged: Staged, removed: Collection[str] = ()) -> None:
     nothing: on failure every old file is put back, and OutputError names the file and the
     reason. A process killed meanwhile leaves the journal for `recover`."""
     out = staged.out
+    if not staged.files and not removed:
+        return  # nothing changes: no journal either
     entries: list[tuple[str, str | None, str | None]] = []  # (target, staged, backup)
     step, name = "keep the old bytes of", JOURNAL
     try:
@@ -275,7 +277,8 @@ def commit(staged: Staged, removed: Collection[str] = ()) -> None:
         raise OutputError(f"{failed}; {_as_it_was(out)}") from None
     _drop_backups(out, entries)
     for name in removed:
-        _prune(out, (out / name).parent)
+        with contextlib.suppress(OSError):  # a folder that stays is no failure
+            _prune(out, (out / name).parent)
 
 
 def recover(out: Path, sweep_leftovers: bool = True) -> str | None:
