@@ -4,8 +4,8 @@
     python benchmarks/bench_build.py [--count 10000] [--rounds 3] [--seed 0] [--corpus DIR]
                                      [--keep] [--jobs N] [--no-hugo]
 
-Generates a corpus with ../shared/tools/make_corpus.py (or reuses --corpus DIR), writes a config
-of 27 feeds (one per topic of the corpus, plus published-only, min_quality and provider feeds;
+Generates a corpus with benchmarks/corpus.py (or reuses --corpus DIR), writes a config of 27
+feeds (one per topic of the corpus, plus published-only, min_quality and provider feeds;
 limit 50; RSS, Atom and JSON Feed each), then measures, alternating the variants within each
 round, every command in its own process:
 
@@ -46,7 +46,6 @@ from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
-MAKE_CORPUS = REPO_ROOT.parent / "shared" / "tools" / "make_corpus.py"
 HUGO_SITE = BENCH_DIR / "hugo"
 
 SEED_SUFFIXES = (".txt", ".md", ".yaml", ".yml")
@@ -54,7 +53,7 @@ CACHE_DIR_NAME = ".syndicate-cache"  # beside the config file
 PUBLISHED_FEED = "published"
 EDITED_TITLE = b'title: "Benchmark edit: one seed changed"'
 
-# make_corpus.py's TOPIC_WEIGHTS, plus "AI", which ends most topic lists.
+# corpus.py's TOPIC_WEIGHTS, plus "AI", which ends most topic lists.
 TOPICS = (
     "AI",
     "Machine Learning",
@@ -323,11 +322,12 @@ class Workspace:
 
 
 def generate_corpus(target: Path, count: int, seed: int) -> None:
-    if not MAKE_CORPUS.is_file():
-        sys.exit(f"bench_build: {MAKE_CORPUS} not found; pass --corpus DIR")
-    jobs = str(os.cpu_count() or 1)
-    cmd = [sys.executable, str(MAKE_CORPUS), str(target), "--count", str(count)]
-    subprocess.run([*cmd, "--seed", str(seed), "--jobs", jobs], check=True)
+    # Imported here, not above: the floors run this script too, and must not pay for it.
+    from corpus import generate  # benchmarks/corpus.py, beside this script
+
+    started = time.perf_counter()
+    done = generate(target, count, seed, jobs=os.cpu_count() or 1)
+    print(f"wrote {done} seed files to {target} in {time.perf_counter() - started:.1f}s")
 
 
 def slug(text: str) -> str:
@@ -680,7 +680,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     ap.add_argument("--count", type=int, default=10000, help="seeds to generate (default 10000)")
     ap.add_argument("--rounds", type=int, default=3, help="rounds; medians over them (default 3)")
-    ap.add_argument("--seed", type=int, default=0, help="make_corpus.py random seed (default 0)")
+    ap.add_argument("--seed", type=int, default=0, help="corpus.py random seed (default 0)")
     ap.add_argument("--corpus", type=Path, help="reuse this seed folder instead of generating one")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder (printed)")
     ap.add_argument("--jobs", type=int, help="passed to syndicate build --jobs when it has it")

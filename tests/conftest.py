@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,12 @@ from syndicate.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
-MAKE_CORPUS = ROOT.parent / "shared" / "tools" / "make_corpus.py"
+BENCHMARKS = ROOT / "benchmarks"
+
+# benchmarks/corpus.py, the generator of realistic seed corpora, is the tests' too.
+if str(BENCHMARKS) not in sys.path:
+    sys.path.insert(0, str(BENCHMARKS))
+import corpus  # noqa: E402
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -29,6 +35,13 @@ def run(*args: str) -> Result:
 
 def build_into(seeds: Path, config: Path, out: Path, **options: object) -> BuildReport:
     return build(BuildOptions(seeds, config, out, **options))  # type: ignore[arg-type]
+
+
+def make_corpus(folder: Path, count: int, seed: int) -> Path:
+    """`folder` holding seed files 0..count-1 of the generated corpus `seed` (all valid)."""
+    written = corpus.generate(folder, count, seed)
+    assert written == count
+    return folder
 
 
 def write_seed(folder: Path, name: str, text: str) -> Path:

@@ -16,8 +16,12 @@ import feedparser
 import jsonschema
 from lxml import etree
 
+from syndicate import config as config_module
+from syndicate.build import BuildOptions, BuildReport, load_candidates
 from syndicate.config import Config
+from syndicate.seeds.discovery import SeedFile
 from syndicate.seeds.models import Seed
+from syndicate.seeds.reading import read as read_seed
 from syndicate.selection.select import Candidate, select
 
 from conftest import SCHEMAS
@@ -174,3 +178,16 @@ def check_tree(
             assert other == views[0], f"{feed_id}: formats disagree"
         counts[feed_id] = len(seeds)
     return counts
+
+
+def read_back(seeds: Path, config_path: Path, out: Path) -> dict[str, int]:
+    """check_tree on the out/ folder built from `seeds` and `config_path`."""
+    config = config_module.load(config_path)
+    candidates = load_candidates(BuildOptions(seeds, config_path, out), BuildReport())
+    full = {}
+    for path in sorted(seeds.rglob("*.txt")):
+        name = path.relative_to(seeds).as_posix()
+        loaded = read_seed(SeedFile(path, name, name))
+        if loaded.seed is not None:
+            full[name] = loaded.seed
+    return check_tree(out, config, candidates, full)

@@ -358,12 +358,11 @@ def test_property_only_the_newest_page_and_the_feed_change(
         ),
         (
             config(page_size=None) + "    archive_page_size: 0\n",
-            "feeds.yaml:9: feeds[0].archive_page_size: Input should be greater than or equal to 1"
-            ", got 0",
+            "feeds.yaml:9: feeds[0].archive_page_size: must be 1 or more, got 0",
         ),
         (
             config().replace("archive: true", "archive: yes please"),
-            "feeds.yaml:8: feeds[0].archive: Input should be a valid boolean, got 'yes please'",
+            "feeds.yaml:8: feeds[0].archive: must be true or false, got 'yes please'",
         ),
     ],
     ids=["limit-0", "rss-only", "page-size-0", "not-a-bool"],

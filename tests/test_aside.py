@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from syndicate import build
-from syndicate.incremental import aside, cache, memo
+from syndicate.incremental import aside, cache, memo, seam
 from syndicate.incremental.aside import Aside
 
 from conftest import build_into, seed_text, write_seed
@@ -47,14 +47,14 @@ def test_a_cache_written_aside_holds_what_one_written_in_place_holds(
         return pid
 
     monkeypatch.setattr(aside.os, "fork", counting_fork)
-    monkeypatch.setattr(build, "ASIDE_MIN_SEEDS", 0)
+    monkeypatch.setattr(seam, "ASIDE_MIN_SEEDS", 0)
     aside_rows, folder = _build(tmp_path, small_config, "out-aside")
     assert len(forks) == 1  # the save was done by a child
     last = memo.load(folder)
     assert last is not None and last.cache_stat == memo.stat_of(folder / cache.CACHE_FILE)
 
     cache.clear(folder)
-    monkeypatch.setattr(build, "ASIDE_MIN_SEEDS", 10**9)
+    monkeypatch.setattr(seam, "ASIDE_MIN_SEEDS", 10**9)
     in_place_rows, _ = _build(tmp_path, small_config, "out-in-place")
     assert len(forks) == 1
     assert len(aside_rows) == 30
@@ -67,10 +67,10 @@ def test_the_next_build_after_an_aside_save_is_replayed(
 ) -> None:
     """The memo records the cache file the child wrote: the build waited for it."""
     _seeds(tmp_path / "seeds", 5)
-    monkeypatch.setattr(build, "ASIDE_MIN_SEEDS", 0)
+    monkeypatch.setattr(seam, "ASIDE_MIN_SEEDS", 0)
     out = tmp_path / "out"
     build_into(tmp_path / "seeds", small_config, out, use_cache=True)
-    monkeypatch.setattr(build, "_full", _no_full_build)
+    monkeypatch.setattr(build, "render", _no_full_build)
     report = build_into(tmp_path / "seeds", small_config, out, use_cache=True)
     assert report.seeds_read == 5 and not report.written
 

@@ -7,6 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
+
+from syndicate.cli import main
 
 from badinput import Workspace, mtimes, seed_text, tree
 
@@ -26,7 +29,7 @@ site:
 """
 # Lines 1-3 are SITE; line 4 `feeds:`, line 5 `- id: a`, line 6 title, line 7 onwards: extra.
 ONE_FEED = SITE + 'feeds:\n  - id: a\n    title: "A"\n'
-ID_PATTERN = "String should match pattern '^[a-z0-9]+(?:-[a-z0-9]+)*$'"
+ID_PATTERN = "feed ids are lowercase letters, digits and '-' (for example 'venture-beat')"
 
 
 def _case(name: str, text: str, *expected: str, **kwargs: Any) -> Any:
@@ -76,53 +79,54 @@ CONFIG_ERRORS = [
     _case(
         "limit-text",
         ONE_FEED + "    limit: ten\n",
-        "feeds.yaml:7: feeds[0].limit: Input should be a valid integer, got 'ten'",
+        "feeds.yaml:7: feeds[0].limit: must be a whole number, got 'ten'",
     ),
     _case(
         "limit-negative",
         ONE_FEED + "    limit: -1\n",
-        "feeds.yaml:7: feeds[0].limit: Input should be greater than or equal to 0, got -1",
+        "feeds.yaml:7: feeds[0].limit: limit must be 0 (no limit) or more, got -1",
     ),
     _case(
         "min-quality-quoted",
         ONE_FEED + "    min_quality: '60'\n",
-        "feeds.yaml:7: feeds[0].min_quality: Input should be a valid integer, got '60'",
+        "feeds.yaml:7: feeds[0].min_quality: must be a whole number, got '60'",
     ),
     _case(
         "published-only-text",
         ONE_FEED + "    published_only: 'yes'\n",
-        "feeds.yaml:7: feeds[0].published_only: Input should be a valid boolean, got 'yes'",
+        "feeds.yaml:7: feeds[0].published_only: must be true or false, got 'yes'",
     ),
     _case(
         "topics-string",
         ONE_FEED + "    topics: AI\n",
-        "feeds.yaml:7: feeds[0].topics: Input should be a valid list, got 'AI'",
+        "feeds.yaml:7: feeds[0].topics: must be a list (one '- item' per line, or [a, b]),"
+        " got 'AI'",
     ),
     _case(
         "formats-string",
         ONE_FEED + "    formats: rss\n",
-        "feeds.yaml:7: feeds[0].formats: Input should be a valid list, got 'rss'",
+        "feeds.yaml:7: feeds[0].formats: must be a list (one '- item' per line, or [a, b]),"
+        " got 'rss'",
     ),
     _case(
         "title-number",
         SITE + "feeds:\n  - id: a\n    title: 5\n",
-        "feeds.yaml:6: feeds[0].title: Input should be a valid string, got 5",
+        "feeds.yaml:6: feeds[0].title: must be text, got 5",
     ),
     _case(
         "feed-not-a-mapping",
         SITE + "feeds:\n  - a\n",
-        "feeds.yaml:5: feeds[0]: Input should be a valid dictionary or instance of FeedConfig"
-        ", got 'a'",
+        "feeds.yaml:5: feeds[0]: must be a mapping of 'key: value' lines, got 'a'",
     ),
     _case(
         "defaults-not-a-mapping",
         SITE + "defaults: 5\n" + ONE_FEED[len(SITE) :],
-        "feeds.yaml:4: defaults: Input should be a valid dictionary*",
+        "feeds.yaml:4: defaults: must be a mapping of 'key: value' lines, got 5",
     ),
     _case(
         "bad-default-value",
         SITE + "defaults:\n  limit: many\n" + ONE_FEED[len(SITE) :],
-        "feeds.yaml:5: defaults.limit: Input should be a valid integer, got 'many'",
+        "feeds.yaml:5: defaults.limit: must be a whole number, got 'many'",
     ),
     _case(
         "empty-exclude-topic",
@@ -173,7 +177,7 @@ CONFIG_ERRORS = [
     _case(
         "id-number",
         SITE + "feeds:\n  - id: 12\n    title: X\n",
-        "feeds.yaml:5: feeds[0].id: Input should be a valid string, got 12",
+        "feeds.yaml:5: feeds[0].id: must be text, got 12",
     ),
     _case(
         "id-missing",
@@ -215,14 +219,21 @@ CONFIG_ERRORS = [
     _case(
         "no-feeds",
         SITE + "feeds: []\n",
-        "feeds.yaml:4: feeds: List should have at least 1 item after validation, not 0",
+        "feeds.yaml:4: feeds: list at least one feed (each starts with '- id: ...')",
     ),
     _case("feeds-missing", SITE, "feeds.yaml:1: feeds: required key is missing"),
-    _case("feeds-null", SITE + "feeds:\n", "feeds.yaml:4: feeds: Input should be a valid list*"),
+    _case(
+        "feeds-null",
+        SITE + "feeds:\n",
+        (
+            "feeds.yaml:4: feeds: must be a list (one '- item' per line, or [a, b]),"
+            " got nothing (an empty value)"
+        ),
+    ),
     _case(
         "empty-topics",
         ONE_FEED + "    topics: []\n",
-        "feeds.yaml:7: feeds[0].topics: Value should have at least 1 item after validation, not 0",
+        "feeds.yaml:7: feeds[0].topics: is an empty list: list at least one, or leave the key out",
     ),
     _case(
         "unknown-format",
@@ -232,7 +243,7 @@ CONFIG_ERRORS = [
     _case(
         "no-formats",
         ONE_FEED + "    formats: []\n",
-        "feeds.yaml:7: feeds[0].formats: List should have at least 1 item after validation, not 0",
+        "feeds.yaml:7: feeds[0].formats: list at least one format: rss, atom, json",
     ),
     _case(
         "format-twice",
@@ -243,9 +254,17 @@ CONFIG_ERRORS = [
     _case(
         "yaml-syntax",
         ONE_FEED + "    topics: [AI\n",
-        "feeds.yaml:8: config: invalid YAML: *",
+        "feeds.yaml:8: config: a [list] is not closed: add the ']' (and separate its items"
+        " with ',')",
     ),
-    _case("yaml-tab", ONE_FEED + "\tlimit: 1\n", "feeds.yaml:7: config: invalid YAML: *"),
+    _case(
+        "yaml-tab",
+        ONE_FEED + "\tlimit: 1\n",
+        (
+            "feeds.yaml:7: config: a tab character: YAML indents with spaces; replace the tab"
+            " with spaces"
+        ),
+    ),
     _case(
         "yaml-duplicate-key",
         ONE_FEED + "    title: B\n",
@@ -322,7 +341,7 @@ def test_every_config_problem_is_reported_at_once(ws: Workspace) -> None:
         "feeds.yaml:3: site.base_url: must end with '/': 'https://example.org/news'",
         "feeds.yaml:7: feeds[0].limt: unknown key 'limt' (did you mean 'limit'?)",
         f"feeds.yaml:8: feeds[1].id: {ID_PATTERN}, got 'B'",
-        "feeds.yaml:10: feeds[1].topics: Value should have at least 1 item after validation, not 0",
+        "feeds.yaml:10: feeds[1].topics: is an empty list: list at least one, or leave the key out",
         "config error: nothing was written",
     ]
 
@@ -340,10 +359,31 @@ def test_missing_config_file(ws: Workspace) -> None:
     run = Workspace(ws.root, ws.seeds, Path("missing.yaml"), ws.out).build()
     assert run.code == 2
     assert run.lines == [
-        "missing.yaml:1: config: config file not found",
+        "missing.yaml:1: config: config file not found: no missing.yaml in"
+        f" {Path.cwd().as_posix()}/; run syndicate in the folder that holds it, or give its"
+        " path with --config FILE",
         "config error: nothing was written",
     ]
     assert not ws.out.exists()
+
+
+def test_default_config_not_found_from_another_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run from a folder without config/: the message names where it looked and --config."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    for command in (["build"], ["check"], ["feeds"], ["explain", "x.txt"]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 2, (command, result.output)
+        assert (
+            f"config/feeds.yaml:1: config: config file not found: no feeds.yaml in "
+            f"{elsewhere.as_posix()}/config/; run syndicate in the folder that holds it, or give"
+            " its path with --config FILE"
+        ) in result.output.splitlines(), (command, result.output)
+        written = "config error: nothing was written" in result.output
+        assert written == (command == ["build"]), command
 
 
 def test_config_path_is_a_folder(ws: Workspace) -> None:

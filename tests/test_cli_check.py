@@ -64,7 +64,8 @@ def test_bad_seeds_exit_1_each_problem_a_line(ws: Path) -> None:
     result = run("check")
     assert result.exit_code == 1
     assert result.stdout == (
-        f"{EMPTY}\n{NO_DASHES}\nchecked config/feeds.yaml and 3 seed files: 2 errors, 0 warnings\n"
+        f"{EMPTY}\n{NO_DASHES}\n"
+        "checked config/feeds.yaml and 3 seed files (2 rejected): 2 errors, 0 warnings\n"
     )
     assert result.stderr == ""
     assert not (ws / "out").exists()
@@ -79,7 +80,7 @@ def test_config_error_exit_2_and_the_seeds_are_still_checked(ws: Path) -> None:
         "config/feeds.yaml:10: feeds[0].limt: unknown key 'limt' (did you mean 'limit'?)",
         EMPTY,
         NO_DASHES,
-        "checked config/feeds.yaml and 3 seed files: 3 errors, 0 warnings",
+        "checked config/feeds.yaml and 3 seed files (2 rejected): 3 errors, 0 warnings",
     ]
 
 
@@ -106,7 +107,7 @@ def test_options_and_quiet(ws: Path) -> None:
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         f"other/big.txt:1: file: file is {size} bytes, over the limit of 300",
-        "checked elsewhere/f.yaml and 2 seed files: 1 error, 0 warnings",
+        "checked elsewhere/f.yaml and 2 seed files (1 rejected): 1 error, 0 warnings",
     ]
     quiet = run("check", "-q", "--seeds", "other", "--config", "elsewhere/f.yaml")
     assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
@@ -165,7 +166,7 @@ def test_github_annotations(ws: Path) -> None:
         "::error file=seeds/empty.txt,line=1,title=front matter::file is empty",
         "::error file=seeds/nodash.txt,line=1,title=front matter::"
         "file does not start with a '---' line",
-        "checked config/feeds.yaml and 4 seed files: 4 errors, 0 warnings",
+        "checked config/feeds.yaml and 4 seed files (3 rejected): 4 errors, 0 warnings",
     ]
 
 

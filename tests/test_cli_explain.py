@@ -211,19 +211,29 @@ def test_a_repaired_seed_shows_its_warnings(ws: Path) -> None:
 @pytest.mark.parametrize(
     ("target", "message"),
     [
-        ("https://example.com/zz", "no valid seed has webUrl https://example.com/zz"),
+        (
+            "https://example.com/zz",
+            "no valid seed has webUrl https://example.com/zz; the closest: https://example.com/d,"
+            " https://example.com/c, https://example.com/a",
+        ),
         ("seeds/nope.txt", "seeds/nope.txt: no such seed file"),
         ("elsewhere.txt", "elsewhere.txt: not inside the seeds folder seeds/"),
         (
             "seeds/.hidden.txt",
             "seeds/.hidden.txt: not a seed file (syndicate reads .txt, .md, .yaml, .yml;"
-            " hidden files are skipped)",
+            " hidden files and README files are skipped)",
+        ),
+        (
+            "seeds/README.md",
+            "seeds/README.md: not a seed file (syndicate reads .txt, .md, .yaml, .yml;"
+            " hidden files and README files are skipped)",
         ),
     ],
 )
 def test_not_found_exits_1(ws: Path, target: str, message: str) -> None:
     write_seed(ws, "elsewhere.txt", seed_text())
     write_seed(ws / "seeds", ".hidden.txt", seed_text())
+    write_seed(ws / "seeds", "README.md", seed_text())  # a seed's text, in a README: skipped
     result = run("explain", target)
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == f"error: {message}\n"
@@ -235,7 +245,8 @@ def test_not_found_mentions_rejected_seeds(ws: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr == (
         "error: no valid seed has webUrl https://example.com/zz"
-        " (1 seed file rejected: see `syndicate check`)\n"
+        " (1 seed file rejected: see `syndicate check`); the closest: https://example.com/d,"
+        " https://example.com/c, https://example.com/a\n"
     )
 
 
@@ -246,7 +257,9 @@ def test_unknown_feed_and_config_error_exit_2(ws: Path) -> None:
     (ws / "config" / "feeds.yaml").write_text(CONFIG + "    colour: red\n", encoding="utf-8")
     broken = run("explain", "seeds/a.txt")
     assert (broken.exit_code, broken.stdout) == (2, "")
-    assert broken.stderr.splitlines()[-1] == "config error: nothing was written"
+    # explain writes nothing: the problem is the last line, no "nothing was written"
+    assert len(broken.stderr.splitlines()) == 1
+    assert "feeds[2].colour: unknown key 'colour'" in broken.stderr
 
 
 def test_explain_needs_a_target(ws: Path) -> None:
@@ -337,3 +350,36 @@ def test_feeds_empty_feed_and_config_error(ws: Path) -> None:
     (ws / "config" / "feeds.yaml").write_text("feeds: []\n", encoding="utf-8")
     broken = run("feeds")
     assert (broken.exit_code, broken.stdout) == (2, "")
+
+
+@pytest.mark.parametrize(
+    ("target", "differs"),
+    [
+        ("https://example.com/c/", "a trailing slash"),
+        ("http://example.com/c", "http for https"),
+        ("https://EXAMPLE.com/c", "the case of the host"),
+        ("https://example.com/c?utm_source=news&utm_medium=rss", "utm_* parameters"),
+        (
+            "http://Example.COM/c/?utm_campaign=x#top",
+            "a fragment, a trailing slash, http for https, the case of the host, utm_* parameters",
+        ),
+    ],
+)
+def test_a_url_that_almost_matches_finds_the_seed(ws: Path, target: str, differs: str) -> None:
+    result = run("explain", target)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        f"note: no seed has webUrl {target} exactly; matched https://example.com/c"
+        f" (differs by: {differs})"
+    )
+    assert lines[1] == 'seeds/c.txt: "C" <https://example.com/c>'
+
+
+def test_a_url_that_matches_nothing_lists_the_closest(ws: Path) -> None:
+    result = run("explain", "https://example.com/e?a=1&b=3")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "error: no valid seed has webUrl https://example.com/e?a=1&b=3; the closest:"
+        " https://example.com/e?a=1&b=2, https://example.com/a, https://example.com/d\n"
+    )

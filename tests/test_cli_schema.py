@@ -15,7 +15,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from syndicate.cli import main
+from syndicate.cli import COMMANDS, main
 from syndicate.render.writers import WRITERS
 from syndicate.schema import MODELINE
 from syndicate.seeds import yamlsrc
@@ -139,16 +139,23 @@ def test_parses_rejects_a_wrong_command() -> None:
 
 
 def workflow_commands() -> list[str]:
-    steps = yaml.safe_load(WORKFLOW.read_text("utf-8"))["jobs"]["feeds"]["steps"]
-    runs = [line.strip() for step in steps for line in step.get("run", "").splitlines()]
-    return [line for line in runs if line.startswith("syndicate ")]
+    """The syndicate commands of the workflow: its `run:` lines, and the action's `command`."""
+    jobs = yaml.safe_load(WORKFLOW.read_text("utf-8"))["jobs"]
+    commands = []
+    for step in [step for job in jobs.values() for step in job["steps"]]:
+        if step.get("uses") == "./":  # the action of this repository (action.yml)
+            commands.append(f"syndicate {step['with']['command']}")
+        lines = [line.strip() for line in step.get("run", "").splitlines()]
+        commands += [line for line in lines if line.startswith("syndicate ")]
+    return commands
 
 
 def test_workflow_checks_builds_and_commits() -> None:
     assert workflow_commands() == ["syndicate check --format github", "syndicate build"]
     text = WORKFLOW.read_text("utf-8")
-    assert "git add --all out" in text and "git push" in text
-    assert "run: syndicate build --check" in text  # the documented alternative gate
+    assert "git add --all -- out" in text and "git push" in text
+    gate = (ROOT / "docs/hosting.md").read_text("utf-8")
+    assert "command: build --check" in gate  # the documented alternative gate
     for command in [*workflow_commands(), "syndicate build --check"]:
         parses(command)
 
@@ -165,32 +172,32 @@ def test_pre_commit_hooks() -> None:
         parses(hook["entry"])
 
 
-# --------------------------------------------------------------------------- README
+# --------------------------------------------------------------------------- README and docs
 
 
-def readme_commands() -> list[str]:
-    """Every `syndicate ...` line of the README's shell blocks (after `$ ` or `&& `)."""
+def docs_commands() -> list[str]:
+    """Every `syndicate ...` line of the shell blocks of the README and docs/ (after `$ `
+    or `&& `)."""
     commands = []
-    for block in re.findall(r"```sh\n(.*?)```", README.read_text("utf-8"), re.S):
-        for line in block.splitlines():
-            for part in re.split(r"\s*(?:&&|\|\||;|\|)\s*", line.removeprefix("$ ")):
-                part = part.split(" > ")[0].split(" #")[0].strip()
-                if part.startswith("syndicate "):
-                    commands.append(part)
+    for page in (README, *sorted((ROOT / "docs").glob("*.md"))):
+        for block in re.findall(r"```sh\n(.*?)```", page.read_text("utf-8"), re.S):
+            for line in block.splitlines():
+                for part in re.split(r"\s*(?:&&|\|\||;|\|)\s*", line.strip().removeprefix("$ ")):
+                    part = part.split(" > ")[0].split(" #")[0].strip()
+                    if part.startswith("syndicate "):
+                        commands.append(part)
     return commands
 
 
-def test_readme_commands_parse() -> None:
-    commands = readme_commands()
+def test_docs_commands_parse() -> None:
+    commands = docs_commands()
     for command in commands:
         parses(command)
     names = {shlex.split(c)[1] for c in commands}
-    assert names >= set(main.commands), (
-        f"commands the README never shows: {set(main.commands) - names}"
-    )
+    assert set(COMMANDS) - names == set(), "commands the README and docs/ never show"
 
 
-def test_readme_shows_the_ci_commands() -> None:
-    commands = readme_commands()
+def test_docs_show_the_ci_commands() -> None:
+    commands = docs_commands()
     for wanted in ("syndicate check --format github", "syndicate build --check"):
         assert wanted in commands

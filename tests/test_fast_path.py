@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,7 @@ from hypothesis import strategies as st
 
 from syndicate.seeds import discovery, frontmatter, reading, yamlsrc
 
-from conftest import MAKE_CORPUS
+from conftest import make_corpus
 
 pytest.importorskip("yaml_rs")
 
@@ -127,13 +125,7 @@ def test_plain_seeds_take_the_fast_path() -> None:
 
 
 def test_corpus_reads_the_same(tmp_path: Path) -> None:
-    if not MAKE_CORPUS.exists():
-        pytest.skip("shared/tools/make_corpus.py is not beside the repo")
-    subprocess.run(
-        [sys.executable, str(MAKE_CORPUS), str(tmp_path), "--count", "1500", "--seed", "5"],
-        check=True,
-        capture_output=True,
-    )
+    make_corpus(tmp_path, 1500, seed=5)
     fast = 0
     guard = yamlsrc._re2_guard()
     for path in sorted(tmp_path.glob("*.txt")):

@@ -465,7 +465,7 @@ def test_a_first_build_lists_seeds_without_stat_and_its_memo_holds_their_stats(
     def no_build(*args: object) -> None:
         raise AssertionError("the second build must be replayed from the memo")
 
-    monkeypatch.setattr(syndicate_build, "_full", no_build)
+    monkeypatch.setattr(syndicate_build, "render", no_build)
     monkeypatch.setattr(incremental, "update", no_build)
     report = build_into(seeds_dir, config, out, use_cache=True)
     assert not report.written and report.unchanged

@@ -640,3 +640,37 @@ def test_pages_in_a_browser(escaping: Path, tmp_path: Path) -> None:
         assert len(colours) > 20, "a blank page"  # text, links, borders rendered
         if page == "index.html":
             assert CARDS & colours, "the inline style was not applied (check the CSP hash)"
+
+
+# ------------------------------------------------------------------------------- unpublished
+
+
+def _text(element: Any) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def test_preview_marks_unpublished_items_in_words(tmp_path: Path) -> None:
+    """A feed with published_only: false (the repository's editors-preview): each unpublished
+    item says so in text, and the header counts them; a feed of published items says nothing."""
+    seeds = tmp_path / "seeds"
+    write_seed(seeds, "a.txt", seed_text("Out now", "https://e.example/a", published="true"))
+    write_seed(seeds, "b.txt", seed_text("Draft one", "https://e.example/b", published="false"))
+    write_seed(seeds, "c.txt", seed_text("Draft two", "https://e.example/c"))
+    config = tmp_path / "feeds.yaml"
+    config.write_text(
+        'site:\n  title: "S"\n  base_url: "https://example.org/s/"\nfeeds:\n'
+        '  - id: preview\n    title: "Preview"\n    published_only: false\n'
+        '  - id: live\n    title: "Live"\n    published_only: true\n',
+        encoding="utf-8",
+    )
+    build_into(seeds, config, tmp_path / "out")
+    page = parse_html((tmp_path / "out" / "preview" / "index.html").read_bytes())
+    header = page.find(".//header[@class='feed-head']")
+    assert "2 of 3 items are not published" in _text(header)
+    marked = {
+        _text(article.find(".//h3")): "Not published" in _text(article)
+        for article in page.iterfind(".//article")
+    }
+    assert marked == {"Out now": False, "Draft one": True, "Draft two": True}
+    live = parse_html((tmp_path / "out" / "live" / "index.html").read_bytes())
+    assert "not published" not in _text(live).lower()

@@ -3,19 +3,12 @@ jsonschema + JSON Feed 1.1) and compared with the seeds that produced it."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from syndicate import config as config_module
-from syndicate.build import BuildOptions, BuildReport, load_candidates
-from syndicate.seeds.discovery import SeedFile
-from syndicate.seeds.reading import read as read_seed
-
-from conftest import GOLDEN, MAKE_CORPUS, build_into
-from feedcheck import check_tree
+from conftest import GOLDEN, build_into, make_corpus
+from feedcheck import read_back
 
 CORPUS_CONFIG = """\
 site:
@@ -46,15 +39,7 @@ feeds:
 
 def _check(seeds: Path, config_path: Path, out: Path) -> dict[str, int]:
     build_into(seeds, config_path, out)
-    config = config_module.load(config_path)
-    candidates = load_candidates(BuildOptions(seeds, config_path, out), BuildReport())
-    full = {}
-    for path in sorted(seeds.rglob("*.txt")):
-        name = path.relative_to(seeds).as_posix()
-        loaded = read_seed(SeedFile(path, name, name))
-        if loaded.seed is not None:
-            full[name] = loaded.seed
-    return check_tree(out, config, candidates, full)
+    return read_back(seeds, config_path, out)
 
 
 @pytest.mark.parametrize("case", ["real-seeds", "escaping"])
@@ -66,15 +51,7 @@ def test_golden_cases_read_back(case: str, tmp_path: Path) -> None:
 
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not MAKE_CORPUS.exists():
-        pytest.skip("shared/tools/make_corpus.py is not beside the repo")
-    folder = tmp_path_factory.mktemp("corpus")
-    subprocess.run(
-        [sys.executable, str(MAKE_CORPUS), str(folder), "--count", "2000", "--seed", "11"],
-        check=True,
-        capture_output=True,
-    )
-    return folder
+    return make_corpus(tmp_path_factory.mktemp("corpus"), 2000, seed=11)
 
 
 def test_generated_corpus_reads_back(corpus: Path, tmp_path: Path) -> None:

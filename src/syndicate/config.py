@@ -22,6 +22,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
+from syndicate import plain
 from syndicate.errors import ConfigError, Problem
 from syndicate.render.writers import WRITERS
 from syndicate.seeds import frontmatter, yamlsrc
@@ -30,6 +31,11 @@ from syndicate.seeds.urls import to_uri
 from syndicate.selection.rules import FeedRules
 
 DEFAULT_LIMIT = 50
+DEFAULT_FLOOD_THRESHOLD = 10
+_FLOOD_HELP = (
+    "The flood guard: warn (in diff, build and check) when a change adds more than this many "
+    "items older than the newest item the feed already has; readers show them as new."
+)
 FEED_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
@@ -142,6 +148,7 @@ class FeedDefaults(FeedRules):
     archive_page_size: PageSize | None = Field(
         None, description="Items per archive page; default: the feed's limit."
     )
+    flood_threshold: int | None = Field(None, strict=True, ge=0, description=_FLOOD_HELP)
 
 
 class FeedConfig(FeedRules):
@@ -162,6 +169,9 @@ class FeedConfig(FeedRules):
     )
     archive_page_size: PageSize | None = Field(
         None, description="Items per archive page; default: the feed's limit."
+    )
+    flood_threshold: int = Field(
+        DEFAULT_FLOOD_THRESHOLD, strict=True, ge=0, description=_FLOOD_HELP
     )
     _line: int = PrivateAttr(1)
 
@@ -197,6 +207,7 @@ class Config(_Strict):
     site: Site
     defaults: FeedDefaults | None = None
     feeds: list[FeedConfig] = Field(min_length=1)
+    _base_url_line: int = PrivateAttr(default=1)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Config:
@@ -214,7 +225,7 @@ def load(path: Path) -> Config:
     try:
         text = frontmatter.decode(path.read_bytes())
     except FileNotFoundError:
-        raise ConfigError([Problem(shown, 1, "config", "config file not found")]) from None
+        raise ConfigError([Problem(shown, 1, "config", _not_found(path))]) from None
     except IsADirectoryError:
         raise ConfigError([Problem(shown, 1, "config", "config path is a folder")]) from None
     except OSError as exc:
@@ -224,10 +235,20 @@ def load(path: Path) -> Config:
     try:
         raw = yamlsrc.load(text)
     except yamlsrc.YamlError as exc:
-        raise ConfigError([Problem(shown, exc.line, "config", exc.message)]) from None
+        problem = Problem(shown, exc.line, "config", exc.message, detail=exc.detail)
+        raise ConfigError([problem]) from None
     if not isinstance(raw, yamlsrc.LineDict):
         raise ConfigError([Problem(shown, 1, "config", "must be a mapping with site: and feeds:")])
     return parse(raw, shown)
+
+
+def _not_found(path: Path) -> str:
+    """Where the config was looked for, for someone who ran syndicate from another folder."""
+    folder = path.parent.absolute().as_posix().rstrip("/") + "/"
+    return (
+        f"config file not found: no {path.name} in {folder}; run syndicate in the folder that"
+        " holds it, or give its path with --config FILE"
+    )
 
 
 def parse(raw: yamlsrc.LineDict, shown: str) -> Config:
@@ -249,7 +270,26 @@ def parse(raw: yamlsrc.LineDict, shown: str) -> Config:
         raise ConfigError(unique)
     for index, feed in enumerate(config.feeds):
         feed._line = yamlsrc.line_of(raw, ("feeds", index))
+    config._base_url_line = yamlsrc.line_of(raw, ("site", "base_url"))
     return config
+
+
+# Host names under .invalid can never be served (RFC 2606): `syndicate init` writes one as the
+# base_url, for the user to replace.
+PLACEHOLDER_DOMAIN = ".invalid"
+
+
+def placeholder_problems(config: Config, shown: str) -> list[Problem]:
+    """A warning while site.base_url is still a placeholder (a host name under .invalid)."""
+    host = config.site.base_url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
+    if not host.lower().rstrip(".").endswith(PLACEHOLDER_DOMAIN):
+        return []
+    message = (
+        f"base_url {config.site.base_url!r} is a placeholder: set it to the address where out/"
+        " will be served (for GitHub Pages, https://OWNER.github.io/REPOSITORY/); feed links"
+        " and ids are made from it"
+    )
+    return [Problem(shown, config._base_url_line, "site.base_url", message, "warning")]
 
 
 def _defaults_problems(raw: yamlsrc.LineDict, shown: str) -> list[Problem]:
@@ -314,14 +354,8 @@ def _problem(raw: yamlsrc.LineDict, shown: str, error: ErrorDetails) -> Problem:
     elif kind == "missing":
         message = "required key is missing"
     else:
-        message = error["msg"].removeprefix("Value error, ")
-        if (
-            "input" in error
-            and kind not in ("value_error",)
-            and not isinstance(error["input"], dict | list)
-        ):
-            message += f", got {error['input']!r}"
-    return Problem(shown, line, field, message)
+        message = plain.validation_message(error)
+    return Problem(shown, line, field, message, detail=plain.validation_detail(error))
 
 
 def _field(loc: tuple[Any, ...]) -> str:

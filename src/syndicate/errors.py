@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -17,21 +17,23 @@ class Problem:
     field: str
     message: str
     severity: Severity = "error"
+    detail: str = ""  # the validator's or parser's own words, when `message` is plainer (-v)
 
     def __str__(self) -> str:
         prefix = "warning: " if self.severity == "warning" else ""
         return f"{self.path}:{self.line}: {self.field}: {prefix}{self.message}"
 
-    def row(self) -> tuple[str, int, str, str, str]:
+    def row(self) -> tuple[str, int, str, str, str, str]:
         """As plain values, for the caches."""
-        return (self.path, self.line, self.field, self.message, self.severity)
+        return (self.path, self.line, self.field, self.message, self.severity, self.detail)
 
     @classmethod
-    def from_row(cls, row: tuple[str, int, str, str, str]) -> Problem:
-        path, line, field, message, severity = row
+    def from_row(cls, row: tuple[Any, ...]) -> Problem:
+        path, line, field, message, severity, detail = row
         if severity not in ("error", "warning"):
             raise ValueError(f"bad severity {severity!r}")
-        return cls(path, line, field, message, "error" if severity == "error" else "warning")
+        kind: Severity = "error" if severity == "error" else "warning"
+        return cls(path, line, field, message, kind, detail)
 
 
 class SyndicateError(Exception):
@@ -53,10 +55,12 @@ class OutputError(SyndicateError):
 
 
 class StrictModeError(SyndicateError):
-    """`--strict` met a bad seed: nothing is written, exit status 1."""
+    """`--strict` met a bad seed: nothing is written, exit status 1. Every problem of that
+    seed is told."""
 
     exit_code = 1
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, *more: Problem) -> None:
         self.problem = problem
-        super().__init__(str(problem))
+        self.problems = [problem, *more]
+        super().__init__("\n".join(str(p) for p in self.problems))

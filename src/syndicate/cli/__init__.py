@@ -7,21 +7,33 @@ from __future__ import annotations
 
 import importlib
 import logging
+from dataclasses import dataclass
 
 import click
 
 from syndicate import __version__
-from syndicate.cli.options import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """-q / -v given before the command (`syndicate -q build`)."""
+
+    quiet: bool = False
+    verbose: bool = False
+
 
 # command name -> "module:attribute"; the one place a new command is registered.
 COMMANDS = {
     "build": "syndicate.cli.build:build_command",
     "cache": "syndicate.cli.cache:cache_group",
     "check": "syndicate.cli.check:check_command",
+    "diff": "syndicate.cli.diff:diff_command",
     "explain": "syndicate.cli.explain:explain_command",
     "feeds": "syndicate.cli.feeds:feeds_command",
+    "init": "syndicate.cli.init:init_command",
     "ping": "syndicate.cli.ping:ping_command",
     "schema": "syndicate.cli.schema:schema_command",
+    "serve": "syndicate.cli.serve:serve_command",
 }
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from syndicate.build import build
 from syndicate.cli import report
 from syndicate.cli.options import (
     build_options,
@@ -20,8 +19,6 @@ from syndicate.cli.options import (
     user_errors,
     verbosity,
 )
-from syndicate.incremental import cache
-from syndicate.review import check
 from syndicate.words import plural
 
 
@@ -60,9 +57,12 @@ def build_command(
     """Build out/<feed-id>/{rss.xml,atom.xml,feed.json} for every feed of the config.
 
     A bad seed is reported as PATH:LINE: field: message and skipped; every other seed and
-    feed is still built. Exit status: 0 all fine, 1 some seed or feed was reported (with
-    --check: or out/ is stale), 2 usage or config error (nothing written).
+    feed is still built. Exit status: 0 all fine (warnings allowed: a repaired value, a feed
+    that selects nothing), 1 some seed was rejected (with --check: or out/ is stale), 2 usage
+    or config error (nothing written).
     """
+    from syndicate.build import build
+
     quiet, verbose = flags(quiet, verbose)
     # The parse cache is for builds; --check, like every other command, writes nothing at all.
     use_cache = not (no_cache or check_only)
@@ -77,6 +77,8 @@ def build_command(
     )
     recover_output(out_dir, sweep=not check_only)  # --check lists the leftovers instead
     if use_cache:
+        from syndicate.incremental import cache
+
         removed = cache.sweep(options.cache_folder)
         if removed:
             folder = options.cache_folder.as_posix()
@@ -85,16 +87,18 @@ def build_command(
                 " that a stopped build left",
                 err=True,
             )
-    if check_only:
-        with progress_bar(not quiet) as on_seed, user_errors():
+    if check_only:  # writes nothing, so a config error needs no "nothing was written"
+        from syndicate.review import check
+
+        with progress_bar(not quiet) as on_seed, user_errors(verbose):
             built, staleness = check.stale(options, on_seed)
-        echo_problems(built.problems)
+        echo_problems([*built.problems, *built.floods], verbose=verbose)
         if staleness.stale or not quiet:
             click.echo(report.staleness(out_dir, staleness, len(built.unchanged)))
         sys.exit(max(built.exit_code, 1 if staleness.stale else 0))
-    with progress_bar(not quiet) as on_seed, user_errors():
+    with progress_bar(not quiet) as on_seed, user_errors(verbose, writes=True):
         built = build(options, on_seed)
-    echo_problems(built.problems)
+    echo_problems([*built.problems, *built.floods], verbose=verbose)
     if not quiet:
         click.echo(report.summary(built, verbose))
     sys.exit(built.exit_code)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from syndicate.cli.options import config_option
+from syndicate.cli.options import config_option, flags, verbosity
 from syndicate.incremental import cache as syndicate_cache
 
 
@@ -17,10 +17,15 @@ def cache_group() -> None:
 
 @cache_group.command("clear")
 @config_option("The feeds config; the cache lives beside it.")
-def cache_clear_command(config_path: Path) -> None:
-    """Delete the parse cache; the next build reads every seed again."""
+@verbosity
+def cache_clear_command(config_path: Path, quiet: bool, verbose: bool) -> None:
+    """Delete the parse cache; the next build reads every seed again. With -q, nothing is
+    printed unless something goes wrong."""
+    quiet, verbose = flags(quiet, verbose)
     folder = syndicate_cache.default_folder(config_path)
     removed = syndicate_cache.clear(folder)
+    if quiet:
+        return
     for path in removed:
         click.echo(f"removed {path}")
     if not removed:

@@ -18,12 +18,15 @@ from syndicate.cli.options import (
     recover_output,
     verbosity,
 )
-from syndicate.review import check
 from syndicate.words import plural
 
 
 @click.command("check")
 @inputs
+@out_option(
+    "The output folder the flood guard compares with (a build stopped while it replaced"
+    " files there is undone first; nothing else is written)."
+)
 @click.option(
     "--format",
     "output_format",
@@ -32,15 +35,14 @@ from syndicate.words import plural
     show_default=True,
     help="text: PATH:LINE: field: message; github: Actions annotations; json: a list.",
 )
-@out_option("Output folder: a build stopped while it replaced files there is undone first.")
 @verbosity
 def check_command(
     seeds_dir: Path,
     config_path: Path,
     max_seed_bytes: int,
     jobs: int | None,
-    output_format: str,
     out_dir: Path,
+    output_format: str,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -49,9 +51,11 @@ def check_command(
     Every problem is printed to stdout, config and seeds at once. Exit status as for build:
     0 all fine (warnings allowed), 1 some seed was rejected, 2 config error.
     """
+    from syndicate.review import check
+
     quiet, verbose = flags(quiet, verbose)
     recover_output(out_dir, sweep=False)
-    options = build_options(seeds_dir, config_path, max_seed_bytes, jobs)
+    options = build_options(seeds_dir, config_path, max_seed_bytes, jobs, out_dir=out_dir)
     with progress_bar(not quiet and output_format == "text") as on_seed:
         result = check.check(options, on_seed)
     if output_format == "json":
@@ -62,10 +66,12 @@ def check_command(
         if result.fatal:
             click.echo(report.github_error(result.fatal))
     else:
-        echo_problems(result.problems, err=False)
+        echo_problems(result.problems, err=False, verbose=verbose)
     if result.fatal:
         click.echo(f"error: {result.fatal}", err=True)
     elif output_format != "json" and not quiet:
         what = f"{config_path.as_posix()} and {plural(result.seeds_read, 'seed file')}"
+        if result.seeds_rejected:  # once per seed, however many problems it has
+            what += f" ({result.seeds_rejected} rejected)"
         click.echo(f"checked {what}: {report.counts(result.problems)}")
     sys.exit(result.exit_code)

@@ -16,7 +16,6 @@ from syndicate.cli.options import (
     user_errors,
     verbosity,
 )
-from syndicate.review import explain
 
 
 @click.command("explain")
@@ -41,12 +40,14 @@ def explain_command(
     webUrl. Exit status: 0 explained, 1 no such seed or the seed is rejected, 2 config error
     or unknown feed.
     """
+    from syndicate.review import explain
+
     quiet, verbose = flags(quiet, verbose)
     options = build_options(seeds_dir, config_path, max_seed_bytes, jobs)
-    with progress_bar(not quiet) as on_seed, user_errors():
+    with progress_bar(not quiet) as on_seed, user_errors(verbose):
         explanations = explain.explain(options, target, feed_id, on_seed)
     for explanation in explanations:
-        echo_problems(explanation.problems)
+        echo_problems(explanation.problems, verbose=verbose)
     for line in explain.render(explanations):
         click.echo(line)
     sys.exit(1 if any(e.rejected for e in explanations) else 0)

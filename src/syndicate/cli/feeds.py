@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from syndicate.cli.options import build_options, flags, inputs, progress_bar, user_errors, verbosity
-from syndicate.review import overview
 from syndicate.words import plural
 
 
@@ -35,9 +34,11 @@ def feeds_command(
 
     Nothing is written. Exit status: 0, or 2 for a config error.
     """
+    from syndicate.review import overview
+
     quiet, verbose = flags(quiet, verbose)
     options = build_options(seeds_dir, config_path, max_seed_bytes, jobs)
-    with progress_bar(not quiet and output_format == "text") as on_seed, user_errors():
+    with progress_bar(not quiet and output_format == "text") as on_seed, user_errors(verbose):
         feeds, seen = overview.overview(options, on_seed)
     if output_format == "json":
         click.echo(overview.to_json(feeds))

@@ -7,17 +7,16 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 import click
 
-from syndicate.build import BuildOptions, OnSeed
-from syndicate.cli import report
+from syndicate.cli import Settings, report
 from syndicate.cli.progress import Progress
 from syndicate.errors import ConfigError, Problem, StrictModeError, SyndicateError
 from syndicate.publish import output
+from syndicate.run import BuildOptions, OnSeed
 from syndicate.seeds import discovery
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -105,9 +104,13 @@ def colour() -> bool | None:
     return False if os.environ.get("NO_COLOR") else None
 
 
-def echo_problems(problems: list[Problem], err: bool = True) -> None:
+def echo_problems(problems: list[Problem], err: bool = True, verbose: bool = False) -> None:
+    """One line per problem; with -v, the parser's or validator's own words on the next line
+    when the message put them plainly."""
     for problem in problems:
         click.echo(report.problem_text(problem), err=err, color=colour())
+        if verbose and problem.detail:
+            click.echo(report.detail_text(problem), err=err, color=colour())
 
 
 def stdout() -> TextIO:
@@ -128,16 +131,18 @@ def progress_bar(show: bool) -> Iterator[OnSeed | None]:
 
 
 @contextmanager
-def user_errors() -> Iterator[None]:
-    """User errors end the command with their exit status, never with a traceback."""
+def user_errors(verbose: bool = False, writes: bool = False) -> Iterator[None]:
+    """User errors end the command with their exit status, never with a traceback. A command
+    that `writes` says that a config error left everything as it was."""
     try:
         yield
     except ConfigError as exc:
-        echo_problems(exc.problems)
-        click.echo("config error: nothing was written", err=True)
+        echo_problems(exc.problems, verbose=verbose)
+        if writes:
+            click.echo("config error: nothing was written", err=True)
         sys.exit(exc.exit_code)
     except StrictModeError as exc:
-        echo_problems([exc.problem])
+        echo_problems(exc.problems, verbose=verbose)
         click.echo("--strict: stopped at the first bad seed; nothing was written", err=True)
         sys.exit(exc.exit_code)
     except SyndicateError as exc:
@@ -152,11 +157,3 @@ def recover_output(out_dir: Path, sweep: bool = True) -> None:
         message = output.recover(out_dir, sweep)
     for line in (message or "").splitlines():
         click.echo(line, err=True)
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """-q / -v given before the command (`syndicate -q build`)."""
-
-    quiet: bool = False
-    verbose: bool = False

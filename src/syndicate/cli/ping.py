@@ -8,9 +8,14 @@ from pathlib import Path
 import click
 
 from syndicate.cli import report
-from syndicate.cli.options import config_option, flags, out_option, user_errors, verbosity
-from syndicate.config import load as load_config
-from syndicate.publish import websub
+from syndicate.cli.options import (
+    config_option,
+    flags,
+    out_option,
+    recover_output,
+    user_errors,
+    verbosity,
+)
 
 
 @click.command("ping")
@@ -48,8 +53,12 @@ def ping_command(
     every hub accepted every notification (or nothing changed), 1 some notification failed,
     2 usage or config error (no hub configured, no build record).
     """
+    from syndicate.config import load as load_config
+    from syndicate.publish import websub
+
     quiet, verbose = flags(quiet, verbose)
-    with user_errors():
+    recover_output(out_dir, sweep=False)  # the changes record of a whole build
+    with user_errors(verbose):
         config = load_config(config_path)
         topics = websub.changed_topics(config, out_dir)
     hubs = config.site.websub_hubs or []

@@ -9,14 +9,17 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from syndicate.build import BuildReport
 from syndicate.errors import Problem
-from syndicate.publish.websub import Delivery, HubResult
-from syndicate.review.check import Staleness
 from syndicate.words import plural, readable, short_path
+
+if TYPE_CHECKING:
+    from syndicate.publish.websub import Delivery, HubResult
+    from syndicate.review.check import Staleness
+    from syndicate.run import BuildReport
 
 # ------------------------------------------------------------------------------- problems
 
@@ -38,6 +41,11 @@ def problem_text(problem: Problem) -> str:
         + " "
         + click.style(f"{prefix}{readable(problem.message)}", fg=_SEVERITY_COLOUR[problem.severity])
     )
+
+
+def detail_text(problem: Problem) -> str:
+    """The raw detail of a problem, under it (-v): `    detail: invalid YAML: ...`."""
+    return click.style(f"    detail: {problem.detail}", dim=True)
 
 
 def _escape_data(text: str) -> str:
@@ -113,7 +121,16 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]], right: set[in
 def feed_problems(report: BuildReport, feed_id: str) -> int:
     """Problems reported about one feed (the build names them `feeds.<id>`)."""
     name = f"feeds.{feed_id}"
-    return sum(p.field == name or p.field.startswith(f"{name}.") for p in report.problems)
+    return sum(
+        p.field == name or p.field.startswith(f"{name}.")
+        for p in [*report.problems, *report.floods]
+    )
+
+
+def _of_feed(problem: Problem, feed_fields: set[str]) -> bool:
+    return problem.field in feed_fields or any(
+        problem.field.startswith(f"{name}.") for name in feed_fields
+    )
 
 
 def _in_folder(names: list[str], feed_id: str) -> int:
@@ -127,7 +144,12 @@ def summary(report: BuildReport, verbose: bool = False) -> str:
     The first line starts `seeds: N read, M rejected`; the last is `files: ...`, every file,
     the site's own (index, OPML...) included; a feed's row counts the files in `out/<id>/`.
     """
-    warnings = len(report.problems) - len(report.errors)
+    # A feed's problems (it selects nothing, it floods) are counted on its own row only.
+    feed_fields = {f"feeds.{feed.id}" for feed in report.feeds}
+    warnings = sum(
+        p.severity == "warning" and not _of_feed(p, feed_fields)
+        for p in [*report.problems, *report.floods]
+    )
     lines = [
         f"seeds: {report.seeds_read} read, {report.seeds_rejected} rejected"
         f", {plural(warnings, 'warning')}",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from syndicate import schema
 from syndicate.cli.options import flags, verbosity
 
 
@@ -15,5 +14,7 @@ def schema_command(quiet: bool, verbose: bool) -> None:
 
     config/feeds.schema.json is this output: `syndicate schema > config/feeds.schema.json`.
     """
+    from syndicate import schema
+
     flags(quiet, verbose)
     click.echo(schema.render(), nl=False)

@@ -17,6 +17,7 @@ import contextlib
 import errno
 import functools
 import hashlib
+import importlib.util
 import logging
 import marshal
 import mmap
@@ -29,11 +30,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pydantic
-
-from syndicate.seeds.reading import Scan
+if TYPE_CHECKING:
+    from syndicate.seeds.reading import Scan
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +62,17 @@ def _code_digest() -> str:
         if source.is_file() and "__pycache__" not in source.parts:
             digest.update(source.relative_to(package).as_posix().encode())
             digest.update(source.read_bytes())
-    digest.update(f"{sys.version}|{pydantic.VERSION}".encode())
+    digest.update(sys.version.encode())
+    digest.update(_pydantic_version())
     return digest.hexdigest()
+
+
+def _pydantic_version() -> bytes:
+    """pydantic's version file, read rather than imported (a no-op build imports no pydantic)."""
+    spec = importlib.util.find_spec("pydantic")  # a top-level name: found, not imported
+    if spec is None or spec.origin is None:
+        return b""
+    return (Path(spec.origin).parent / "version.py").read_bytes()
 
 
 class CorruptCacheError(ValueError):
@@ -247,6 +256,8 @@ class SeedCache:
         self.written_ns = 0
 
     def load(self) -> dict[str, Scan]:
+        from syndicate.seeds.reading import Scan  # the seed model: imported only when read
+
         stored = self._open()
         if stored is None:
             return {}
@@ -267,6 +278,8 @@ class SeedCache:
     def rows_of(self, names: Iterable[str]) -> dict[str, Scan] | None:
         """The cached Scan of each of `names` that the cache holds, decoding only the chunks
         that hold them; None when there is no usable cache."""
+        from syndicate.seeds.reading import Scan
+
         stored = self._open()
         if stored is None:
             return None

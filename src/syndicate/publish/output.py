@@ -6,7 +6,7 @@ wrote (listed in the manifest) and this one does not are removed; nothing else i
 Beside the files, two records of syndicate's own: the manifest (the files it wrote) and, when
 WebSub hubs are configured, the changes record that `syndicate ping` reads: the feed files
 the last build changed. A build that changes nothing leaves the record as it is, so that
-rebuilding leaves out/ byte-identical (see README, "WebSub").
+rebuilding leaves out/ byte-identical (see docs/output.md, "WebSub").
 
 How a write stays all-or-nothing, also when the process is killed: see "writing" below and
 docs/publishing.md.

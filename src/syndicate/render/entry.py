@@ -67,6 +67,7 @@ class Entry:
     tags: tuple[str, ...]
     images: tuple[Picture, ...]
     related: tuple[RelatedLink, ...]
+    unpublished: bool = False  # `published: false` in its seed: marked on the preview page
 
     def row(self) -> tuple[Any, ...]:
         """As plain values (dates as ISO 8601 text): what the build memo keeps of a chosen item."""
@@ -82,11 +83,12 @@ class Entry:
             tuple(
                 (link.url, link.title, _iso(link.published), link.provider) for link in self.related
             ),
+            self.unpublished,
         )
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> Entry:
-        url, title, summary, content_html, published, author, tags, images, related = row
+        url, title, summary, content_html, published, author, tags, images, related, unpub = row
         return cls(
             url,
             title,
@@ -100,6 +102,7 @@ class Entry:
                 RelatedLink(url, title, None if when is None else datetime.fromisoformat(when), by)
                 for url, title, when, by in related
             ),
+            unpub,
         )
 
 
@@ -200,6 +203,7 @@ def from_seed(seed: Seed) -> Entry:
         tags=tuple(seed.topics),
         images=images,
         related=related,
+        unpublished=not seed.published,
     )
 
 

@@ -179,8 +179,28 @@ def _environment() -> Environment:
         rfc822=rfc822,
         paragraphs=paragraphs,
         count=plural,
+        xml_text=xml_text,
+        xml_attr=xml_attr,
     )
     return env
+
+
+_XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_XML_ATTRIBUTE = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": " ", "\n": " ", "\r": " "}
+)
+
+
+def xml_text(value: str) -> Markup:
+    """Text for an XML element with the predefined entities only: Jinja's HTML escaping writes
+    `'` as `&#39;`, a numeric reference that some XML parsers (fast-xml-parser) leave as it is."""
+    return Markup(str(value).translate(_XML_TEXT))
+
+
+def xml_attr(value: str) -> Markup:
+    """A double-quoted XML attribute value, predefined entities only; tabs and line breaks as
+    the spaces an XML parser reads them as (a reference for them would be numeric)."""
+    return Markup(str(value).translate(_XML_ATTRIBUTE))
 
 
 def http_url(url: str) -> str:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from syndicate import build
+from syndicate.config import Config, placeholder_problems
+from syndicate.config import load as load_config
 from syndicate.errors import ConfigError, Problem, SyndicateError
 from syndicate.publish import output
+from syndicate.review import diff
 
 
 @dataclass(slots=True)
@@ -31,11 +34,16 @@ def check(options: build.BuildOptions, on_seed: build.OnSeed | None = None) -> C
 
     Unlike `build`, a bad config does not stop the seeds from being checked: an editor sees
     every problem at once. With a good config the feeds are built in memory too, so the
-    warnings about feeds (a feed that selects nothing) are reported as well.
+    warnings about feeds (a feed that selects nothing) are reported as well, and so is a
+    base_url that is still the placeholder of `syndicate init`.
     """
     result = CheckResult()
     try:
-        report, _files = build.prepare(options, on_seed)
+        config = load_config(options.config_path)
+        shown = options.config_path.as_posix()
+        result.problems.extend(placeholder_problems(config, shown))
+        report, files = build.prepare(options, on_seed, config=config)
+        report.floods = _floods(options, config, files)
     except ConfigError as exc:
         result.problems.extend(exc.problems)
         result.config_failed = True
@@ -47,7 +55,7 @@ def check(options: build.BuildOptions, on_seed: build.OnSeed | None = None) -> C
     except SyndicateError as exc:
         result.fatal = str(exc)
         return result
-    result.problems.extend(report.problems)
+    result.problems.extend([*report.problems, *report.floods])
     result.seeds_read, result.seeds_rejected = report.seeds_read, report.seeds_rejected
     return result
 
@@ -81,7 +89,9 @@ def stale(
 
     ConfigError, StrictModeError and SyndicateError propagate as from `build.build`.
     """
-    report, files = build.prepare(options, on_seed)
+    config = load_config(options.config_path)
+    report, files = build.prepare(options, on_seed, config=config)
+    report.floods = _floods(options, config, files)
     out, topics = options.out_dir, report.hub_topics
     plan = output.plan(out, files, topics)
     result = Staleness(removed=list(plan.removed), leftover=output.leftovers(out))
@@ -91,3 +101,26 @@ def stale(
         (result.changed if (out / name).is_file() else result.added).append(name)
     report.written, report.unchanged, report.removed = plan.written, plan.unchanged, plan.removed
     return report, result
+
+
+def _floods(options: build.BuildOptions, config: Config, files: dict[str, bytes]) -> list[Problem]:
+    """The flood guard's warnings, were these files written into the output folder."""
+    return diff.flood_problems(config, options.config_path.as_posix(), options.out_dir, files)
+
+
+def changes(
+    options: build.BuildOptions,
+    flood_threshold: int | None = None,
+    on_seed: build.OnSeed | None = None,
+) -> tuple[build.BuildReport, diff.Diff]:
+    """`syndicate diff`: build in memory and compare every feed's items with out/'s.
+
+    ConfigError and SyndicateError propagate as from `build.build`; nothing is written.
+    """
+    config = load_config(options.config_path)
+    report, files = build.prepare(options, on_seed, config=config)
+    found = diff.compare(
+        config, options.config_path.as_posix(), options.out_dir, files, flood_threshold
+    )
+    report.floods = found.problems()
+    return report, found

@@ -7,13 +7,16 @@ in words an editor can act on.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from syndicate import build
 from syndicate.config import Config, FeedConfig
@@ -50,6 +53,8 @@ class Explanation:
     seed: Seed | None
     problems: list[Problem] = field(default_factory=list)
     verdicts: list[Verdict] = field(default_factory=list)
+    # How a URL asked about that is not the seed's exactly was matched ("" when it is).
+    near: str = ""
 
     @property
     def rejected(self) -> bool:
@@ -71,10 +76,13 @@ def explain(
     feeds = _feeds(config, feed_id)
     seen = build.BuildReport()
     candidates = build.load_candidates(options, seen, on_seed)
+    near = ""
     if _is_url(target):
         found = _by_url(target, candidates)
         if not found:
-            raise NotFoundError(_not_found_url(target, seen))
+            found, near = _near_url(target, candidates)
+        if not found:
+            raise NotFoundError(_not_found_url(target, seen, candidates))
         names = [c.name for c in found]
     else:
         names = [_seed_name(options.seeds_dir, target)]
@@ -82,7 +90,7 @@ def explain(
     explanations = []
     for name in names:
         loaded = _reread(options, name)
-        explanation = Explanation(loaded.file.shown, loaded.seed, loaded.problems)
+        explanation = Explanation(loaded.file.shown, loaded.seed, loaded.problems, near=near)
         explanations.append(explanation)
         if loaded.seed is None:
             continue
@@ -95,7 +103,10 @@ def explain(
     return explanations
 
 
-_SEED_FILES = f"syndicate reads {', '.join(discovery.SEED_SUFFIXES)}; hidden files are skipped"
+_SEED_FILES = (
+    f"syndicate reads {', '.join(discovery.SEED_SUFFIXES)}; hidden files and README files are"
+    " skipped"
+)
 
 
 def _reread(options: build.BuildOptions, name: str) -> reading.LoadedSeed:
@@ -128,12 +139,63 @@ def _by_url(target: str, candidates: Sequence[Candidate]) -> list[Candidate]:
     return [c for c in candidates if c.web_url in (url, target)]
 
 
-def _not_found_url(target: str, report: build.BuildReport) -> str:
+def _not_found_url(
+    target: str, report: build.BuildReport, candidates: Sequence[Candidate] = ()
+) -> str:
     message = f"no valid seed has webUrl {target}"
     if report.seeds_rejected:
         rejected = plural(report.seeds_rejected, "seed file")
         message += f" ({rejected} rejected: see `syndicate check`)"
+    closest = difflib.get_close_matches(
+        _normal(target)[0], sorted({c.web_url for c in candidates}), n=3, cutoff=0.6
+    )
+    if closest:
+        message += "; the closest: " + ", ".join(closest)
     return message
+
+
+_TRACKING = re.compile(r"utm_[^=&]*", re.IGNORECASE)
+
+
+def _normal(url: str) -> tuple[str, frozenset[str]]:
+    """A URL with what rarely tells two articles apart taken away (scheme http/https, the
+    host's case, a trailing slash, utm_* parameters, a fragment), and what was taken."""
+    parts = urlsplit(url.strip())
+    taken: set[str] = set()
+    if parts.scheme.lower() == "http":
+        taken.add("http for https")
+    if parts.netloc != parts.netloc.lower():
+        taken.add("the case of the host")
+    path = parts.path
+    if path.endswith("/"):
+        path = path.rstrip("/")
+        taken.add("a trailing slash")
+    pairs = [p for p in parts.query.split("&") if p]
+    kept = [p for p in pairs if not _TRACKING.fullmatch(p.split("=", 1)[0])]
+    if len(kept) != len(pairs):
+        taken.add("utm_* parameters")
+    if parts.fragment:
+        taken.add("a fragment")
+    normal = urlunsplit(("https", parts.netloc.lower(), path, "&".join(kept), ""))
+    return normal, frozenset(taken)
+
+
+def _near_url(target: str, candidates: Sequence[Candidate]) -> tuple[list[Candidate], str]:
+    """The seeds whose webUrl is the target's but for the differences _normal takes away,
+    and, in words, which differences those were."""
+    wanted, taken = _normal(target)
+    found: list[Candidate] = []
+    differences: set[str] = set()
+    for candidate in candidates:
+        normal, theirs = _normal(candidate.web_url)
+        if normal == wanted:
+            found.append(candidate)
+            differences |= taken ^ theirs  # what one of the two has and the other has not
+    if not found:
+        return [], ""
+    what = ", ".join(sorted(differences)) or "nothing"
+    urls = ", ".join(sorted({c.web_url for c in found}))
+    return found, f"no seed has webUrl {target} exactly; matched {urls} (differs by: {what})"
 
 
 def _seed_name(seeds_dir: Path, target: str) -> str:
@@ -294,6 +356,8 @@ def render(explanations: Sequence[Explanation]) -> list[str]:
     """Text lines: a header per seed file, then one line per feed."""
     lines: list[str] = []
     for explanation in explanations:
+        if explanation.near:
+            lines.append(f"note: {explanation.near}")
         seed = explanation.seed
         if seed is None:
             lines.append(f"{explanation.path}: rejected, so it is in no feed")

@@ -1,9 +1,13 @@
-"""Find the seed files below the seeds folder: sorted, hidden ones skipped, links checked."""
+"""Find the seed files below the seeds folder: sorted, hidden ones and READMEs skipped, links
+checked."""
 
 from __future__ import annotations
 
 import errno
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
@@ -12,6 +16,9 @@ from syndicate.errors import Problem
 
 SEED_SUFFIXES = (".txt", ".md", ".yaml", ".yml")
 DEFAULT_MAX_SEED_BYTES = 1024 * 1024
+# README.md, readme.txt...: notes for the people who add seeds (`syndicate init` writes one),
+# never a seed. Any folder; any case.
+README = "readme."
 
 
 class SeedFile(NamedTuple):  # a tuple: made 100,000 times per build, and read by index
@@ -23,7 +30,8 @@ class SeedFile(NamedTuple):  # a tuple: made 100,000 times per build, and read b
 
 
 def discover(root: Path, with_stats: bool = True) -> tuple[list[SeedFile], list[Problem]]:
-    """Seed files below `root`, sorted by relative path; hidden files and folders are skipped.
+    """Seed files below `root`, sorted by relative path; hidden files and folders are skipped,
+    and so are README files (README.md, readme.txt...).
 
     Folder links are not followed; a file link is read only when it points inside `root`.
     Each file's size and mtime are taken on the way (the parse cache and the build memo compare
@@ -73,12 +81,14 @@ def _walk(
                 pending.append((rel + "/", item.path))
                 continue
             link = item.is_symlink()
+            lower = name.lower()
+            seed_named = lower.endswith(SEED_SUFFIXES) and not lower.startswith(README)
             if link and _loops(item.path):
-                if name.lower().endswith(SEED_SUFFIXES):
+                if seed_named:
                     problems.append(_link_loop(root, rel))
                 continue
             outside = link and not _inside(Path(item.path), real_root)
-            if name.lower().endswith(SEED_SUFFIXES):
+            if seed_named:
                 if outside:
                     problems.append(_link_outside(root, rel))
                     continue
@@ -156,3 +166,19 @@ def _link_outside(root: Path, rel: str) -> Problem:
         "symbolic link points outside the seeds folder; not followed",
         "warning",
     )
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off meanwhile: loading seeds or the cache creates many
+    small objects and no cycles, and collecting while it runs costs several times the work.
+    What was made meanwhile is then frozen (kept out of later collections: it is kept to the
+    end of the build, and a collection that walked it would cost as much again)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()

@@ -12,7 +12,6 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -22,10 +21,11 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from syndicate import plain
 from syndicate.errors import Problem
 from syndicate.seeds import frontmatter, repairs, yamlsrc
 from syndicate.seeds.candidate import Candidate
-from syndicate.seeds.discovery import DEFAULT_MAX_SEED_BYTES, SeedFile
+from syndicate.seeds.discovery import DEFAULT_MAX_SEED_BYTES, SeedFile, gc_paused
 from syndicate.seeds.models import Seed
 
 PARALLEL_MIN_SEEDS = 2000  # below this, starting processes costs more than it saves
@@ -136,7 +136,7 @@ def _parse_reference(file: SeedFile, matter: frontmatter.FrontMatter) -> LoadedS
     try:
         raw = yamlsrc.load(matter.yaml_text, matter.first_line)
     except yamlsrc.YamlError as exc:
-        return _rejected(file, exc.line, "front matter", exc.message)
+        return _rejected(file, exc.line, "front matter", exc.message, exc.detail)
     if raw is None:
         return _rejected(file, 1, "front matter", "front matter is empty")
     if not isinstance(raw, yamlsrc.LineDict):
@@ -158,13 +158,17 @@ def _validate(file: SeedFile, raw: yamlsrc.LineDict, text: str) -> LoadedSeed:
             errors = exc.errors(include_url=False)
         targets = [repairs.drop_target(tuple(e["loc"])) for e in errors]
         if any(t is None for t in targets):
-            fatal = [e for e, t in zip(errors, targets, strict=True) if t is None]
-            loaded.problems.append(_rejection(file, raw, fatal))
+            # Every problem, each on its own line, in the order of the file: the errors that
+            # reject the seed, and what would be dropped once they are fixed.
+            problems = [
+                _error_problem(file, raw, error, target)
+                for error, target in zip(errors, targets, strict=True)
+            ]
+            loaded.problems.extend(sorted(problems, key=lambda p: p.line))
             return loaded
         for error, target in zip(errors, targets, strict=True):
             assert target is not None
-            message = f"{_message(error)}; dropped {_field(target)}"
-            loaded.problems.append(_problem(file, raw, tuple(error["loc"]), message, "warning"))
+            loaded.problems.append(_error_problem(file, raw, error, target))
         for target in sorted({t for t in targets if t is not None}, key=_drop_order, reverse=True):
             repairs.drop(raw, target)
     loaded.problems.append(Problem(file.shown, 1, "front matter", "could not be repaired"))
@@ -175,16 +179,26 @@ def _drop_order(target: tuple[str | int, ...]) -> tuple[Any, ...]:
     return tuple((0, p) if isinstance(p, int) else (1, p) for p in target)
 
 
-def _rejection(file: SeedFile, raw: yamlsrc.LineDict, errors: list[ErrorDetails]) -> Problem:
-    located = sorted(
-        ((yamlsrc.line_of(raw, tuple(e["loc"])), e) for e in errors), key=lambda pair: pair[0]
+def _error_problem(
+    file: SeedFile,
+    raw: yamlsrc.LineDict,
+    error: ErrorDetails,
+    target: tuple[str | int, ...] | None,
+) -> Problem:
+    """One validation error as a problem: an error when it rejects the seed (no target), else
+    a warning that says what is dropped."""
+    loc = tuple(error["loc"])
+    message = _message(error)
+    if target is not None:
+        message += f"; dropped {_field(target)}"
+    return Problem(
+        file.shown,
+        yamlsrc.line_of(raw, loc),
+        _field(loc),
+        message,
+        "error" if target is None else "warning",
+        plain.validation_detail(error),
     )
-    line, first = located[0]
-    message = _message(first)
-    if len(located) > 1:
-        more = len(located) - 1
-        message += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return Problem(file.shown, line, _field(tuple(first["loc"])), message)
 
 
 def _problem(
@@ -203,8 +217,10 @@ def _problem(
     )
 
 
-def _rejected(file: SeedFile, line: int, field_name: str, message: str) -> LoadedSeed:
-    return LoadedSeed(file, None, [Problem(file.shown, line, field_name, message)])
+def _rejected(
+    file: SeedFile, line: int, field_name: str, message: str, detail: str = ""
+) -> LoadedSeed:
+    return LoadedSeed(file, None, [Problem(file.shown, line, field_name, message, detail=detail)])
 
 
 def _field(loc: tuple[str | int, ...]) -> str:
@@ -218,20 +234,7 @@ def _field(loc: tuple[str | int, ...]) -> str:
 
 
 def _message(error: ErrorDetails) -> str:
-    kind = error["type"]
-    if kind == "missing":
-        return "required field is missing"
-    message = error["msg"].removeprefix("Value error, ")
-    if kind in ("value_error", "assertion_error") or "input" not in error:
-        return message
-    value = error["input"]
-    if isinstance(value, dict | list):
-        shown = "a mapping" if isinstance(value, dict) else "a list"
-    else:
-        shown = repr(value)
-        if len(shown) > 60:
-            shown = shown[:57] + "..."
-    return f"{message}, got {shown}"
+    return plain.validation_message(error)
 
 
 # What a worker returns for a file whose digest is the one the cache knew: (size, mtime_ns, digest).
@@ -330,22 +333,6 @@ def _watch_parent(parent: int, every: float = 0.5) -> None:
     while os.getppid() == parent:
         time.sleep(every)
     os._exit(1)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector off meanwhile: loading seeds or the cache creates many
-    small objects and no cycles, and collecting while it runs costs several times the work.
-    What was made meanwhile is then frozen (kept out of later collections: it is kept to the
-    end of the build, and a collection that walked it would cost as much again)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
 
 
 def _scan_chunk(

@@ -5,7 +5,10 @@ in place, and returns what it did as (loc, message) pairs, which the loader turn
 
 - Characters that XML 1.0 forbids are removed from every string.
 - A date-time without a time zone is read as UTC.
-- More than MAX_IMAGES images or MAX_RELATED related items: the rest are dropped.
+- More than MAX_IMAGES images, MAX_RELATED related items or MAX_TOPICS topics: the rest are
+  dropped.
+- Text over its length limit (a title, an excerpt, a provider name) is shortened on a
+  grapheme-cluster boundary, ending with "…" (see shorten.py): a limit never costs an item.
 - A broken decoration (an image, a related item, the provider, an optional URL) is dropped
   instead of rejecting the whole story; see `drop_target`.
 """
@@ -16,7 +19,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from syndicate.seeds.models import NAIVE_DATE
+from syndicate.seeds.models import MAX_EXCERPT, MAX_NAME, MAX_TITLE, MAX_TOPICS, NAIVE_DATE
+from syndicate.seeds.shorten import shorten
 from syndicate.seeds.yamlsrc import LineDict, LineList
 
 Loc = tuple[str | int, ...]
@@ -66,6 +70,8 @@ def before_validation(data: LineDict, text: str) -> list[Repair]:
         repairs.extend(_strip_forbidden(data, ()))
     repairs.extend(_cap(data, "images", MAX_IMAGES, ()))
     repairs.extend(_cap(data, "related", MAX_RELATED, ()))
+    repairs.extend(_cap(data, "topics", MAX_TOPICS, ()))
+    repairs.extend(_shorten_texts(data, ()))
     repairs.extend(_naive_date(data, ()))
     related = data.get("related")
     if isinstance(related, list):
@@ -95,6 +101,35 @@ def _strip_forbidden(node: Any, loc: Loc) -> Iterator[Repair]:
                 yield (*loc, key), "removed characters that XML 1.0 does not allow"
         else:
             yield from _strip_forbidden(value, (*loc, key))
+
+
+# The length limits of the seed model's text, by key (a provider's `name` only in a provider).
+TEXT_LIMITS = {"title": MAX_TITLE, "excerpt": MAX_EXCERPT}
+_NESTED = ("images", "related", "provider")
+
+
+def _shorten_texts(data: LineDict, loc: Loc) -> Iterator[Repair]:
+    """Text over its limit shortened where the model would measure it (trimmed)."""
+    limits = {"name": MAX_NAME} if loc and loc[-1] == "provider" else TEXT_LIMITS
+    for key, limit in limits.items():
+        value = data.get(key)
+        if isinstance(value, str) and len(value) > limit and len(text := value.strip()) > limit:
+            data[key] = shorten(text, limit)
+            yield (
+                (*loc, key),
+                (
+                    f"{key} is {len(text):,} characters, over the limit of {limit:,};"
+                    f" shortened to {len(data[key]):,}, ending with '…'"
+                ),
+            )
+    for key in _NESTED:
+        child = data.get(key)
+        if isinstance(child, LineDict):
+            yield from _shorten_texts(child, (*loc, key))
+        elif isinstance(child, LineList):
+            for index, item in enumerate(child):
+                if isinstance(item, LineDict):
+                    yield from _shorten_texts(item, (*loc, key, index))
 
 
 def _cap(data: LineDict, key: str, limit: int, loc: Loc) -> Iterator[Repair]:

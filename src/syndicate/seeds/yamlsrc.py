@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from syndicate import plain
+
 try:  # the optional fast parser: pip install 'syndicate[fast]'
     import yaml_rs
 except ImportError:  # pragma: no cover - depends on the install
@@ -45,12 +47,14 @@ class LineList(list[Any]):
 
 
 class YamlError(Exception):
-    """Malformed or unsafe YAML, with the 1-based line where it was noticed."""
+    """Malformed or unsafe YAML, with the 1-based line where it was noticed; `detail` is the
+    parser's own words when `message` is plainer (shown with -v)."""
 
-    def __init__(self, message: str, line: int) -> None:
+    def __init__(self, message: str, line: int, detail: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.line = line
+        self.detail = detail
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -132,7 +136,8 @@ def load(text: str, first_line: int = 1) -> Any:
     with contextlib.suppress(yaml.YAMLError):  # a syntax error: reported below, with its line
         _check_depth(text, first_line)
     # Blank lines in front: every mark, key line and message line is a file line.
-    loader = _Loader("\n" * (first_line - 1) + text)
+    padded = "\n" * (first_line - 1) + text
+    loader = _Loader(padded)
     try:
         return loader.get_single_data()
     except YamlError:
@@ -146,14 +151,26 @@ def load(text: str, first_line: int = 1) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else first_line
-        message = " ".join(part for part in (exc.context, exc.problem) if part)
-        raise YamlError(f"invalid YAML: {message}", line) from None
+        raw = " ".join(part for part in (exc.context, exc.problem) if part)
+        char = _char_at(padded, mark.line, mark.column) if mark else ""
+        raise YamlError(plain.yaml_message(raw, char), line, f"invalid YAML: {raw}") from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}", first_line) from None
     except RecursionError:
         raise YamlError("YAML is nested too deeply", first_line) from None
     finally:
         loader.dispose()
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    """The character at a parser's mark (0-based line and column), or ""."""
+    start = 0
+    for _ in range(line):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    at = start + column
+    return text[at] if at < len(text) and text[at] != "\n" else ""
 
 
 def line_of(data: Any, loc: tuple[str | int, ...], default: int = 1) -> int:

@@ -1,11 +1,17 @@
-"""Output formats. To add one: a module with a `Writer` and an entry in WRITERS."""
+"""Output formats. To add one: a module with a `render(view) -> bytes` and an entry in WRITERS.
+
+The registry names each format's module; the module is imported when a feed is first rendered in
+that format (the config, the schema and a replayed build need only the names)."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from syndicate.render.entry import FeedView
+if TYPE_CHECKING:
+    from syndicate.render.entry import FeedView
 
 ARCHIVE_FOLDER = "archive"
 
@@ -15,9 +21,14 @@ class Writer:
     name: str  # as written in config `formats:`
     filename: str  # out/<feed-id>/<filename>
     media_type: str
-    render: Callable[[FeedView], bytes]
+    module: str  # holds `render(view: FeedView) -> bytes`
     # RFC 5005 archive pages are out/<feed-id>/archive/<n><archive_suffix>; None: no archive.
     archive_suffix: str | None = None
+
+    @property
+    def render(self) -> Callable[[FeedView], bytes]:
+        render: Callable[[FeedView], bytes] = importlib.import_module(self.module).render
+        return render
 
     def document(self, page: int | None = None) -> str:
         """The path in the feed's folder of the current feed (page None) or an archive page."""
@@ -57,10 +68,12 @@ def stylesheet_href(view: FeedView, document: str) -> str | None:
     return "../" * (document.count("/") + 1) + view.stylesheet
 
 
-def _registry() -> dict[str, Writer]:
-    from syndicate.render.writers import atom, jsonfeed, rss
-
-    return {w.name: w for w in (rss.WRITER, atom.WRITER, jsonfeed.WRITER)}
-
-
-WRITERS: dict[str, Writer] = _registry()
+_HERE = __name__
+WRITERS: dict[str, Writer] = {
+    writer.name: writer
+    for writer in (
+        Writer("rss", "rss.xml", "application/rss+xml", f"{_HERE}.rss"),
+        Writer("atom", "atom.xml", "application/atom+xml", f"{_HERE}.atom", ".xml"),
+        Writer("json", "feed.json", "application/feed+json", f"{_HERE}.jsonfeed", ".json"),
+    )
+}

@@ -34,10 +34,20 @@ ATOM_EXTENSION = "syndicate_atom"
 
 
 def _sub(parent: Any, tag: str, text: str | None = None, **attrib: str) -> Any:
-    element = etree.SubElement(parent, tag, {k: v for k, v in attrib.items() if v})
+    element = etree.SubElement(parent, tag, {k: attribute_text(v) for k, v in attrib.items() if v})
     if text is not None:
         element.text = text
     return element
+
+
+_ATTRIBUTE_BREAKS = str.maketrans("\t\n\r", "   ")
+
+
+def attribute_text(value: str) -> str:
+    """Tabs and line breaks as spaces, as XML parsers read them in an attribute anyway: the
+    serializer would write them as numeric references (`&#10;`), which some parsers leave
+    undecoded in attributes. (URLs hold none: they are validated.)"""
+    return value.translate(_ATTRIBUTE_BREAKS)
 
 
 # A feed-level link: rel, href, type ("" for none).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from syndicate.render.entry import FeedView
-from syndicate.render.writers import Writer, archive_links, stylesheet_href
+from syndicate.render.writers import WRITERS, archive_links, stylesheet_href
 from syndicate.render.writers._feedgen import (
     ATOM_EXTENSION,
     Link,
@@ -14,7 +14,8 @@ from syndicate.render.writers._feedgen import (
     with_stylesheet,
 )
 
-MEDIA_TYPE = "application/atom+xml"
+WRITER = WRITERS["atom"]
+MEDIA_TYPE = WRITER.media_type
 
 
 def render(view: FeedView) -> bytes:
@@ -46,6 +47,3 @@ def _links(view: FeedView) -> tuple[Link, ...]:
     hubs = [("hub", hub, "") for hub in view.hubs]
     archive = [(rel, url, MEDIA_TYPE) for rel, url in archive_links(view, WRITER).items()]
     return (*hubs, *archive)
-
-
-WRITER = Writer("atom", "atom.xml", MEDIA_TYPE, render, archive_suffix=".xml")

@@ -12,9 +12,10 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from syndicate.render.entry import Entry, FeedView, Person
-from syndicate.render.writers import Writer, archive_links
+from syndicate.render.writers import WRITERS, archive_links
 
-MEDIA_TYPE = "application/feed+json"
+WRITER = WRITERS["json"]
+MEDIA_TYPE = WRITER.media_type
 VERSION = "https://jsonfeed.org/version/1.1"
 
 
@@ -152,6 +153,3 @@ def render(view: FeedView) -> bytes:
     )
     text = document.model_dump_json(by_alias=True, exclude_none=True, indent=2)
     return text.encode("utf-8") + b"\n"
-
-
-WRITER = Writer("json", "feed.json", MEDIA_TYPE, render, archive_suffix=".json")

@@ -1,0 +1,66 @@
+"""`syndicate init`: scaffold a feeds repository (config, seeds folder, CI, pre-commit)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from syndicate import scaffold
+from syndicate.cli.options import flags, verbosity
+from syndicate.words import plural
+
+
+@click.command("init")
+@click.argument(
+    "target",
+    metavar="[DIR]",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path(),
+)
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@click.option(
+    "--pages",
+    is_flag=True,
+    help="The workflow also deploys out/ to GitHub Pages after each build on main.",
+)
+@verbosity
+def init_command(target: Path, force: bool, pages: bool, quiet: bool, verbose: bool) -> None:
+    """Start a feeds repository in DIR (default: the current folder).
+
+    Writes config/feeds.yaml (two example feeds), config/feeds.schema.json, seeds/README.md,
+    .gitignore, .github/workflows/feeds.yml and .pre-commit-config.yaml. Nothing is
+    overwritten: if any of them exists, nothing is written (exit status 2) unless --force.
+    """
+    quiet, verbose = flags(quiet, verbose)
+    files = scaffold.plan(pages)
+    taken = scaffold.existing(target, files)
+    where = "the current folder" if target == Path() else f"{target.as_posix()}/"
+    if taken and not force:
+        verb = "exists" if len(taken) == 1 else "exist"
+        click.echo(f"error: {plural(len(taken), 'file')} {verb} already in {where}:", err=True)
+        for path in taken:
+            click.echo(f"  {path}", err=True)
+        click.echo("nothing was written; `syndicate init --force` overwrites them", err=True)
+        sys.exit(2)
+    try:
+        scaffold.write(target, files)
+    except OSError as exc:
+        shown = Path(exc.filename).as_posix() if exc.filename else target.as_posix()
+        click.echo(f"error: cannot write {shown}: {exc.strerror}", err=True)
+        sys.exit(2)
+    if quiet:
+        return
+    replaced = set(taken)
+    click.echo(f"wrote {plural(len(files), 'file')} in {where}:")
+    for planned in files:
+        click.echo(f"  {planned.path}" + ("  (overwritten)" if planned.path in replaced else ""))
+    click.echo(
+        "Next: set site.base_url in config/feeds.yaml (where out/ will be served), add seed "
+        "files to seeds/, then run"
+        + ("" if target == Path() else f" in {target.as_posix()}/")
+        + ":"
+    )
+    for command in scaffold.NEXT_COMMANDS:
+        click.echo(f"  {command}")

@@ -1,0 +1,307 @@
+"""The one seam between the pipeline and the incremental machinery.
+
+`Past.open(options)` looks at what the last build left (its memo, the parse cache) and the
+seed files now, and answers the pipeline's three questions:
+
+- `replay()`: did nothing change? Then the last build's report, and nothing is read or written.
+- `update(config)`: did the changes leave every feed's selection as it was? Then only the feeds
+  that show an edited item are rendered again (update.py).
+- `scan(...)` / `remember(...)`: otherwise the pipeline builds in full, reading through the
+  parse cache, and the outcome is remembered for the next build.
+
+With the cache off (`--no-cache`, `check`, library calls), every answer is "build in full", the
+seeds are read and nothing is remembered: the same pipeline with the seam switched off.
+This module imports no seed model, no renderer: a replayed build needs neither.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING
+
+from syndicate.errors import Problem, SyndicateError
+from syndicate.incremental import cache, memo
+from syndicate.incremental.aside import Aside
+from syndicate.run import BuildOptions, BuildReport, FeedReport, OnSeed
+from syndicate.seeds import discovery
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from syndicate.config import Config
+    from syndicate.render.entry import Entry
+    from syndicate.seeds.reading import Scan
+
+log = logging.getLogger(__name__)
+
+Discovered = tuple[list[discovery.SeedFile], list[Problem]]
+
+# From this many seeds, a full build writes the parse cache in a child process (aside.py): the
+# threshold from which reading.scan_all starts worker processes too.
+ASIDE_MIN_SEEDS = 2000
+# The most chosen items whose entries the memo keeps (an archived feed may choose every seed).
+MEMO_ENTRIES = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """An incremental build: its report, the files rendered again, the others left as they are."""
+
+    report: BuildReport
+    files: dict[str, bytes]
+    keep: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Chosen:
+    """What a full build chose, for the memo: feed id -> seed names in feed order, the entries
+    read, and how many of the report's problems came before selection's and rendering's."""
+
+    names: dict[str, tuple[str, ...]]
+    entries: dict[str, Entry]
+    problems_before: int
+
+
+@dataclass(slots=True)
+class Past:
+    options: BuildOptions
+    started_ns: int = field(default_factory=time.time_ns)  # before any seed is looked at
+    last: memo.Memo | None = None
+    key: str | None = None
+    seen: memo.Seen | None = None  # the seed files' names and stats, once compared with a memo
+    found: memo.ProblemRows = ()
+    selection: memo.Selection | None = None
+    _discovered: Discovered | None = None
+    _aside: Aside = field(default_factory=Aside)
+
+    @classmethod
+    def open(cls, options: BuildOptions) -> Past:
+        """With the cache off, or no seeds folder yet, nothing is looked at until the seeds
+        are read (a config error is reported before a missing seeds folder)."""
+        past = cls(options)
+        if not (options.use_cache and options.seeds_dir.is_dir()):
+            return past
+        with discovery.gc_paused():  # 100,000 SeedFiles and stat rows: no cycles, much collecting
+            past.last = memo.load(options.cache_folder)
+            # Without a memo or a parse cache, nothing compares stats before the files are read.
+            with_stats = past.last is not None or (options.cache_folder / cache.CACHE_FILE).exists()
+            files, found = past._discovered = discover(options, with_stats)
+            past.key, past.found = _memo_key(options), memo.rows_of(found)
+            if past.last is not None:
+                past.seen = memo.Seen.of(files).sharing_names(past.last.seen)
+        return past
+
+    def __enter__(self) -> Past:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._aside.wait()
+
+    @property
+    def discovered(self) -> Discovered:
+        if self._discovered is None:
+            self._discovered = discover(self.options, with_stats=self.options.use_cache)
+        return self._discovered
+
+    # --------------------------------------------------------------- the three questions
+
+    def replay(self) -> BuildReport | None:
+        """The last build's report when nothing it depends on changed; else None, and the
+        memo is forgotten before anything is written (a build that fails midway leaves none)."""
+        if self.last is None or self.key is None or self.seen is None:
+            if self.options.use_cache:
+                memo.forget(self.options.cache_folder)
+            return None
+        if memo.holds(self.last, self.key, self.seen, self.found, self.options.out_dir):
+            log.debug("nothing changed since the last build")
+            return _replayed(self.last)
+        memo.forget(self.options.cache_folder)
+        return None
+
+    def update(self, config: Config) -> Update | None:
+        """The incremental build, when the seeds that changed leave every selection as it was."""
+        last, seen = self.last, self.seen
+        if not (self.key and last is not None and seen is not None):
+            return None
+        if (last.key, last.found) != (self.key, self.found):
+            return None
+        from syndicate.incremental import update
+
+        files = self.discovered[0]
+        store = cache.SeedCache(
+            self.options.cache_folder, cache.fingerprint(self.options.seeds_dir)
+        )
+        sources = update.Sources(
+            files,
+            seen,
+            store,
+            self.options.out_dir,
+            self.options.max_seed_bytes,
+            self.options.strict,
+        )
+        with discovery.gc_paused():
+            found = update.update(config, last, sources)
+        if found is None:
+            return None
+        log.debug("incremental build: %d files rendered again", len(found.files))
+        self.selection = found.selection
+        report = _replayed(last)
+        report.seeds_read, report.seeds_rejected = len(files), found.seeds_rejected
+        report.problems = [*self.discovered[1], *found.problems]
+        return Update(report, found.files, found.keep)
+
+    def scan(self, on_seed: OnSeed | None) -> list[Scan]:
+        """A Scan of every seed file: from the parse cache where a stat proves it current, else
+        read (in parallel when many); the cache learns what was read. A file that discovery did
+        not stat gets, in `discovered`, the stat its read took (for the memo)."""
+        from syndicate.seeds import reading
+
+        options, files = self.options, self.discovered[0]
+        store, known = None, {}
+        if options.use_cache:
+            store = cache.SeedCache(options.cache_folder, cache.fingerprint(options.seeds_dir))
+            known = store.load()
+        scans: list[Scan | None] = []
+        work: list[tuple[int, discovery.SeedFile, Scan | None]] = []
+        for index, file in enumerate(files):
+            hit = known.get(file.name)
+            if (
+                hit is not None
+                and store is not None
+                and store.trusts(hit, file.size, file.mtime_ns)
+            ):
+                scans.append(hit)
+                if on_seed:
+                    on_seed(len(files))
+                continue
+            scans.append(None)
+            work.append((index, file, hit))
+        pairs = [(file, hit) for _, file, hit in work]
+        read = reading.scan_all(pairs, options.max_seed_bytes, options.jobs)
+        for (index, _, _), scan in zip(work, read, strict=True):
+            scans[index] = scan
+            if files[index].size < 0 <= scan.size:
+                files[index] = files[index]._replace(size=scan.size, mtime_ns=scan.mtime_ns)
+            if on_seed:
+                on_seed(len(files))
+        done = [s for s in scans if s is not None]
+        if store is not None:
+            self._store(store, known, done)
+        return done
+
+    def _store(self, store: cache.SeedCache, known: dict[str, Scan], scans: list[Scan]) -> None:
+        """Teach the parse cache what was read: a few changes appended, else written anew
+        (aside, in a child process, for a large cache)."""
+        files = self.discovered[0]
+        if known:
+            changes: dict[str, Scan | None] = {
+                f.name: s for f, s in zip(files, scans, strict=True) if known.get(f.name) is not s
+            }
+            changes.update(dict.fromkeys(known.keys() - {f.name for f in files}))
+            if len(changes) <= cache.UPDATE_MAX_ROWS:
+                if changes:
+                    store.update(changes)
+                return
+        rows = {f.name: s for f, s in zip(files, scans, strict=True)}
+        if len(rows) >= ASIDE_MIN_SEEDS:
+            self._aside.start(partial(store.save, rows, self.started_ns), f"{store.path}: writing")
+        else:
+            store.save(rows, self.started_ns)
+
+    def remember(self, report: BuildReport, chosen: Chosen | None) -> None:
+        """Keep this build's memo for the next (`chosen`: what a full build chose)."""
+        self._aside.wait()  # the memo records the parse cache file as written
+        if self.key is None:
+            return
+        if chosen is not None:
+            self.selection = _selection(report, chosen, self.discovered)
+        from syndicate.publish import output
+
+        names = [*report.written, *report.unchanged, *output.record_names(report.hub_topics)]
+        seen = self.seen or memo.Seen.of(self.discovered[0])  # a first build: the reads' stats
+        memo.save(
+            self.options.cache_folder,
+            self.key,
+            _memo_report(report),
+            self.options.out_dir,
+            names,
+            self.found,
+            seen,
+            self.selection,
+            self.started_ns,
+        )
+
+
+def discover(options: BuildOptions, with_stats: bool = True) -> Discovered:
+    if not options.seeds_dir.is_dir():
+        raise SyndicateError(f"{options.seeds_dir}: seeds folder not found")
+    return discovery.discover(options.seeds_dir, with_stats)
+
+
+def _memo_key(options: BuildOptions) -> str | None:
+    try:
+        config = options.config_path.read_bytes()
+    except OSError:
+        return None  # load_config reports it
+    settings = repr(
+        (
+            options.seeds_dir.as_posix(),
+            options.out_dir.as_posix(),
+            options.strict,
+            options.max_seed_bytes,
+        )
+    )
+    return memo.key_of(cache.fingerprint(options.seeds_dir), config, settings)
+
+
+def _selection(
+    report: BuildReport, chosen: Chosen, discovered: Discovered
+) -> memo.Selection | None:
+    """What the memo keeps for an incremental build; None when a chosen seed could not be
+    read again (the report says so; the next build is a full one)."""
+    if len(chosen.entries) != len({n for names in chosen.names.values() for n in names}):
+        return None
+    files, found = discovered
+    name_of = {file.shown: file.name for file in files}
+    seed_problems: dict[str, list[Problem]] = {}
+    for problem in report.problems[len(found) : chosen.problems_before]:
+        seed_problems.setdefault(name_of[problem.path], []).append(problem)
+    feed_problems = report.problems[chosen.problems_before :]
+    entries = chosen.entries if len(chosen.entries) <= MEMO_ENTRIES else {}
+    return memo.Selection(
+        chosen.names,
+        {name: item.row() for name, item in entries.items()},
+        {name: memo.rows_of(problems) for name, problems in seed_problems.items()},
+        memo.rows_of(feed_problems),
+    )
+
+
+def _memo_report(report: BuildReport) -> memo.MemoReport:
+    return memo.MemoReport(
+        report.seeds_read,
+        report.seeds_rejected,
+        memo.rows_of(report.problems),
+        tuple((f.id, f.items, f.files) for f in report.feeds),
+        tuple(sorted([*report.written, *report.unchanged])),
+        report.hub_topics,
+    )
+
+
+def _replayed(last: memo.Memo) -> BuildReport:
+    last_report = last.report
+    return BuildReport(
+        seeds_read=last_report.seeds_read,
+        seeds_rejected=last_report.seeds_rejected,
+        problems=[Problem.from_row(row) for row in last_report.problems],
+        feeds=[FeedReport(id_, items, tuple(paths)) for id_, items, paths in last_report.feeds],
+        unchanged=list(last_report.files),
+        hub_topics=last_report.hub_topics,
+    )

@@ -1,0 +1,222 @@
+"""Items read back from feed files: what subscribers of a feed in out/ see, for `syndicate diff`
+and the flood guard. No git and no memo: the feed files themselves, JSON Feed first (it carries
+every field plainly), else Atom, else RSS.
+
+Only what a reviewer compares is kept of an item: its id (the URL), title, date, summary, its
+enclosures (the images attached to it) and its related links.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+# Read in this order: the first a feed has is the one compared.
+PREFERENCE = ("feed.json", "atom.xml", "rss.xml")
+
+_ATOM = "{http://www.w3.org/2005/Atom}"
+_MEDIA = "{http://search.yahoo.com/mrss/}"
+# Our own files, but read as untrusted: no entities, no DTD, no network.
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True, remove_comments=True
+)
+
+
+class UnreadableFeedError(ValueError):
+    """A feed file that is not the feed it should be (the message says why)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    url: str  # the item's id in every format
+    title: str
+    published: datetime
+    summary: str | None
+    enclosures: tuple[str, ...]
+    related: tuple[tuple[str, str], ...]  # (url, title)
+
+    @property
+    def day(self) -> str:
+        return self.published.astimezone(UTC).strftime("%Y-%m-%d")
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItems:
+    """One feed document read back: its title, its items in feed order, and which file it was."""
+
+    title: str
+    items: tuple[Item, ...]
+    document: str  # the file name in the feed's folder: feed.json, atom.xml or rss.xml
+
+
+def parse(document: str, data: bytes) -> FeedItems:
+    """The items of a feed file's bytes; UnreadableFeedError when they are not a feed."""
+    try:
+        return _READERS[document](data, document)
+    except UnreadableFeedError:
+        raise
+    except (ValueError, KeyError, TypeError, AttributeError, etree.XMLSyntaxError) as exc:
+        raise UnreadableFeedError(f"not a feed syndicate can read ({exc})") from None
+
+
+def feed_folders(out: Path) -> list[str]:
+    """The feed ids in an output folder: its sub-folders that hold a feed file, sorted."""
+    if not out.is_dir():
+        return []
+    return sorted(
+        child.name
+        for child in out.iterdir()
+        if child.is_dir()
+        and not child.name.startswith(".")
+        and any((child / name).is_file() for name in PREFERENCE)
+    )
+
+
+def documents_in(out: Path, feed_id: str) -> list[str]:
+    """The feed files a feed's folder in out/ holds, in PREFERENCE order."""
+    return [name for name in PREFERENCE if (out / feed_id / name).is_file()]
+
+
+def documents_of(files: Mapping[str, bytes], feed_id: str) -> list[str]:
+    """The feed files a build would write for a feed, in PREFERENCE order."""
+    return [name for name in PREFERENCE if f"{feed_id}/{name}" in files]
+
+
+def shared_document(before: list[str], after: list[str]) -> tuple[str | None, str | None]:
+    """Which file to read on each side: the preferred one both sides have (so that both are
+    read alike), else each side's preferred one."""
+    both = [name for name in before if name in after]
+    if both:
+        return both[0], both[0]
+    return (before[0] if before else None), (after[0] if after else None)
+
+
+def read_out(out: Path, feed_id: str, document: str) -> FeedItems:
+    path = out / feed_id / document
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFeedError(f"cannot read: {exc.strerror}") from None
+    return parse(document, data)
+
+
+# ------------------------------------------------------------------------------ JSON Feed
+
+
+def _json_feed(data: bytes, document: str) -> FeedItems:
+    doc = json.loads(data)
+    if not isinstance(doc, dict) or not isinstance(doc.get("items"), list):
+        raise UnreadableFeedError("not a JSON Feed (no items list)")
+    return FeedItems(_text(doc.get("title")), tuple(_json_item(i) for i in doc["items"]), document)
+
+
+def _json_item(item: dict[str, Any]) -> Item:
+    url = item.get("url") or item["id"]
+    attachments = [a["url"] for a in item.get("attachments") or [] if isinstance(a, dict)]
+    if not attachments and item.get("image"):
+        attachments = [item["image"]]
+    extension = item.get("_syndicate") or {}
+    related = tuple(
+        (r["url"], _text(r.get("title")))
+        for r in extension.get("related") or []
+        if isinstance(r, dict)
+    )
+    return Item(
+        str(url),
+        _text(item.get("title")),
+        _instant(datetime.fromisoformat(item["date_published"])),
+        item.get("summary"),
+        tuple(str(a) for a in attachments),
+        related,
+    )
+
+
+# ------------------------------------------------------------------------------ Atom
+
+
+def _atom(data: bytes, document: str) -> FeedItems:
+    root = etree.fromstring(data, _PARSER)
+    if root.tag != f"{_ATOM}feed":
+        raise UnreadableFeedError("not an Atom feed")
+    return FeedItems(
+        _text(root.findtext(f"{_ATOM}title")),
+        tuple(_atom_entry(e) for e in root.iterfind(f"{_ATOM}entry")),
+        document,
+    )
+
+
+def _atom_entry(entry: Any) -> Item:
+    links = entry.findall(f"{_ATOM}link")
+    alternate = [link.get("href") for link in links if link.get("rel") in (None, "alternate")]
+    url = alternate[0] if alternate else entry.findtext(f"{_ATOM}id")
+    date = entry.findtext(f"{_ATOM}published") or entry.findtext(f"{_ATOM}updated")
+    return Item(
+        str(url),
+        _text(entry.findtext(f"{_ATOM}title")),
+        _instant(datetime.fromisoformat(str(date))),
+        entry.findtext(f"{_ATOM}summary"),
+        tuple(link.get("href") for link in links if link.get("rel") == "enclosure"),
+        tuple(
+            (link.get("href"), link.get("title") or "")
+            for link in links
+            if link.get("rel") == "related"
+        ),
+    )
+
+
+# ------------------------------------------------------------------------------ RSS
+
+
+def _rss(data: bytes, document: str) -> FeedItems:
+    root = etree.fromstring(data, _PARSER)
+    channel = root.find("channel")
+    if root.tag != "rss" or channel is None:
+        raise UnreadableFeedError("not an RSS 2.0 feed")
+    return FeedItems(
+        _text(channel.findtext("title")),
+        tuple(_rss_item(i) for i in channel.iterfind("item")),
+        document,
+    )
+
+
+def _rss_item(item: Any) -> Item:
+    url = item.findtext("link") or item.findtext("guid")
+    images = [m.get("url") for m in item.iterfind(f"{_MEDIA}content")]
+    if not images:
+        images = [e.get("url") for e in item.iterfind("enclosure")]
+    return Item(
+        str(url),
+        _text(item.findtext("title")),
+        _instant(parsedate_to_datetime(str(item.findtext("pubDate")))),
+        item.findtext("description"),
+        tuple(images),
+        tuple(
+            (link.get("href"), link.get("title") or "")
+            for link in item.iterfind(f"{_ATOM}link")
+            if link.get("rel") == "related"
+        ),
+    )
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _instant(moment: datetime) -> datetime:
+    if moment.tzinfo is None:  # RSS dates with -0000, or a stray naive date: read as UTC
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+_READERS: dict[str, Callable[[bytes, str], FeedItems]] = {
+    "feed.json": _json_feed,
+    "atom.xml": _atom,
+    "rss.xml": _rss,
+}

@@ -1,0 +1,76 @@
+"""Each command imports what it uses: `--version`, `--help` and a replayed build need none of
+pydantic, feedgen, lxml, Jinja2 or PyYAML (each costs tens of milliseconds a run). The import set
+is read from `sys.modules` in a fresh interpreter, so a module-level import that creeps back fails
+here."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("pydantic", "feedgen", "lxml", "jinja2", "yaml", "syndicate.config")
+
+_PROBE = """
+import json, sys
+watched = json.loads(sys.argv[2])
+sys.argv = ["syndicate", *json.loads(sys.argv[1])]
+from syndicate.cli import main
+code = None
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+heavy = [name for name in watched if name in sys.modules]
+sys.__stderr__.write("\\nIMPORTED " + json.dumps({"heavy": heavy, "code": code}) + "\\n")
+"""
+
+
+def _imported(args: list[str], cwd: Path) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, json.dumps(args), json.dumps(HEAVY)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    line = [x for x in done.stderr.splitlines() if x.startswith("IMPORTED ")][-1]
+    result: dict[str, object] = json.loads(line.removeprefix("IMPORTED "))
+    return result
+
+
+@pytest.mark.parametrize(
+    "args", [["--version"], ["--help"], ["build", "--help"], ["check", "--help"]]
+)
+def test_version_and_help_import_nothing_heavy(args: list[str], tmp_path: Path) -> None:
+    assert _imported(args, tmp_path) == {"heavy": [], "code": 0}
+
+
+def test_a_replayed_build_imports_nothing_heavy(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    (tmp_path / "config").mkdir()
+    shutil.copy(ROOT / "config" / "feeds.yaml", tmp_path / "config" / "feeds.yaml")
+    first = _imported(["build", "-q"], tmp_path)
+    assert first["code"] == 0
+    assert "pydantic" in first["heavy"]  # the probe sees imports: a full build needs them
+    assert _imported(["build", "-q"], tmp_path) == {"heavy": [], "code": 0}
+
+
+def test_only_the_command_line_imports_click() -> None:
+    """The stages are a library: click (and printing to a terminal) stays in cli/."""
+    package = ROOT / "src" / "syndicate"
+    importing = sorted(
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*.py")
+        if "cli" not in path.relative_to(package).parts
+        and any(
+            line.strip().startswith(("import click", "from click"))
+            for line in path.read_text(encoding="utf-8").splitlines()
+        )
+    )
+    assert importing == []
