@@ -15,9 +15,11 @@ from syndicate.cli.options import (
     inputs,
     out_option,
     progress_bar,
+    recover_output,
     user_errors,
     verbosity,
 )
+from syndicate.words import plural
 
 
 @click.command("build")
@@ -73,6 +75,18 @@ def build_command(
         strict=strict,
         use_cache=use_cache,
     )
+    recover_output(out_dir, sweep=not check_only)  # --check lists the leftovers instead
+    if use_cache:
+        from syndicate.incremental import cache
+
+        removed = cache.sweep(options.cache_folder)
+        if removed:
+            folder = options.cache_folder.as_posix()
+            click.echo(
+                f"{folder}/: removed {plural(len(removed), 'temporary file')}"
+                " that a stopped build left",
+                err=True,
+            )
     if check_only:  # writes nothing, so a config error needs no "nothing was written"
         from syndicate.review import check
 

@@ -15,6 +15,7 @@ from syndicate.cli.options import (
     inputs,
     out_option,
     progress_bar,
+    recover_output,
     verbosity,
 )
 from syndicate.words import plural
@@ -22,7 +23,10 @@ from syndicate.words import plural
 
 @click.command("check")
 @inputs
-@out_option("The output folder the flood guard compares with (nothing is written).")
+@out_option(
+    "The output folder the flood guard compares with (a build stopped while it replaced"
+    " files there is undone first; nothing else is written)."
+)
 @click.option(
     "--format",
     "output_format",
@@ -50,6 +54,7 @@ def check_command(
     from syndicate.review import check
 
     quiet, verbose = flags(quiet, verbose)
+    recover_output(out_dir, sweep=False)
     options = build_options(seeds_dir, config_path, max_seed_bytes, jobs, out_dir=out_dir)
     with progress_bar(not quiet and output_format == "text") as on_seed:
         result = check.check(options, on_seed)

@@ -16,6 +16,7 @@ from syndicate.cli.options import (
     inputs,
     out_option,
     progress_bar,
+    recover_output,
     user_errors,
     verbosity,
 )
@@ -81,6 +82,7 @@ def diff_command(
     from syndicate.review import check
 
     quiet, verbose = flags(quiet, verbose)
+    recover_output(out_dir, sweep=False)  # compare with a whole build, never half of one
     options = build_options(seeds_dir, config_path, max_seed_bytes, jobs, out_dir=out_dir)
     with progress_bar(not quiet and output_format == "text") as on_seed, user_errors(verbose):
         built, found = check.changes(options, flood_threshold, on_seed)

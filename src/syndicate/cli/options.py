@@ -15,6 +15,7 @@ import click
 from syndicate.cli import Settings, report
 from syndicate.cli.progress import Progress
 from syndicate.errors import ConfigError, Problem, StrictModeError, SyndicateError
+from syndicate.publish import output
 from syndicate.run import BuildOptions, OnSeed
 from syndicate.seeds import discovery
 
@@ -147,3 +148,12 @@ def user_errors(verbose: bool = False, writes: bool = False) -> Iterator[None]:
     except SyndicateError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
+
+
+def recover_output(out_dir: Path, sweep: bool = True) -> None:
+    """Undo a write to the output folder that a stopped build left unfinished and (`sweep`)
+    remove its temporary files, saying so on stderr (see output.recover)."""
+    with user_errors():
+        message = output.recover(out_dir, sweep)
+    for line in (message or "").splitlines():
+        click.echo(line, err=True)

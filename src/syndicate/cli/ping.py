@@ -8,7 +8,14 @@ from pathlib import Path
 import click
 
 from syndicate.cli import report
-from syndicate.cli.options import config_option, flags, out_option, user_errors, verbosity
+from syndicate.cli.options import (
+    config_option,
+    flags,
+    out_option,
+    recover_output,
+    user_errors,
+    verbosity,
+)
 
 
 @click.command("ping")
@@ -50,6 +57,7 @@ def ping_command(
     from syndicate.publish import websub
 
     quiet, verbose = flags(quiet, verbose)
+    recover_output(out_dir, sweep=False)  # the changes record of a whole build
     with user_errors(verbose):
         config = load_config(config_path)
         topics = websub.changed_topics(config, out_dir)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from syndicate.errors import Problem
-from syndicate.words import plural
+from syndicate.words import plural, readable, short_path
 
 if TYPE_CHECKING:
     from syndicate.publish.websub import Delivery, HubResult
@@ -28,15 +29,17 @@ _SEVERITY_COLOUR = {"error": "red", "warning": "yellow"}
 def problem_text(problem: Problem) -> str:
     """`PATH:LINE: field: message`, styled (click.echo drops the style when not a terminal).
 
-    Without styles this is exactly `str(problem)`, the form every command uses.
+    Without styles this is exactly `str(problem)`, the form every command uses (a path over
+    200 characters shortened in the middle, a file name's bytes that are not UTF-8 as `\\xfe`).
     """
     prefix = "warning: " if problem.severity == "warning" else ""
+    path = readable(short_path(problem.path))  # a file name's bytes that are not UTF-8: \xfe
     return (
-        click.style(f"{problem.path}:{problem.line}:", bold=True)
+        click.style(f"{path}:{problem.line}:", bold=True)
         + " "
         + click.style(f"{problem.field}:", fg="cyan")
         + " "
-        + click.style(f"{prefix}{problem.message}", fg=_SEVERITY_COLOUR[problem.severity])
+        + click.style(f"{prefix}{readable(problem.message)}", fg=_SEVERITY_COLOUR[problem.severity])
     )
 
 
@@ -46,7 +49,7 @@ def detail_text(problem: Problem) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return readable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:
@@ -82,7 +85,13 @@ def problem_dict(problem: Problem) -> dict[str, str | int]:
 
 
 def problems_json(problems: Iterable[Problem]) -> str:
-    return json.dumps([problem_dict(p) for p in problems], indent=2, ensure_ascii=False)
+    """A JSON list, valid UTF-8: a file name's byte that is not UTF-8 is the lone surrogate
+    Python reads it as (0xFE: `\\udcfe`, as `surrogateescape` maps it), written as an escape."""
+    text = json.dumps([problem_dict(p) for p in problems], indent=2, ensure_ascii=False)
+    return _SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def counts(problems: Sequence[Problem]) -> str:

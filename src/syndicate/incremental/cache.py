@@ -13,6 +13,8 @@ build that changed a few seeds decodes only the chunks it needs and rewrites not
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
 import hashlib
 import importlib.util
@@ -20,6 +22,7 @@ import logging
 import marshal
 import mmap
 import os
+import re
 import sys
 import tempfile
 from bisect import bisect_right
@@ -128,26 +131,99 @@ def write_marshal(path: Path, values: Iterable[Any], what: str) -> None:
 
 
 def write_frames(path: Path, frames: Iterable[bytes | memoryview], what: str) -> None:
-    """`write_marshal` for values already encoded (copied as they are)."""
+    """`write_marshal` for values already encoded (copied as they are). The temporary file is
+    named `.NAME.PID.XXXXXXXX.tmp` (see `sweep`); it never outlives a failed write."""
+    if path.parent.absolute() in _NO_SPACE:
+        log.debug("%s: %s not written (no space left in its folder)", path, what)
+        return
+    temp: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        handle, name = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp"
+        )
+        temp = Path(name)
         with os.fdopen(handle, "wb") as stream:
             for frame in frames:
                 stream.write(len(frame).to_bytes(8, "little"))
                 stream.write(frame)
-        Path(temp).replace(path)
+        temp.replace(path)
     except OSError as exc:
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+        _not_written(path, what, exc)
+
+
+# Folders where a cache write found no space: this process writes nothing more there.
+_NO_SPACE: set[Path] = set()
+_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def _not_written(path: Path, what: str, exc: OSError) -> None:
+    """A failed write is a warning; lack of space is one warning, then no more writes."""
+    if exc.errno not in _FULL:
         log.warning("%s: %s not written (%s)", path, what, exc)
+        return
+    _NO_SPACE.add(path.parent.absolute())
+    log.warning(
+        "%s: no space left to write the %s; this build goes on without the cache"
+        " (the next one reads every seed again unless space is freed)",
+        path.parent,
+        what,
+    )
+
+
+# The temporary files of write_frames: `.NAME.PID.XXXXXXXX.tmp` (older ones without the PID).
+_TEMP = re.compile(r"\..+\.marshal\.(?:(\d+)\.)?[a-z0-9_]{8}\.tmp")
+
+
+def sweep(folder: Path, every: bool = False) -> list[Path]:
+    """Remove the temporary files that stopped writes left in `folder`: those of processes
+    that no longer run (of every process, with `every`). The files removed."""
+    removed = []
+    try:
+        names = sorted(path.name for path in folder.iterdir())
+    except OSError:
+        return []
+    for name in names:
+        found = _TEMP.fullmatch(name)
+        if found is None or not (every or not _running(found.group(1))):
+            continue
+        try:
+            (folder / name).unlink()
+        except OSError as exc:
+            log.warning("%s: not removed (%s)", folder / name, exc)
+        else:
+            removed.append(folder / name)
+    return removed
+
+
+def _running(pid: str | None) -> bool:
+    """Whether the process `pid` runs (this one does; unknown: no)."""
+    if pid is None:
+        return False
+    if int(pid) == os.getpid():
+        return True
+    if sys.platform == "win32":  # os.kill(pid, 0) would end the process
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's: it exists
+    return True
 
 
 def clear(folder: Path) -> list[Path]:
-    """Delete the cache files in `folder` (the parse cache and the build memo)."""
+    """Delete the cache files in `folder` (the parse cache and the build memo), and every
+    temporary file of a cache write."""
     removed = []
     for path in sorted(folder.glob("*.marshal")):
         path.unlink(missing_ok=True)
         removed.append(path)
-    return removed
+    return sorted([*removed, *sweep(folder, every=True)])
 
 
 # A chunk: the rows of consecutive names, each (name, *Scan.row()).
@@ -272,11 +348,12 @@ class SeedCache:
         rows = tuple((name, None if scan is None else scan.row()) for name, scan in changes.items())
         payload = encode(rows)
         entry = hashlib.blake2b(payload, digest_size=16).digest() + payload
+        if self.path.parent.absolute() in _NO_SPACE:
+            return
         try:
-            with self.path.open("ab") as stream:
-                stream.write(len(entry).to_bytes(8, "little") + entry)
+            _append_to(self.path, len(entry).to_bytes(8, "little") + entry)
         except OSError as exc:
-            log.warning("%s: parse cache not updated (%s)", self.path, exc)
+            _not_written(self.path, "parse cache update", exc)
 
     def _open(self) -> _Stored | None:
         """The file split into chunks and journal, once the key has been checked."""
@@ -316,6 +393,22 @@ class SeedCache:
     ) -> None:
         head = encode((self.key, written_ns, tuple(firsts)))
         write_frames(self.path, chain([head], chunks), "parse cache")
+
+
+def _append_to(path: Path, data: bytes) -> None:
+    """`data` at the end of the file; on failure the file is cut back to what it was."""
+    handle = os.open(path, os.O_WRONLY | getattr(os, "O_BINARY", 0))
+    try:
+        end = os.lseek(handle, 0, os.SEEK_END)
+        view = memoryview(data)
+        try:
+            while view:
+                view = view[os.write(handle, view) :]
+        except OSError:
+            os.ftruncate(handle, end)  # no half entry left behind
+            raise
+    finally:
+        os.close(handle)
 
 
 def _by_chunk(firsts: list[str], names: Iterable[str]) -> dict[int, set[str]]:

@@ -1,4 +1,4 @@
-"""Write the output tree: all files staged beside their targets, then renamed into place.
+"""Write the output tree: all files staged beside their targets, then put in place at once.
 
 A file whose bytes did not change is left alone (its mtime stays). Files that an earlier build
 wrote (listed in the manifest) and this one does not are removed; nothing else is touched.
@@ -7,18 +7,34 @@ Beside the files, two records of syndicate's own: the manifest (the files it wro
 WebSub hubs are configured, the changes record that `syndicate ping` reads: the feed files
 the last build changed. A build that changes nothing leaves the record as it is, so that
 rebuilding leaves out/ byte-identical (see docs/output.md, "WebSub").
+
+How a write stays all-or-nothing, also when the process is killed: see "writing" below and
+docs/publishing.md.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import logging
 import os
+import re
+import secrets
+import shutil
+import sys
 import tempfile
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from syndicate.errors import OutputError
+from syndicate.words import plural
+
+if sys.platform != "win32":
+    import fcntl
+
+log = logging.getLogger(__name__)
 
 MANIFEST = ".syndicate-manifest.json"
 CHANGES = ".syndicate-changes.json"
@@ -130,43 +146,213 @@ def _same(path: Path, data: bytes) -> bool:
         return False
 
 
+# ------------------------------------------------------------------------------- writing
+#
+# A write has two steps: `stage` writes every changed file beside its target (`.NAME.XXXXXXXX.tmp`,
+# flushed to disk), then `commit` replaces the targets. The commit is journalled: a hard link
+# (or a copy) keeps each old file's bytes (`.NAME.XXXXXXXX.old.tmp`), the journal lists every
+# target with its staged file and its backup, and only then are the targets replaced. A failure
+# partway puts every old file back; a process killed partway leaves the journal, and the next
+# command that looks (`recover`) puts them back. A lock on out/ keeps two builds apart.
+
+JOURNAL = ".syndicate-journal.json"
+# Files that only syndicate names so: staged files, backups, the journal's own staged file.
+_LEFTOVER = re.compile(r"\..+\.[a-z0-9_]{8}(?:\.old)?\.tmp")
+
+
+@dataclass(slots=True)
+class Staged:
+    """Files written beside their targets, not yet in place (see `stage` and `commit`)."""
+
+    out: Path
+    files: list[tuple[str, Path]] = field(default_factory=list)  # (name in out/, staged file)
+    folders: list[Path] = field(default_factory=list)  # created for them, outermost first
+
+    def discard(self) -> None:
+        """Remove the staged files and the folders made for them (a write that stops here)."""
+        for _, temp in self.files:
+            _unlink_quietly(temp)
+        self.files.clear()
+        _remove_empty(self.folders)
+
+
 def write_tree(
     out: Path,
     files: dict[str, bytes],
     topics: Collection[str] | None = None,
     keep: Collection[str] = (),
 ) -> WriteReport:
-    """Replace the files under `out` atomically; on failure every old file is intact.
+    """Replace the files under `out` all at once; on failure every old file is intact.
 
     With `topics`, the changes record lists those of them this write changed (see `records`).
     `keep`: the files of the last build that stay as they are (an incremental build).
+    Leftovers of an interrupted write are undone or removed first (see `recover`).
     """
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: output path exists and is not a folder")
-    report = plan(out, files, topics, keep)
-    changes = {name: files[name] for name in report.written}
-    own = records(out, [*files, *keep], report, topics)
-    changes.update({name: own[name] for name in stale_records(out, own)})
-    for name in changes:
-        if (out / name).is_dir():
-            raise OutputError(f"{out / name}: a folder is where an output file goes")
-    staged: list[tuple[str, Path]] = []
     try:
-        for name, data in changes.items():  # every file staged before any is replaced
-            staged.append((name, _stage(out / name, data)))
-        for name, temp in staged:
-            temp.replace(out / name)
+        folders = _make_folders(out)
     except OSError as exc:
-        for _, temp in staged:
-            temp.unlink(missing_ok=True)
-        raise OutputError(f"cannot write to {out}: {exc.strerror or exc}") from None
-    for name in report.removed:
-        _remove(out, name)
+        raise OutputError(f"cannot create {_folder(out)}: {_reason(exc)}") from None
+    try:
+        with _locked(out, wait=True):
+            _undo_journal(out)
+            sweep(out)
+            report = plan(out, files, topics, keep)
+            changes = {name: files[name] for name in report.written}
+            own = records(out, [*files, *keep], report, topics)
+            changes.update({name: own[name] for name in stale_records(out, own)})
+            for name in changes:
+                if (out / name).is_dir():
+                    raise OutputError(f"{out / name}: a folder is where an output file goes")
+            staged = stage(out, changes)
+            commit(staged, report.removed)
+    except BaseException:
+        _remove_empty(folders)
+        raise
     return report
 
 
+def stage(out: Path, changes: dict[str, bytes]) -> Staged:
+    """Every file of `changes` written beside its target, nothing replaced yet. On failure
+    nothing is left: OutputError names the file and the reason."""
+    staged = Staged(out)
+    name = ""
+    try:
+        for name, data in changes.items():
+            staged.folders += _make_folders((out / name).parent)
+            staged.files.append((name, _stage(out / name, data)))
+    except OSError as exc:
+        staged.discard()
+        raise OutputError(
+            f"cannot write {_shown(out, name)}: {_reason(exc)}; {_as_it_was(out)}"
+        ) from None
+    except BaseException:
+        staged.discard()
+        raise
+    return staged
+
+
+def commit(staged: Staged, removed: Collection[str] = ()) -> None:
+    """Put the staged files in place and remove the files `removed` (names in out/), all or
+    nothing: on failure every old file is put back, and OutputError names the file and the
+    reason. A process killed meanwhile leaves the journal for `recover`."""
+    out = staged.out
+    if not staged.files and not removed:
+        return  # nothing changes: no journal either
+    entries: list[tuple[str, str | None, str | None]] = []  # (target, staged, backup)
+    step, name = "keep the old bytes of", JOURNAL
+    try:
+        for name, temp in staged.files:
+            entries.append((name, _rel(out, temp), _backup(out, name)))
+        for name in removed:
+            entries.append((name, None, _backup(out, name)))
+        step, name = "write", JOURNAL
+        _write_journal(out, entries, staged.folders)
+    except OSError as exc:
+        _drop_backups(out, entries)
+        staged.discard()
+        raise OutputError(
+            f"cannot {step} {_shown(out, name)}: {_reason(exc)}; {_as_it_was(out)}"
+        ) from None
+    try:
+        for name, temp in staged.files:
+            step = "replace"
+            temp.replace(out / name)
+        for name in removed:
+            step = "remove"
+            (out / name).unlink(missing_ok=True)
+        step, name = "remove", JOURNAL
+        (out / JOURNAL).unlink()
+    except OSError as exc:
+        failed = f"cannot {step} {_shown(out, name)}: {_reason(exc)}"
+        try:
+            _undo(out, entries, staged.folders)
+        except OSError as undo_exc:
+            raise OutputError(
+                f"{failed}; putting back the files already replaced failed too"
+                f" ({_shown(out, _rel(out, Path(undo_exc.filename or out)))}:"
+                f" {_reason(undo_exc)}): the next syndicate build or check puts them back"
+            ) from None
+        raise OutputError(f"{failed}; {_as_it_was(out)}") from None
+    _drop_backups(out, entries)
+    for name in removed:
+        with contextlib.suppress(OSError):  # a folder that stays is no failure
+            _prune(out, (out / name).parent)
+
+
+def recover(out: Path, sweep_leftovers: bool = True) -> str | None:
+    """Undo a write that a killed process left unfinished (its journal in `out`), and remove
+    the temporary files an interrupted write left; what was done, in words, or None.
+
+    Every command that reads or writes out/ calls it first. A write still running (another
+    process holds the lock) is left alone. `sweep_leftovers` False: only the journal
+    (`build --check` reports the leftovers instead, see `leftovers`).
+    """
+    if not out.is_dir():
+        return None
+    messages = []
+    with _locked(out, wait=False) as free:
+        if not free:
+            return None
+        undone = _undo_journal(out)
+        if undone == 0:
+            messages.append(
+                f"{_folder(out)}: a build was stopped before it replaced any file;"
+                " its journal removed, nothing to undo"
+            )
+        elif undone is not None:
+            messages.append(
+                f"{_folder(out)}: a build was stopped while it replaced files; undone:"
+                f" {plural(undone, 'file')} put back as the build before it left them"
+            )
+        if sweep_leftovers:
+            removed = sweep(out)
+            if removed:
+                messages.append(
+                    f"{_folder(out)}: removed {plural(len(removed), 'temporary file')}"
+                    " that a stopped build left"
+                )
+    return "\n".join(messages) or None
+
+
+def leftovers(out: Path) -> list[str]:
+    """The temporary files an interrupted write left in `out` (names in it), sorted."""
+    found: list[str] = []
+    pending = [("", os.fspath(out))]
+    while pending:
+        prefix, folder = pending.pop()
+        try:
+            with os.scandir(folder) as items:
+                for item in items:
+                    if item.is_dir(follow_symlinks=False):
+                        pending.append((f"{prefix}{item.name}/", item.path))
+                    elif _LEFTOVER.fullmatch(item.name):
+                        found.append(prefix + item.name)
+        except OSError:
+            continue
+    return sorted(found)
+
+
+def sweep(out: Path) -> list[str]:
+    """Remove the leftovers (see `leftovers`); the names removed."""
+    removed = []
+    for name in leftovers(out):
+        try:
+            (out / name).unlink()
+        except OSError as exc:
+            log.warning("%s: not removed (%s)", _shown(out, name), _reason(exc))
+        else:
+            removed.append(name)
+    return removed
+
+
 def _stage(target: Path, data: bytes) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
+    return _write_aside(target, data)
+
+
+def _write_aside(target: Path, data: bytes) -> Path:
+    """`data` in a new file beside `target` (`.NAME.XXXXXXXX.tmp`), on disk when it returns."""
     handle, temp_name = tempfile.mkstemp(
         dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
     )
@@ -183,10 +369,237 @@ def _stage(target: Path, data: bytes) -> Path:
     return temp
 
 
-def _remove(out: Path, name: str) -> None:
-    path = out / name
-    path.unlink(missing_ok=True)
-    folder = path.parent
+def _backup(out: Path, name: str) -> str | None:
+    """A second name for the file `name` as it is now (a hard link, else a copy), kept until
+    the commit ends; None when there is no such file."""
+    target = out / name
+    if not target.is_file():
+        return None
+    for _ in range(100):
+        backup = target.with_name(f".{target.name}.{secrets.token_hex(4)}.old.tmp")
+        try:
+            os.link(target, backup)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            if exc.errno not in _NO_LINKS:
+                raise
+            return _rel(out, _copy(target))
+        return _rel(out, backup)
+    raise FileExistsError(errno.EEXIST, "no free name for a backup", os.fspath(target))
+
+
+# Where a file system has no hard links: the old bytes are copied instead.
+_NO_LINKS = {errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS}
+
+
+def _copy(target: Path) -> Path:
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".old.tmp")
+    os.close(handle)
+    copy = Path(name)
+    try:
+        shutil.copyfile(target, copy)
+        shutil.copystat(target, copy)
+    except BaseException:
+        copy.unlink(missing_ok=True)
+        raise
+    return copy
+
+
+def _write_journal(
+    out: Path, entries: list[tuple[str, str | None, str | None]], folders: list[Path]
+) -> None:
+    record = {
+        "syndicate-journal": 1,
+        "files": [list(entry) for entry in entries],
+        "folders": [_rel(out, folder) for folder in folders],
+    }
+    temp = _write_aside(out / JOURNAL, _json(record))
+    try:
+        temp.replace(out / JOURNAL)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    _sync_folder(out)
+
+
+def _read_journal(out: Path) -> tuple[list[tuple[str, str | None, str | None]], list[Path]] | None:
+    """The journal's entries and folders; None when there is none. Names that are not where
+    a write of syndicate's puts them are left out (a damaged journal moves nothing else)."""
+    try:
+        record = json.loads((out / JOURNAL).read_text("utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return [], []
+    entries: list[tuple[str, str | None, str | None]] = []
+    rows = record.get("files") if isinstance(record, dict) else None
+    for row in rows if isinstance(rows, list) else []:
+        if not (isinstance(row, list) and len(row) == 3 and isinstance(row[0], str)):
+            continue
+        target, temp, backup = row
+        if _is_safe(target) and _beside(target, temp) and _beside(target, backup):
+            entries.append((target, temp, backup))
+    names = record.get("folders") if isinstance(record, dict) else None
+    names = names if isinstance(names, list) else []
+    return entries, [out / n for n in names if isinstance(n, str) and _is_safe(n)]
+
+
+def _beside(target: str, other: object) -> bool:
+    """Whether `other` is None or a leftover's name in `target`'s folder."""
+    if other is None:
+        return True
+    if not isinstance(other, str) or not _is_safe(other):
+        return False
+    folder, _, name = other.rpartition("/")
+    return folder == target.rpartition("/")[0] and _LEFTOVER.fullmatch(name) is not None
+
+
+def _undo_journal(out: Path) -> int | None:
+    """Undo the write that the journal in `out` describes; how many files it put back, or None
+    when there is no journal."""
+    found = _read_journal(out)
+    if found is None:
+        return None
+    entries, folders = found
+    try:
+        put_back = _undo(out, entries, folders)
+    except OSError as exc:
+        raise OutputError(
+            f"{_folder(out)}: a build was stopped while it replaced files, and putting back"
+            f" its old files failed ({_shown(out, _rel(out, Path(exc.filename or out)))}:"
+            f" {_reason(exc)}); fix that and run the command again"
+        ) from None
+    return put_back
+
+
+def _undo(out: Path, entries: list[tuple[str, str | None, str | None]], folders: list[Path]) -> int:
+    """Every target back as it was before the commit, then the journal removed."""
+    put_back = 0
+    for target, temp, backup in reversed(entries):
+        path = out / target
+        # Replaced (its staged file is gone) or, for a file to remove, removed.
+        changed = not (out / temp).exists() if temp is not None else not path.exists()
+        try:
+            if backup is not None and (out / backup).exists():
+                (out / backup).replace(path)  # two links to one file: nothing happens, and ...
+                _unlink_quietly(out / backup)  # ... the second name goes
+                put_back += changed
+            elif backup is None and changed and path.exists():
+                path.unlink()  # a new file that was put in place: removed
+                put_back += 1
+        except OSError as exc:
+            exc.filename = os.fspath(path)  # the file to put back, not its backup's name
+            raise
+        if temp is not None:
+            _unlink_quietly(out / temp)
+    (out / JOURNAL).unlink(missing_ok=True)
+    _remove_empty(folders)
+    return put_back
+
+
+def _drop_backups(out: Path, entries: list[tuple[str, str | None, str | None]]) -> None:
+    for _, _, backup in entries:
+        if backup is not None:
+            _unlink_quietly(out / backup)
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Create `folder` and its missing parents; those created, outermost first."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    missing.reverse()
+    for path in missing:
+        try:
+            path.mkdir()
+        except FileExistsError:
+            pass
+        except OSError:
+            _remove_empty(missing)
+            raise
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove the folders (outermost first in the list) that are empty, innermost first."""
+    for folder in reversed(folders):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def _prune(out: Path, folder: Path) -> None:
+    """Remove `folder` and its parents inside `out` while they are empty."""
     while folder != out and folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
+
+
+def _unlink_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+@contextlib.contextmanager
+def _locked(out: Path, wait: bool) -> Iterator[bool]:
+    """An exclusive lock on the folder `out` while the block runs (POSIX; elsewhere nothing):
+    one write at a time. Yields False when another process holds it and `wait` is False. The
+    system releases it when the process ends, however it ends."""
+    if sys.platform == "win32":
+        yield True
+        return
+    try:
+        handle = os.open(out, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        yield True  # nothing to lock: writing reports why
+        return
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not wait:
+                yield False
+                return
+            log.warning("%s: another build is writing it; waiting for it to finish", _folder(out))
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        except OSError:
+            pass  # a file system without locks: go on without
+        yield True
+    finally:
+        os.close(handle)
+
+
+def _sync_folder(folder: Path) -> None:
+    """The folder's entries on disk (the journal before any target is replaced)."""
+    if sys.platform == "win32":
+        return
+    with contextlib.suppress(OSError):
+        handle = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+
+
+def _rel(out: Path, path: Path) -> str:
+    """`path` (absolute, or relative to the current folder) as a name in `out`."""
+    return Path(os.path.relpath(path, out)).as_posix()
+
+
+def _shown(out: Path, name: str) -> str:
+    return (out / name).as_posix() if name else _folder(out)
+
+
+def _folder(out: Path) -> str:
+    return out.as_posix().rstrip("/") + "/"
+
+
+def _as_it_was(out: Path) -> str:
+    return f"{_folder(out)} was left as it was"
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)

@@ -67,16 +67,18 @@ class Staleness:
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    leftover: list[str] = field(default_factory=list)  # temporary files a stopped build left
 
     @property
     def stale(self) -> bool:
-        return bool(self.added or self.changed or self.removed)
+        return bool(self.added or self.changed or self.removed or self.leftover)
 
     def lines(self) -> list[str]:
         """`added    PATH` ... sorted by path, for the listing of `build --check`."""
         entries = [(name, "added") for name in self.added]
         entries += [(name, "changed") for name in self.changed]
         entries += [(name, "removed") for name in self.removed]
+        entries += [(name, "leftover") for name in self.leftover]
         return [f"{kind:<8} {name}" for name, kind in sorted(entries)]
 
 
@@ -92,7 +94,7 @@ def stale(
     report.floods = _floods(options, config, files)
     out, topics = options.out_dir, report.hub_topics
     plan = output.plan(out, files, topics)
-    result = Staleness(removed=list(plan.removed))
+    result = Staleness(removed=list(plan.removed), leftover=output.leftovers(out))
     # The manifest and the changes record: a build rewrites them when they would differ.
     own = output.records(out, files, plan, topics)
     for name in [*plan.written, *output.stale_records(out, own)]:

@@ -3,6 +3,7 @@ checked."""
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 from collections.abc import Iterator
@@ -44,39 +45,100 @@ def discover(root: Path, with_stats: bool = True) -> tuple[list[SeedFile], list[
     pending = [("", os.fspath(root))]
     while pending:
         prefix, folder = pending.pop()
-        with os.scandir(folder) as entries:
-            for item in entries:  # a plain loop, no call per file: this runs 100,000 times
-                name = item.name
-                if name[0] == ".":
-                    continue
-                rel = prefix + name if prefix else name
-                if item.is_dir(follow_symlinks=False):
-                    pending.append((rel + "/", item.path))
-                    continue
-                outside = item.is_symlink() and not _inside(Path(item.path), real_root)
-                lower = name.lower()
-                if lower.endswith(SEED_SUFFIXES) and not lower.startswith(README):
-                    if outside:
-                        problems.append(_link_outside(root, rel))
-                        continue
-                    # a broken link inside is read, and reported, like any file
-                    size = mtime_ns = -1
-                    if with_stats:
-                        try:
-                            stat = item.stat()
-                            size, mtime_ns = stat.st_size, stat.st_mtime_ns
-                        except OSError:
-                            pass
-                    location = item.path
-                    shown = shown_prefix + rel
-                    if shown == location:
-                        shown = location
-                    files.append(SeedFile(location, rel, shown, size, mtime_ns))
-                elif outside and item.is_dir():
-                    problems.append(_link_outside(root, rel))
+        try:
+            _walk(
+                folder, prefix, root, real_root, shown_prefix, with_stats, files, pending, problems
+            )
+        except OSError as exc:  # the folder cannot be listed (or stops being listable)
+            shown = _shown(root, prefix.rstrip("/")) if prefix else root.as_posix()
+            problems.append(_os_problem(shown, exc, "folder"))
     files.sort(key=attrgetter("name"))
     problems.sort(key=attrgetter("path"))
     return files, problems
+
+
+def _walk(
+    folder: str,
+    prefix: str,
+    root: Path,
+    real_root: Path,
+    shown_prefix: str,
+    with_stats: bool,
+    files: list[SeedFile],
+    pending: list[tuple[str, str]],
+    problems: list[Problem],
+) -> None:
+    """One folder of `discover`: its seed files to `files`, its folders to `pending`."""
+    with os.scandir(folder) as entries:
+        for item in entries:  # a plain loop, no call per file: this runs 100,000 times
+            name = item.name
+            if name[0] == ".":
+                continue
+            rel = prefix + name if prefix else name
+            if item.is_dir(follow_symlinks=False):
+                if name.lower().endswith(SEED_SUFFIXES):
+                    problems.append(_folder_named_as_seed(root, rel))
+                pending.append((rel + "/", item.path))
+                continue
+            link = item.is_symlink()
+            lower = name.lower()
+            seed_named = lower.endswith(SEED_SUFFIXES) and not lower.startswith(README)
+            if link and _loops(item.path):
+                if seed_named:
+                    problems.append(_link_loop(root, rel))
+                continue
+            outside = link and not _inside(Path(item.path), real_root)
+            if seed_named:
+                if outside:
+                    problems.append(_link_outside(root, rel))
+                    continue
+                # a broken link inside is read, and reported, like any file
+                size = mtime_ns = -1
+                if with_stats:
+                    try:
+                        stat = item.stat()
+                        size, mtime_ns = stat.st_size, stat.st_mtime_ns
+                    except OSError:
+                        pass
+                location = item.path
+                shown = shown_prefix + rel
+                if shown == location:
+                    shown = location
+                files.append(SeedFile(location, rel, shown, size, mtime_ns))
+            elif outside and item.is_dir():
+                problems.append(_link_outside(root, rel))
+
+
+def _loops(path: str) -> bool:
+    """Whether the link at `path` leads, through links, back to itself."""
+    try:
+        os.stat(path)  # noqa: PTH116
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
+def _os_problem(shown: str, exc: OSError, what: str) -> Problem:
+    return Problem(shown, 1, "file", f"cannot read {what}: {exc.strerror or exc}")
+
+
+def _folder_named_as_seed(root: Path, rel: str) -> Problem:
+    return Problem(
+        _shown(root, rel),
+        1,
+        "file",
+        "is a folder, not a seed file (its files are read as seeds);"
+        " rename it without the seed file ending",
+    )
+
+
+def _link_loop(root: Path, rel: str) -> Problem:
+    return Problem(
+        _shown(root, rel),
+        1,
+        "file",
+        "symbolic link loop: it leads back to itself through links; not followed",
+    )
 
 
 def _shown_prefix(root: Path) -> str:

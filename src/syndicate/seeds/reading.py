@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import hashlib
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -285,7 +290,7 @@ def scan_all(
             [(os.fspath(f.location), f.name, f.shown, k.digest if k else None) for f, k in part]
             for part in parts
         ]
-        with ProcessPoolExecutor(jobs, initializer=gc.disable) as pool:
+        with ProcessPoolExecutor(jobs, initializer=_worker_start, initargs=(os.getpid(),)) as pool:
             try:
                 results = pool.map(_scan_chunk, chunks, repeat(max_bytes))
                 for part, rows in zip(parts, results, strict=True):
@@ -293,6 +298,41 @@ def scan_all(
                         yield _scan_of(file, row, known)
             finally:
                 pool.shutdown(cancel_futures=True)
+
+
+def _worker_start(parent: int) -> None:
+    """In each worker process, first: no cyclic collector (see gc_paused), and an end with the
+    build's process however that one ends (killed included), never a worker left behind."""
+    gc.disable()
+    if not _end_with_parent():  # elsewhere: a thread that watches for the parent's end
+        threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
+    if sys.platform != "win32":  # (there, os.kill would end the process)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:  # the build ended before the watch began
+            os._exit(1)
+        except OSError:
+            pass
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _end_with_parent() -> bool:
+    """Ask Linux to kill this process when its parent ends; False where that cannot be done."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int, every: float = 0.5) -> None:
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
 
 
 def _scan_chunk(
