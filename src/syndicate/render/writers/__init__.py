@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from syndicate.render.entry import FeedView
 
@@ -15,9 +17,16 @@ class Writer:
     name: str  # as written in config `formats:`
     filename: str  # out/<feed-id>/<filename>
     media_type: str
-    render: Callable[[FeedView], bytes]
+    # Writes the document into an open binary file, item by item: a big feed is never held whole.
+    write: Callable[[FeedView, BinaryIO], None]
     # RFC 5005 archive pages are out/<feed-id>/archive/<n><archive_suffix>; None: no archive.
     archive_suffix: str | None = None
+
+    def render(self, view: FeedView) -> bytes:
+        """The whole document as bytes (for small documents and tests)."""
+        buffer = io.BytesIO()
+        self.write(view, buffer)
+        return buffer.getvalue()
 
     def document(self, page: int | None = None) -> str:
         """The path in the feed's folder of the current feed (page None) or an archive page."""

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
 from syndicate.render.entry import FeedView
 from syndicate.render.writers import Writer, archive_links, stylesheet_href
 from syndicate.render.writers._feedgen import (
     ATOM_EXTENSION,
     Link,
-    add_entry,
+    new_entry,
     new_feed,
     person,
     register_atom,
-    with_stylesheet,
+    write_document,
 )
 
 MEDIA_TYPE = "application/atom+xml"
 
 
-def render(view: FeedView) -> bytes:
+def write(view: FeedView, stream: BinaryIO) -> None:
     page = view.archive_page
     # An archive page is a document of the same feed: same id, its own self link.
     feed = new_feed(
@@ -30,16 +33,21 @@ def render(view: FeedView) -> bytes:
     if view.logo:
         feed.logo(view.logo)
     register_atom(feed, _links(view), archive=page is not None)
+    root, _ = feed._create_atom()
+    href = stylesheet_href(view, WRITER.document(page))
+    write_document(root, root, _entries(view), stream, href)
+
+
+def _entries(view: FeedView) -> Iterator[Any]:
     for entry in view.entries:
-        item = add_entry(feed, entry, ATOM_EXTENSION)
+        item = new_entry(entry, ATOM_EXTENSION)
         item.id(entry.url)
         if entry.summary:
             item.summary(entry.summary)
         item.content(entry.content_html, type="html")
         if entry.author:
             item.author(person(entry.author))
-    result: bytes = feed.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
-    return with_stylesheet(result, stylesheet_href(view, WRITER.document(page)))
+        yield item.atom_entry()
 
 
 def _links(view: FeedView) -> tuple[Link, ...]:
@@ -48,4 +56,4 @@ def _links(view: FeedView) -> tuple[Link, ...]:
     return (*hubs, *archive)
 
 
-WRITER = Writer("atom", "atom.xml", MEDIA_TYPE, render, archive_suffix=".xml")
+WRITER = Writer("atom", "atom.xml", MEDIA_TYPE, write, archive_suffix=".xml")

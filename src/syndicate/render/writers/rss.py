@@ -5,16 +5,18 @@ RSS has no archive pages: an archived feed's history is in its Atom and JSON Fee
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from html import escape
+from typing import Any, BinaryIO
 
 from syndicate.render.entry import FeedView
 from syndicate.render.writers import Writer, stylesheet_href
 from syndicate.render.writers._feedgen import (
     RSS_EXTENSION,
-    add_entry,
+    new_entry,
     new_feed,
     register_rss,
-    with_stylesheet,
+    write_document,
 )
 
 MEDIA_TYPE = "application/rss+xml"
@@ -23,15 +25,27 @@ MEDIA_TYPE = "application/rss+xml"
 _PROFILE_REFERENCES = ((b"&amp;", b"&#x26;"), (b"&lt;", b"&#x3C;"), (b"&gt;", b"&#x3E;"))
 
 
-def render(view: FeedView) -> bytes:
+def write(view: FeedView, stream: BinaryIO) -> None:
     feed = new_feed(view, view.url_of("rss.xml"), MEDIA_TYPE)
     image = view.logo or view.icon
     if image:
         # <image> needs url, title and link; title and link are the channel's (RSS 2.0 spec).
         feed.image(url=image, title=view.title, link=view.home_url)
     register_rss(feed, tuple(("hub", hub, "") for hub in view.hubs))
+    root, _ = feed._create_rss()
+    href = stylesheet_href(view, WRITER.filename)
+    write_document(root, root.find("channel"), _items(view), stream, href, _profile)
+
+
+def _profile(chunk: bytes) -> bytes:
+    for entity, reference in _PROFILE_REFERENCES:
+        chunk = chunk.replace(entity, reference)
+    return chunk
+
+
+def _items(view: FeedView) -> Iterator[Any]:
     for entry in view.entries:
-        item = add_entry(feed, entry, RSS_EXTENSION)
+        item = new_entry(entry, RSS_EXTENSION)
         item.link(href=entry.url)
         item.guid(entry.url, permalink=True)
         if entry.summary:
@@ -40,10 +54,7 @@ def render(view: FeedView) -> bytes:
         if entry.images:
             lead = entry.images[0]
             item.enclosure(lead.url, "0", lead.mime_type)
-    result: bytes = feed.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
-    for entity, reference in _PROFILE_REFERENCES:
-        result = result.replace(entity, reference)
-    return with_stylesheet(result, stylesheet_href(view, WRITER.filename))
+        yield item.rss_entry()
 
 
-WRITER = Writer("rss", "rss.xml", MEDIA_TYPE, render)
+WRITER = Writer("rss", "rss.xml", MEDIA_TYPE, write)
