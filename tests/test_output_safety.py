@@ -109,11 +109,11 @@ def test_every_file_is_renamed_into_place_from_a_temporary_file(
     real = syndicate.publish.output._stage
     staged: dict[str, int] = {}
 
-    def spy(target: Path, data: bytes) -> Path:
+    def spy(target: Path, data: syndicate.publish.output.Content) -> Path:
         temp = real(target, data)
         assert temp.parent.resolve() == target.parent.resolve()
         assert temp.name.startswith(f".{target.name}.") and temp.name.endswith(".tmp")
-        assert temp.read_bytes() == data
+        assert temp.read_bytes() == syndicate.publish.output.content_bytes(data)
         staged[target.relative_to(ws.out).as_posix()] = temp.stat().st_ino
         return temp
 

@@ -20,6 +20,7 @@ from syndicate.incremental.aside import Aside
 from syndicate.publish import output
 from syndicate.render import entry, pages
 from syndicate.render.feed import feed_files, feed_paths
+from syndicate.render.store import EntryStore
 from syndicate.seeds import discovery, reading
 from syndicate.seeds.candidate import Candidate
 from syndicate.seeds.models import topic_key
@@ -167,11 +168,10 @@ def _scan(
     return [s for s in scans if s is not None]
 
 
-def _read_seeds(
-    options: BuildOptions, names: set[str], report: BuildReport
-) -> dict[str, entry.Entry]:
-    """The entry of each published item, its seed read again (selection kept only its facts)."""
-    found: dict[str, entry.Entry] = {}
+def _read_seeds(options: BuildOptions, names: set[str], report: BuildReport) -> EntryStore:
+    """The entry of each published item, its seed read again (selection kept only its facts),
+    kept out of memory until a writer writes it (store.py)."""
+    found = EntryStore()
     for name in sorted(names):
         file = discovery.SeedFile(
             options.seeds_dir / name, name, (options.seeds_dir / name).as_posix()
@@ -181,15 +181,15 @@ def _read_seeds(
             message = "changed while the build ran; left out"
             report.problems.append(Problem(file.shown, 1, "file", message))
             continue
-        found[name] = entry.from_seed(loaded.seed)
+        found.add(name, entry.from_seed(loaded.seed))
     return found
 
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
-    files: dict[str, bytes]  # by path in out/
+    files: dict[str, output.Content]  # by path in out/: bytes, or what writes them
     chosen: dict[str, tuple[str, ...]]  # feed id -> the seed names of its items, in feed order
-    entries: dict[str, entry.Entry]  # by seed name, for every chosen item read
+    entries: EntryStore  # by seed name, for every chosen item read
     problems_before: int  # how many of the report's problems came before rendering's
 
 
@@ -208,11 +208,11 @@ def render(
     }
     names = {item.name for items in chosen.values() for item in items}
     entries = _read_seeds(options, names, report)
-    files: dict[str, bytes] = {}
+    files: dict[str, output.Content] = {}
     config_path = options.config_path.as_posix()
     views: list[tuple[FeedConfig, entry.FeedView]] = []
     for feed in config.feeds:
-        items = [entries[item.name] for item in chosen[feed.id] if item.name in entries]
+        items = entries.entries([item.name for item in chosen[feed.id] if item.name in entries])
         view, feed_output = feed_files(config.site, feed, items)
         views.append((feed, view))
         files.update(feed_output)
@@ -246,8 +246,9 @@ def prepare(
     on_seed: OnSeed | None = None,
     discovered: Discovered | None = None,
     config: Config | None = None,
-) -> tuple[BuildReport, dict[str, bytes]]:
-    """Everything a build writes, in memory: the report so far and {path in out/: bytes}.
+) -> tuple[BuildReport, dict[str, output.Content]]:
+    """Everything a build writes: the report so far and {path in out/: content}, where a
+    feed's files and preview pages are what writes them (output.Content).
 
     Config errors raise ConfigError before any seed is read.
     """
@@ -332,7 +333,7 @@ def build(options: BuildOptions, on_seed: OnSeed | None = None) -> BuildReport:
 def _write(
     options: BuildOptions,
     report: BuildReport,
-    files: dict[str, bytes],
+    files: dict[str, output.Content],
     keep: frozenset[str] = frozenset(),
 ) -> BuildReport:
     written = output.write_tree(options.out_dir, files, report.hub_topics, keep)
@@ -379,10 +380,11 @@ def _selection(
     for problem in report.problems[len(found) : rendered.problems_before]:
         seed_problems.setdefault(name_of[problem.path], []).append(problem)
     feed_problems = report.problems[rendered.problems_before :]
-    entries = rendered.entries if len(rendered.entries) <= MEMO_ENTRIES else {}
+    store = rendered.entries
+    names = store.names() if len(store) <= MEMO_ENTRIES else []
     return memo.Selection(
         rendered.chosen,
-        {name: item.row() for name, item in entries.items()},
+        {name: store.row(name) for name in names},
         {name: memo.rows_of(problems) for name, problems in seed_problems.items()},
         memo.rows_of(feed_problems),
     )

@@ -7,21 +7,49 @@ Beside the files, two records of syndicate's own: the manifest (the files it wro
 WebSub hubs are configured, the changes record that `syndicate ping` reads: the feed files
 the last build changed. A build that changes nothing leaves the record as it is, so that
 rebuilding leaves out/ byte-identical (see README, "WebSub").
+
+A file's content is its bytes or a function that writes them into an open binary file (a
+feed of 100,000 items is written item by item, never held): such a file is staged first, then
+compared with the file in place, a block at a time; `plan` compares it as it is written.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import tempfile
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from syndicate.errors import OutputError
 
 MANIFEST = ".syndicate-manifest.json"
 CHANGES = ".syndicate-changes.json"
+BLOCK = 1024 * 1024  # bytes compared at a time
+
+# A file's content: its bytes, or what writes them into an open binary file.
+WriteTo = Callable[[BinaryIO], None]
+Content = bytes | WriteTo
+
+
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """Content already written to a temporary file beside its target (by `write_tree`)."""
+
+    path: Path
+    size: int
+
+
+def content_bytes(content: Content) -> bytes:
+    """The bytes of a file's content (for small files and tests: a big feed's are big)."""
+    if isinstance(content, bytes):
+        return content
+    buffer = io.BytesIO()
+    content(buffer)
+    return buffer.getvalue()
 
 
 @dataclass(slots=True)
@@ -66,7 +94,7 @@ def read_changes(out: Path) -> list[str] | None:
 
 def plan(
     out: Path,
-    files: dict[str, bytes],
+    files: Mapping[str, Content | Staged],
     topics: Collection[str] | None = None,
     keep: Collection[str] = (),
 ) -> WriteReport:
@@ -123,16 +151,54 @@ def stale_records(out: Path, own: dict[str, bytes]) -> list[str]:
     return [name for name, data in own.items() if not _same(out / name, data)]
 
 
-def _same(path: Path, data: bytes) -> bool:
+def _same(path: Path, data: Content | Staged) -> bool:
+    """Whether the file at `path` holds `data`, read a block at a time when it is big."""
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
+        if isinstance(data, bytes):
+            return path.stat().st_size == len(data) and path.read_bytes() == data
+        if isinstance(data, Staged):
+            return path.stat().st_size == data.size and _same_files(path, data.path)
+        with path.open("rb") as existing:
+            comparer = _Comparer(existing)
+            try:
+                data(cast(BinaryIO, comparer))  # writers only call write()
+            except _DiffersError:
+                return False
+            return existing.read(1) == b""
     except OSError:
         return False
 
 
+def _same_files(one: Path, other: Path) -> bool:
+    with one.open("rb") as first, other.open("rb") as second:
+        while True:
+            block = first.read(BLOCK)
+            if block != second.read(BLOCK):
+                return False
+            if not block:
+                return True
+
+
+class _DiffersError(Exception):
+    pass
+
+
+class _Comparer:
+    """A binary file to write to that compares what is written with `existing`, and stops
+    the writing at the first difference (raising _DiffersError)."""
+
+    def __init__(self, existing: BinaryIO) -> None:
+        self._existing = existing
+
+    def write(self, data: bytes) -> int:
+        if self._existing.read(len(data)) != data:
+            raise _DiffersError
+        return len(data)
+
+
 def write_tree(
     out: Path,
-    files: dict[str, bytes],
+    files: Mapping[str, Content],
     topics: Collection[str] | None = None,
     keep: Collection[str] = (),
 ) -> WriteReport:
@@ -143,29 +209,49 @@ def write_tree(
     """
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: output path exists and is not a folder")
-    report = plan(out, files, topics, keep)
-    changes = {name: files[name] for name in report.written}
+    streamed: dict[str, Staged] = {}
+    try:
+        # Written content is staged first, then compared with the file in place.
+        for name, content in files.items():
+            if not isinstance(content, bytes):
+                streamed[name] = _stage_written(out / name, content)
+        ready = {**files, **streamed}
+        report = plan(out, ready, topics, keep)
+        for name in report.unchanged:
+            if name in streamed:
+                streamed.pop(name).path.unlink(missing_ok=True)
+    except OSError as exc:
+        _discard(streamed.values())
+        raise OutputError(f"cannot write to {out}: {exc.strerror or exc}") from None
+    except BaseException:
+        _discard(streamed.values())
+        raise
+    changes = {name: ready[name] for name in report.written}
     own = records(out, [*files, *keep], report, topics)
     changes.update({name: own[name] for name in stale_records(out, own)})
     for name in changes:
         if (out / name).is_dir():
+            _discard(streamed.values())
             raise OutputError(f"{out / name}: a folder is where an output file goes")
     staged: list[tuple[str, Path]] = []
     try:
         for name, data in changes.items():  # every file staged before any is replaced
-            staged.append((name, _stage(out / name, data)))
+            staged.append(
+                (name, data.path if isinstance(data, Staged) else _stage(out / name, data))
+            )
         for name, temp in staged:
             temp.replace(out / name)
     except OSError as exc:
         for _, temp in staged:
             temp.unlink(missing_ok=True)
+        _discard(streamed.values())
         raise OutputError(f"cannot write to {out}: {exc.strerror or exc}") from None
     for name in report.removed:
         _remove(out, name)
     return report
 
 
-def _stage(target: Path, data: bytes) -> Path:
+def _stage(target: Path, data: Content) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(
         dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
@@ -173,7 +259,10 @@ def _stage(target: Path, data: bytes) -> Path:
     temp = Path(temp_name)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            if isinstance(data, bytes):
+                stream.write(data)
+            else:
+                data(stream)
             stream.flush()
             os.fsync(stream.fileno())
         temp.chmod(_file_mode())
@@ -181,6 +270,16 @@ def _stage(target: Path, data: bytes) -> Path:
         temp.unlink(missing_ok=True)
         raise
     return temp
+
+
+def _stage_written(target: Path, write: WriteTo) -> Staged:
+    temp = _stage(target, write)
+    return Staged(temp, temp.stat().st_size)
+
+
+def _discard(staged: Collection[Staged]) -> None:
+    for item in staged:
+        item.path.unlink(missing_ok=True)
 
 
 def _remove(out: Path, name: str) -> None:
