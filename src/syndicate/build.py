@@ -17,7 +17,7 @@ from syndicate.errors import Problem, StrictModeError, SyndicateError
 from syndicate.incremental import cache, memo
 from syndicate.incremental import update as incremental
 from syndicate.incremental.aside import Aside
-from syndicate.publish import output
+from syndicate.publish import guard, output
 from syndicate.render import entry, pages
 from syndicate.render.feed import feed_files, feed_paths
 from syndicate.render.store import EntryStore
@@ -278,8 +278,9 @@ def build(options: BuildOptions, on_seed: OnSeed | None = None) -> BuildReport:
     selection sees renders only the feeds that show them (incremental.py).
     """
     if not (options.use_cache and options.seeds_dir.is_dir()):
-        report, rendered = _full(options, load_config(options.config_path), on_seed, None)
-        return _write(options, report, rendered.files)
+        config = load_config(options.config_path)
+        report, rendered = _full(options, config, on_seed, None)
+        return _guarded(config, options, _write(options, report, rendered.files))
     started_ns = time.time_ns()
     with reading.gc_paused():  # 100,000 SeedFiles and stat rows: no cycles, much collecting
         last = memo.load(options.cache_folder)
@@ -312,6 +313,7 @@ def build(options: BuildOptions, on_seed: OnSeed | None = None) -> BuildReport:
         report, rendered = _full(options, config, on_seed, discovered)
         selection = _selection(report, rendered, discovered)
         report = _write(options, report, rendered.files)
+    report = _guarded(config, options, report)
     if seen is None:  # a first build: where discovery took no stat, the read's (see _scan)
         seen = memo.Seen.of(discovered[0])
     if key is not None:
@@ -344,6 +346,21 @@ def _write(
     )
     log.debug("built %d files", len(files))
     return report
+
+
+def _guarded(config: Config, options: BuildOptions, report: BuildReport) -> BuildReport:
+    """The report with the size guard's warnings, from the feed files as written."""
+    report.problems.extend(size_warnings(config, options, report, output.size_in(options.out_dir)))
+    return report
+
+
+def size_warnings(
+    config: Config, options: BuildOptions, report: BuildReport, size_of: guard.SizeOf
+) -> list[Problem]:
+    """The size guard's warnings (guard.py) about the feeds of `report`."""
+    items = {feed.id: feed.items for feed in report.feeds}
+    files = {feed.id: feed.files for feed in report.feeds}
+    return guard.warnings(options.config_path.as_posix(), config.feeds, items, files, size_of)
 
 
 def _memo_key(options: BuildOptions) -> str | None:

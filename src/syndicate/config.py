@@ -30,6 +30,9 @@ from syndicate.seeds.urls import to_uri
 from syndicate.selection.rules import FeedRules
 
 DEFAULT_LIMIT = 50
+# The size guard: a feed file bigger than this, or with more items, is warned about (0 = off).
+DEFAULT_MAX_FEED_BYTES = 10_000_000
+DEFAULT_MAX_FEED_ITEMS = 1000
 FEED_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
@@ -131,6 +134,10 @@ class Site(_Strict):
     )
 
 
+_MAX_BYTES = "Warn when a feed file is bigger than this many bytes (default 10,000,000); 0 = never."
+_MAX_ITEMS = "Warn when a feed file has more items than this (default 1,000); 0 = never."
+
+
 class FeedDefaults(FeedRules):
     """Any feed rule, applied to every feed that does not set it."""
 
@@ -142,6 +149,8 @@ class FeedDefaults(FeedRules):
     archive_page_size: PageSize | None = Field(
         None, description="Items per archive page; default: the feed's limit."
     )
+    max_feed_bytes: int | None = Field(None, strict=True, ge=0, description=_MAX_BYTES)
+    max_feed_items: int | None = Field(None, strict=True, ge=0, description=_MAX_ITEMS)
 
 
 class FeedConfig(FeedRules):
@@ -163,6 +172,8 @@ class FeedConfig(FeedRules):
     archive_page_size: PageSize | None = Field(
         None, description="Items per archive page; default: the feed's limit."
     )
+    max_feed_bytes: int = Field(DEFAULT_MAX_FEED_BYTES, strict=True, ge=0, description=_MAX_BYTES)
+    max_feed_items: int = Field(DEFAULT_MAX_FEED_ITEMS, strict=True, ge=0, description=_MAX_ITEMS)
     _line: int = PrivateAttr(1)
 
     @field_validator("archive")

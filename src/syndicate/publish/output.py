@@ -272,6 +272,36 @@ def _stage(target: Path, data: Content) -> Path:
     return temp
 
 
+def size_in(out: Path) -> Callable[[str], int | None]:
+    """The size of a file of `out` by its path there; None when there is none."""
+
+    def size_of(name: str) -> int | None:
+        try:
+            return (out / name).stat().st_size
+        except OSError:
+            return None
+
+    return size_of
+
+
+def content_size(content: Content) -> int:
+    """How many bytes `content` is, counted as it is written (nothing kept)."""
+    if isinstance(content, bytes):
+        return len(content)
+    counter = _Counter()
+    content(cast(BinaryIO, counter))
+    return counter.size
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        return len(data)
+
+
 def _stage_written(target: Path, write: WriteTo) -> Staged:
     temp = _stage(target, write)
     return Staged(temp, temp.stat().st_size)

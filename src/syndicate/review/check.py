@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from syndicate import build
+from syndicate.config import Config
+from syndicate.config import load as load_config
 from syndicate.errors import ConfigError, Problem, SyndicateError
 from syndicate.publish import output
 
@@ -35,7 +37,9 @@ def check(options: build.BuildOptions, on_seed: build.OnSeed | None = None) -> C
     """
     result = CheckResult()
     try:
-        report, _files = build.prepare(options, on_seed)
+        config = load_config(options.config_path)
+        report, files = build.prepare(options, on_seed, config=config)
+        report.problems.extend(_size_warnings(config, options, report, files))
     except ConfigError as exc:
         result.problems.extend(exc.problems)
         result.config_failed = True
@@ -50,6 +54,20 @@ def check(options: build.BuildOptions, on_seed: build.OnSeed | None = None) -> C
     result.problems.extend(report.problems)
     result.seeds_read, result.seeds_rejected = report.seeds_read, report.seeds_rejected
     return result
+
+
+def _size_warnings(
+    config: Config,
+    options: build.BuildOptions,
+    report: build.BuildReport,
+    files: dict[str, output.Content],
+) -> list[Problem]:
+    """The size guard's warnings, each feed file's size counted as it is rendered."""
+
+    def size_of(name: str) -> int | None:
+        return output.content_size(files[name]) if name in files else None
+
+    return build.size_warnings(config, options, report, size_of)
 
 
 @dataclass(slots=True)
