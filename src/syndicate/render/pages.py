@@ -76,6 +76,7 @@ class FeedPage:
     number: int = 1  # of this preview page, from 1 (the newest items)
     pages: int = 1  # preview pages of the feed
     first: int = 1  # the number in the feed of the page's first item
+    newest: datetime | None = None  # the feed's newest item's date (view.updated)
 
     @property
     def newer(self) -> str | None:
@@ -86,10 +87,6 @@ class FeedPage:
     def older(self) -> str | None:
         """The preview page of older items, relative to this one; None on the last."""
         return preview_document(self.number + 1) if self.number < self.pages else None
-
-    @property
-    def newest(self) -> datetime | None:
-        return self.view.updated if self.view.entries else None
 
     @property
     def opml_format(self) -> FormatLink:
@@ -138,9 +135,10 @@ def feed_pages(site: Site, feeds: list[tuple[FeedConfig, FeedView]]) -> dict[str
     files: dict[str, WriteTo] = {}
     for feed, view in feeds:
         count = max(1, -(-len(view.entries) // PREVIEW_ITEMS))
+        newest = view.updated if view.entries else None  # once: it reads every item's date
         for number in range(1, count + 1):
             start = (number - 1) * PREVIEW_ITEMS
-            page = _page(feed, view, number, count, start)
+            page = _page(feed, view, number, count, start, newest)
             write = partial(_write, env, "feed.html", common, page=page, csp=csp)
             files[f"{feed.id}/{preview_document(number)}"] = write
     return files
@@ -172,8 +170,15 @@ def _csp(images: str, style: str) -> str:
 
 
 def _page(
-    feed: FeedConfig, view: FeedView, number: int = 1, pages: int = 1, start: int = 0
+    feed: FeedConfig,
+    view: FeedView,
+    number: int = 1,
+    pages: int = 1,
+    start: int = 0,
+    newest: datetime | None = None,
 ) -> FeedPage:
+    """How the pages show `feed`: its preview page `number` of `pages`, from item `start`.
+    `newest`: the view's newest date when the caller has it (it reads every item's date)."""
     formats = []
     for name in feed.formats:
         writer = WRITERS[name]
@@ -190,7 +195,11 @@ def _page(
         )
     page_url = view.feed_base if number == 1 else view.url_of(preview_document(number))
     items = view.entries[start : start + PREVIEW_ITEMS]
-    return FeedPage(feed.id, view, tuple(formats), page_url, items, number, pages, start + 1)
+    if newest is None and view.entries:
+        newest = view.updated
+    return FeedPage(
+        feed.id, view, tuple(formats), page_url, items, number, pages, start + 1, newest
+    )
 
 
 def _newest(pages: Iterable[FeedPage]) -> datetime | None:
