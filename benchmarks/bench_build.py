@@ -785,13 +785,17 @@ def _median_cpu(results: Results, variant: str) -> float:
 
 def _items_of(feed_json: Path) -> int:
     """The items of a built feed, the current JSON Feed's and, when archived, its pages',
-    counted line by line: syndicate writes each item's `{` on a line of its own, indented by 4
-    spaces. (Loading 300 MB of JSON here would raise the peak RSS that the children of this
-    process inherit across fork.)"""
+    counted line by line: syndicate writes `items` last, and each item's `{` on a line of its
+    own, indented by 4 spaces. (Loading 300 MB of JSON here would raise the peak RSS that the
+    children of this process inherit across fork.)"""
+    if not feed_json.is_file():
+        return 0  # the variant has no such feed
     count = 0
     for path in [feed_json, *sorted((feed_json.parent / "archive").glob("*.json"))]:
         with path.open("rb") as lines:
-            count += sum(1 for line in lines if line == b"    {\n")
+            for line in lines:  # the members before `items` may hold objects too
+                if line == b'  "items": [\n':
+                    count += sum(1 for line in lines if line == b"    {\n")
     return count
 
 
