@@ -671,6 +671,134 @@ def ratio_lines(results: Results) -> list[str]:
     return lines
 
 
+# --------------------------------------------------------------------------- big feeds (17)
+
+BASE_50 = "limit 50 (base)"
+LIMIT_0 = "base + limit 0"
+ARCHIVED = "base + archive"
+ONE_FEED = "one limit-0 feed, {count} seeds"
+BIG_FEED = "everything"
+FLAT_SMALL = 10_000
+ITEM_BUDGET_US = 50  # issue 17: at most 50 us per extra item and format
+
+
+@dataclass(slots=True)
+class BigFeeds:
+    """Cold builds of the limit-50 config alone, with a `limit: 0` feed of every seed, with an
+    archived feed of every seed (limit 50, RFC 5005 pages of 50), and of one limit-0 feed over
+    10,000 seeds and over the whole corpus (is the peak flat?)."""
+
+    bench: Bench
+    items: dict[str, int] = field(default_factory=dict)  # variant: items of its big feed
+
+    def config(self, variant: str) -> dict[str, Any]:
+        data = config_data()
+        feed: dict[str, Any] = {"id": BIG_FEED, "title": "Every seed", "published_only": False}
+        if variant == LIMIT_0:
+            data["feeds"].append({**feed, "limit": 0})
+        elif variant == ARCHIVED:
+            data["feeds"].append({**feed, "archive": True})
+        elif variant != BASE_50:
+            data["feeds"] = [{**feed, "limit": 0}]
+        return data
+
+    def build(self, variant: str, corpus: Path) -> None:
+        import yaml
+
+        ws = self.bench.ws
+        ws.config.write_text(yaml.safe_dump(self.config(variant), sort_keys=False))
+        shutil.rmtree(ws.out, ignore_errors=True)
+        shutil.rmtree(ws.cache, ignore_errors=True)
+        cmd = self.bench.build_cmd("--no-cache")
+        cmd[cmd.index("--seeds") + 1] = str(corpus)
+        self.bench.record(variant, cmd, ok_status=(0, 1))
+        if variant not in self.items:
+            self.items[variant] = _items_of(ws.out / BIG_FEED / "feed.json")
+
+    def subset(self, count: int) -> Path:
+        """The first `count` seeds of the corpus, hard-linked (or copied) into a folder."""
+        target = self.bench.ws.root / f"corpus-{count}"
+        if not target.exists():
+            target.mkdir()
+            for entry in sorted(iter_seed_entries(str(self.bench.ws.corpus)), key=lambda e: e.path)[
+                :count
+            ]:
+                try:
+                    os.link(entry.path, target / entry.name)
+                except OSError:
+                    shutil.copyfile(entry.path, target / entry.name)
+        return target
+
+    def run(self) -> None:
+        ws = self.bench.ws
+        measure(self.bench.floor_cmd("read"), ws.logs / "warm-up.log")  # page cache, not timed
+        small = self.subset(FLAT_SMALL)
+        total = sum(1 for _ in iter_seed_entries(str(ws.corpus)))
+        for number in range(1, self.bench.rounds + 1):
+            print(f"round {number}/{self.bench.rounds}", flush=True)
+            for variant in (BASE_50, LIMIT_0, ARCHIVED):
+                self.build(variant, ws.corpus)
+            self.build(ONE_FEED.format(count=f"{FLAT_SMALL:,}"), small)
+            self.build(ONE_FEED.format(count=f"{total:,}"), ws.corpus)
+
+    def report(self, args: argparse.Namespace) -> None:
+        results = self.bench.results
+        print("", *machine_lines(), corpus_line(self.bench.ws.corpus), sep="\n")
+        print(f"{args.rounds} round(s), medians; cold builds (--no-cache), --jobs {args.jobs}")
+        print("", *table(results), "", sep="\n")
+        base_s, base_mb = results.median(BASE_50), results.peak_mb(BASE_50)
+        base_cpu = _median_cpu(results, BASE_50)
+        print(
+            f"{'variant':<18}{'items':>9}{'extra s':>9}{'items/s/format':>16}{'budget s':>10}"
+            f"{'extra cpu s':>13}{'items/cpu s/format':>20}{'peak MB':>9}{'x base':>8}"
+        )
+        for variant, formats in ((LIMIT_0, 3), (ARCHIVED, 2)):  # RSS has no archive pages
+            seconds, mb = results.median(variant), results.peak_mb(variant)
+            items = self.items.get(variant, 0)
+            if seconds is None or mb is None or base_s is None or base_mb is None:
+                print(f"{variant:<18}  n/a")
+                continue
+            extra = max(items - 50, 0) * formats
+            rate = extra / (seconds - base_s) if seconds > base_s else float("inf")
+            budget = base_s + extra * ITEM_BUDGET_US / 1e6
+            cpu = _median_cpu(results, variant) - base_cpu
+            cpu_rate = extra / cpu if cpu > 0 else float("inf")
+            print(
+                f"{variant:<18}{items:>9,}{seconds - base_s:>9.1f}{rate:>16,.0f}"
+                f"{budget:>10.1f}{cpu:>13.1f}{cpu_rate:>20,.0f}{mb:>9.0f}{mb / base_mb:>8.2f}"
+            )
+        print(
+            "targets (issue 17): peak <= 400 MB and <= 2x base; time <= budget "
+            "(base + 50 us per extra item and format)"
+        )
+        print("\nflat memory: one limit-0 feed")
+        for variant in results.runs:
+            if variant.startswith("one limit-0"):
+                mb = results.peak_mb(variant)
+                print(f"  {self.items.get(variant, 0):>9,} items: peak {mb or 0:.0f} MB")
+
+
+def _median_cpu(results: Results, variant: str) -> float:
+    runs = results.ok(variant)
+    return statistics.median(r.cpu_seconds for r in runs) if runs else 0.0
+
+
+def _items_of(feed_json: Path) -> int:
+    """The items of a built feed, the current JSON Feed's and, when archived, its pages',
+    counted line by line: syndicate writes `items` last, and each item's `{` on a line of its
+    own, indented by 4 spaces. (Loading 300 MB of JSON here would raise the peak RSS that the
+    children of this process inherit across fork.)"""
+    if not feed_json.is_file():
+        return 0  # the variant has no such feed
+    count = 0
+    for path in [feed_json, *sorted((feed_json.parent / "archive").glob("*.json"))]:
+        with path.open("rb") as lines:
+            for line in lines:  # the members before `items` may hold objects too
+                if line == b'  "items": [\n':
+                    count += sum(1 for line in lines if line == b"    {\n")
+    return count
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -685,6 +813,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder (printed)")
     ap.add_argument("--jobs", type=int, help="passed to syndicate build --jobs when it has it")
     ap.add_argument("--no-hugo", action="store_true", help="skip Hugo even when it is installed")
+    ap.add_argument(
+        "--big-feeds",
+        action="store_true",
+        help="instead: cold builds with a limit-0 feed and an archived feed over the whole "
+        "corpus beside the limit-50 config, and one limit-0 feed over 10,000 and all seeds "
+        "(issue 17)",
+    )
     ap.add_argument("--floor", choices=sorted(FLOOR_KINDS), help=argparse.SUPPRESS)
     ap.add_argument("floor_dir", nargs="?", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -772,8 +907,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     root = Path(tempfile.mkdtemp(prefix="syndicate-bench-"))
     try:
         bench = setup(args, root)
-        bench.run()
-        report(bench, args)
+        if args.big_feeds:
+            big = BigFeeds(bench)
+            big.run()
+            big.report(args)
+        else:
+            bench.run()
+            report(bench, args)
     finally:
         if args.keep:
             print(f"\nkept {root}")

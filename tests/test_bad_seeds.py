@@ -1124,3 +1124,12 @@ def test_broken_seeds_in_a_corpus_change_nothing_else(
     expected = {s.seed.web_url for s in loaded if s.seed is not None}
     feed = json.loads(Path("mixed-out/all/feed.json").read_text("utf-8"))
     assert sorted(i["id"] for i in feed["items"]) == sorted(expected)
+
+
+def test_an_unclosed_flow_mapping_is_named_in_plain_words(tmp_path: Path) -> None:
+    """Hypothesis found '{0' raising KeyError: the message's braces were format fields."""
+    file = SeedFile(tmp_path / "x.txt", "x.txt", "seeds/x.txt")
+    loaded = parse(file, b"---\n{0\n---\n")
+    assert [p.message for p in loaded.problems] == [
+        "a {mapping} is not closed: add the '}' (and separate its items with ',')"
+    ]

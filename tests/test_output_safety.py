@@ -65,7 +65,7 @@ def test_failed_write_leaves_every_previous_file_intact(
     run = ws.build()
     assert run.code == 2, run.report()
     assert run.lines == [
-        "error: cannot write out/all/index.html: No space left on device; out/ was left as it was"
+        "error: cannot write out/all/feed.json: No space left on device; out/ was left as it was"
     ]
     assert len(calls) == 3
     assert (tree(ws.out), mtimes(ws.out)) == (before, stamps)
@@ -88,7 +88,7 @@ def test_feed_folder_blocked_by_a_file_fails_cleanly(ws: Workspace) -> None:
     run = ws.build()
     assert run.code == 2, run.report()
     assert run.lines == [
-        "error: cannot write out/cv/atom.xml: Not a directory; out/ was left as it was"
+        "error: cannot write out/cv/rss.xml: Not a directory; out/ was left as it was"
     ]
     assert (tree(ws.out), mtimes(ws.out)) == (before, stamps)
     assert leftovers(ws.out) == []
@@ -113,11 +113,11 @@ def test_every_file_is_renamed_into_place_from_a_temporary_file(
     real = syndicate.publish.output._stage
     staged: dict[str, int] = {}
 
-    def spy(target: Path, data: bytes) -> Path:
+    def spy(target: Path, data: syndicate.publish.output.Content) -> Path:
         temp = real(target, data)
         assert temp.parent.resolve() == target.parent.resolve()
         assert temp.name.startswith(f".{target.name}.") and temp.name.endswith(".tmp")
-        assert temp.read_bytes() == data
+        assert temp.read_bytes() == syndicate.publish.output.content_bytes(data)
         staged[target.relative_to(ws.out).as_posix()] = temp.stat().st_ino
         return temp
 

@@ -28,6 +28,7 @@ from lxml import etree
 from syndicate.config import Config, FeedConfig, Site
 from syndicate.config import load as load_config
 from syndicate.errors import ConfigError
+from syndicate.publish.output import content_bytes
 from syndicate.render import entry, pages
 from syndicate.seeds.repairs import XML_FORBIDDEN
 
@@ -329,7 +330,7 @@ def test_opml_lists_every_feed(escaping: Path, config: Config) -> None:
 def test_opml_of_feeds_without_items_has_no_date() -> None:
     site = Site.model_validate({"title": "T", "base_url": "https://example.org/"})
     feed = FeedConfig.model_validate({"id": "a", "title": "A", "formats": ["atom"]})
-    files = pages.render_pages(site, [(feed, view_of(feed, site, ()))])
+    files = rendered(site, [(feed, view_of(feed, site, ()))])
     root = etree.fromstring(files["feeds.opml"])
     assert root.find("head/dateModified") is None and root.find("head/dateCreated") is None
     assert root.find("body/outline").get("xmlUrl") == "https://example.org/a/atom.xml"
@@ -486,7 +487,7 @@ def test_a_url_that_is_not_http_is_never_written() -> None:
     moment = datetime(2021, 3, 4, tzinfo=UTC)
     bad = entry.Entry("javascript:alert(1)", "t", None, "", moment, None, (), (), ())
     with pytest.raises(ValueError, match="not an http"):
-        pages.render_pages(site, [(feed, view_of(feed, site, (bad,)))])
+        rendered(site, [(feed, view_of(feed, site, (bad,)))])
 
 
 # --------------------------------------------------------------------------- any text
@@ -495,6 +496,11 @@ def test_a_url_that_is_not_http_is_never_written() -> None:
 _TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40
 ).filter(lambda s: s.strip() == s and s and not XML_FORBIDDEN.search(s))
+
+
+def rendered(site: Site, feeds: list[tuple[FeedConfig, entry.FeedView]]) -> dict[str, bytes]:
+    """Every page's bytes (a feed's preview pages are rendered when written)."""
+    return {name: content_bytes(c) for name, c in pages.render_pages(site, feeds).items()}
 
 
 def view_of(feed: FeedConfig, site: Site, entries: tuple[entry.Entry, ...]) -> entry.FeedView:
@@ -532,7 +538,7 @@ def test_any_text_round_trips_as_text(
         images=(entry.Picture("https://example.com/i.png", "image/png", 1, 1, title),),
         related=(entry.RelatedLink("https://example.com/r", title, moment, name),),
     )
-    files = pages.render_pages(site, [(feed, view_of(feed, site, (item,)))])
+    files = rendered(site, [(feed, view_of(feed, site, (item,)))])
     root = parse_html(files["f/index.html"])
     assert not root.findall(".//script")
     assert texts(root.findall(".//h1")) == [feed.title]

@@ -9,6 +9,7 @@ build reads no seed and renders nothing, so it imports neither pydantic nor the 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from syndicate.errors import Problem, StrictModeError
@@ -18,7 +19,9 @@ from syndicate.seeds.discovery import gc_paused
 
 if TYPE_CHECKING:
     from syndicate.config import Config
-    from syndicate.render.entry import Entry
+    from syndicate.publish.guard import SizeOf
+    from syndicate.publish.output import Content
+    from syndicate.render.store import EntryStore
     from syndicate.seeds.candidate import Candidate
 
 __all__ = ["BuildOptions", "BuildReport", "OnSeed", "build", "load_candidates", "prepare"]
@@ -38,21 +41,24 @@ def build(options: BuildOptions, on_seed: OnSeed | None = None) -> BuildReport:
         update = past.update(config)  # only some feeds show the seeds that changed
         if update is not None:
             report = _write(options, config, update.report, update.files, update.keep)
+            report.problems.extend(size_warnings(config, options, report))
             past.remember(report, None)
             return report
         report = BuildReport()
         candidates = _candidates(options, past, report, on_seed)
         files, chosen = render(config, options, candidates, report)
         report = _write(options, config, report, files)
+        report.problems.extend(size_warnings(config, options, report))
         past.remember(report, chosen)
         return report
 
 
 def prepare(
     options: BuildOptions, on_seed: OnSeed | None = None, config: Config | None = None
-) -> tuple[BuildReport, dict[str, bytes]]:
-    """Everything a build would write, in memory: the report and {path in out/: bytes}; nothing
-    is read from or written to the cache. Config errors raise before any seed is read."""
+) -> tuple[BuildReport, dict[str, Content]]:
+    """Everything a build would write: the report and {path in out/: content}, where a feed's
+    files and preview pages are what writes them (output.Content); nothing is read from or
+    written to the cache. Config errors raise before any seed is read."""
     from syndicate.config import load as load_config
 
     config = config or load_config(options.config_path)
@@ -91,7 +97,7 @@ def _candidates(
 
 def render(
     config: Config, options: BuildOptions, candidates: list[Candidate], report: BuildReport
-) -> tuple[dict[str, bytes], Chosen]:
+) -> tuple[dict[str, Content], Chosen]:
     """Every output file of every feed, and what each feed chose."""
     from syndicate.render import pages
     from syndicate.render.feed import feed_files, feed_paths
@@ -103,10 +109,10 @@ def render(
     # An archived feed keeps every item: the newest `limit` in the feed, the rest in pages.
     chosen = {f.id: select_from(pool, f, 0 if f.archive else f.limit) for f in config.feeds}
     entries = _entries(options, {item.name for items in chosen.values() for item in items}, report)
-    files: dict[str, bytes] = {}
+    files: dict[str, Content] = {}
     views = []
     for feed in config.feeds:
-        items = [entries[item.name] for item in chosen[feed.id] if item.name in entries]
+        items = entries.entries([item.name for item in chosen[feed.id] if item.name in entries])
         view, feed_output = feed_files(config.site, feed, items)
         views.append((feed, view))
         files.update(feed_output)
@@ -123,13 +129,15 @@ def render(
     return files, Chosen(names, entries, problems_before)
 
 
-def _entries(options: BuildOptions, names: set[str], report: BuildReport) -> dict[str, Entry]:
-    """The entry of each published item, its seed read again (selection kept only its facts)."""
+def _entries(options: BuildOptions, names: set[str], report: BuildReport) -> EntryStore:
+    """The entry of each published item, its seed read again (selection kept only its facts),
+    kept out of memory until a writer writes it (render/store.py)."""
     from syndicate.render.entry import from_seed
+    from syndicate.render.store import EntryStore
     from syndicate.seeds.discovery import SeedFile
     from syndicate.seeds.reading import read
 
-    found: dict[str, Entry] = {}
+    found = EntryStore()
     for name in sorted(names):
         path = options.seeds_dir / name
         loaded = read(SeedFile(path, name, path.as_posix()), options.max_seed_bytes)
@@ -137,7 +145,7 @@ def _entries(options: BuildOptions, names: set[str], report: BuildReport) -> dic
             message = "changed while the build ran; left out"
             report.problems.append(Problem(path.as_posix(), 1, "file", message))
             continue
-        found[name] = from_seed(loaded.seed)
+        found.add(name, from_seed(loaded.seed))
     return found
 
 
@@ -145,7 +153,7 @@ def _write(
     options: BuildOptions,
     config: Config,
     report: BuildReport,
-    files: dict[str, bytes],
+    files: Mapping[str, Content],
     keep: frozenset[str] = frozenset(),
 ) -> BuildReport:
     from syndicate.publish import output
@@ -159,3 +167,16 @@ def _write(
     report.removed = written.removed
     log.debug("built %d files", len(files))
     return report
+
+
+def size_warnings(
+    config: Config, options: BuildOptions, report: BuildReport, size_of: SizeOf | None = None
+) -> list[Problem]:
+    """The size guard's warnings (publish/guard.py) about the feeds of `report`; the sizes are
+    those of the files in out/ unless `size_of` gives them."""
+    from syndicate.publish import guard, output
+
+    items = {feed.id: feed.items for feed in report.feeds}
+    files = {feed.id: feed.files for feed in report.feeds}
+    size_of = size_of or output.size_in(options.out_dir)
+    return guard.warnings(options.config_path.as_posix(), config.feeds, items, files, size_of)

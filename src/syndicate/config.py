@@ -36,6 +36,9 @@ _FLOOD_HELP = (
     "The flood guard: warn (in diff, build and check) when a change adds more than this many "
     "items older than the newest item the feed already has; readers show them as new."
 )
+# The size guard: a feed file bigger than this, or with more items, is warned about (0 = off).
+DEFAULT_MAX_FEED_BYTES = 10_000_000
+DEFAULT_MAX_FEED_ITEMS = 1000
 FEED_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
@@ -137,6 +140,10 @@ class Site(_Strict):
     )
 
 
+_MAX_BYTES = "Warn when a feed file is bigger than this many bytes (default 10,000,000); 0 = never."
+_MAX_ITEMS = "Warn when a feed file has more items than this (default 1,000); 0 = never."
+
+
 class FeedDefaults(FeedRules):
     """Any feed rule, applied to every feed that does not set it."""
 
@@ -149,6 +156,8 @@ class FeedDefaults(FeedRules):
         None, description="Items per archive page; default: the feed's limit."
     )
     flood_threshold: int | None = Field(None, strict=True, ge=0, description=_FLOOD_HELP)
+    max_feed_bytes: int | None = Field(None, strict=True, ge=0, description=_MAX_BYTES)
+    max_feed_items: int | None = Field(None, strict=True, ge=0, description=_MAX_ITEMS)
 
 
 class FeedConfig(FeedRules):
@@ -173,6 +182,8 @@ class FeedConfig(FeedRules):
     flood_threshold: int = Field(
         DEFAULT_FLOOD_THRESHOLD, strict=True, ge=0, description=_FLOOD_HELP
     )
+    max_feed_bytes: int = Field(DEFAULT_MAX_FEED_BYTES, strict=True, ge=0, description=_MAX_BYTES)
+    max_feed_items: int = Field(DEFAULT_MAX_FEED_ITEMS, strict=True, ge=0, description=_MAX_ITEMS)
     _line: int = PrivateAttr(1)
 
     @field_validator("archive")

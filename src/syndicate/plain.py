@@ -151,7 +151,7 @@ YAML: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         (
             r"did not find expected ',' or '\}'",
             "",
-            "a {mapping} is not closed: add the '}' (and separate its items with ',')",
+            "a {{mapping}} is not closed: add the '}}' (and separate its items with ',')",
         ),
         (
             r"quoted scalar found unexpected end of stream",

@@ -45,6 +45,9 @@ def feeds_command(
     else:
         for line in overview.table(feeds):
             click.echo(line)
+    for problem in seen.problems:
+        if problem.severity == "warning" and problem.field.startswith("feeds."):
+            click.echo(str(problem), err=True)
     if seen.seeds_rejected and not quiet:
         rejected = plural(seen.seeds_rejected, "seed file")
         click.echo(f"note: {rejected} rejected, not counted (see `syndicate check`)", err=True)

@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from types import TracebackType
 
     from syndicate.config import Config
-    from syndicate.render.entry import Entry
+    from syndicate.publish.output import Content
+    from syndicate.render.store import EntryStore
     from syndicate.seeds.reading import Scan
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ class Update:
     """An incremental build: its report, the files rendered again, the others left as they are."""
 
     report: BuildReport
-    files: dict[str, bytes]
+    files: dict[str, Content]
     keep: frozenset[str]
 
 
@@ -61,7 +62,7 @@ class Chosen:
     read, and how many of the report's problems came before selection's and rendering's."""
 
     names: dict[str, tuple[str, ...]]
-    entries: dict[str, Entry]
+    entries: EntryStore
     problems_before: int
 
 
@@ -275,10 +276,11 @@ def _selection(
     for problem in report.problems[len(found) : chosen.problems_before]:
         seed_problems.setdefault(name_of[problem.path], []).append(problem)
     feed_problems = report.problems[chosen.problems_before :]
-    entries = chosen.entries if len(chosen.entries) <= MEMO_ENTRIES else {}
+    store = chosen.entries
+    names = store.names() if len(store) <= MEMO_ENTRIES else []
     return memo.Selection(
         chosen.names,
-        {name: item.row() for name, item in entries.items()},
+        {name: store.row(name) for name in names},
         {name: memo.rows_of(problems) for name, problems in seed_problems.items()},
         memo.rows_of(feed_problems),
     )

@@ -28,6 +28,7 @@ from typing import Any
 from syndicate.config import Config
 from syndicate.errors import Problem
 from syndicate.incremental import cache, memo
+from syndicate.publish import output
 from syndicate.render import entry, pages
 from syndicate.render.feed import feed_files
 from syndicate.seeds import discovery, reading
@@ -41,7 +42,7 @@ MAX_CHANGED = cache.UPDATE_MAX_ROWS  # beyond this many changed seeds, build in 
 class Update:
     """What an incremental build writes and reports."""
 
-    files: dict[str, bytes]  # the files rendered again, by path in out/
+    files: dict[str, output.Content]  # the files rendered again, by path in out/
     keep: frozenset[str]  # the last build's other files, left as they are
     selection: memo.Selection
     seeds_rejected: int
@@ -113,12 +114,12 @@ def _as_last_read(before: Mapping[str, reading.Scan], seen: dict[str, tuple[int,
 
 def _render_edited(
     config: Config, selection: memo.Selection, edited: set[str], sources: Sources
-) -> tuple[dict[str, bytes], dict[str, tuple[Any, ...]]] | None:
+) -> tuple[dict[str, output.Content], dict[str, tuple[Any, ...]]] | None:
     """The files of the feeds that show an edited item (read again, the others from the
     memo's entries), and the entries now; None when an edited seed cannot be read again."""
     entries = dict(selection.entries)
     views = []
-    files: dict[str, bytes] = {}
+    files: dict[str, output.Content] = {}
     for feed in config.feeds:
         names = selection.chosen[feed.id]
         if edited.isdisjoint(names):

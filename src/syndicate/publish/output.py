@@ -8,6 +8,10 @@ WebSub hubs are configured, the changes record that `syndicate ping` reads: the 
 the last build changed. A build that changes nothing leaves the record as it is, so that
 rebuilding leaves out/ byte-identical (see docs/output.md, "WebSub").
 
+A file's content is its bytes or a function that writes them into an open binary file (a
+feed of 100,000 items is written item by item, never held): such a file is staged first, then
+compared with the file in place, a block at a time; `plan` compares it as it is written.
+
 How a write stays all-or-nothing, also when the process is killed: see "writing" below and
 docs/publishing.md.
 """
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import json
 import logging
 import os
@@ -24,9 +29,10 @@ import secrets
 import shutil
 import sys
 import tempfile
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from syndicate.errors import OutputError
 from syndicate.words import plural
@@ -38,6 +44,49 @@ log = logging.getLogger(__name__)
 
 MANIFEST = ".syndicate-manifest.json"
 CHANGES = ".syndicate-changes.json"
+BLOCK = 1024 * 1024  # bytes compared at a time
+
+# A file's content: its bytes, or what writes them into an open binary file.
+WriteTo = Callable[[BinaryIO], None]
+Content = bytes | WriteTo
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """Content already written to a staged file beside its target (by `write_tree`)."""
+
+    path: Path
+    size: int
+
+
+def content_bytes(content: Content) -> bytes:
+    """The bytes of a file's content (for small files and tests: a big feed's are big)."""
+    if isinstance(content, bytes):
+        return content
+    buffer = io.BytesIO()
+    content(buffer)
+    return buffer.getvalue()
+
+
+def content_size(content: Content) -> int:
+    """How many bytes `content` is, counted as it is written (nothing kept)."""
+    if isinstance(content, bytes):
+        return len(content)
+    counter = _Counter()
+    content(cast(BinaryIO, counter))
+    return counter.size
+
+
+def size_in(out: Path) -> Callable[[str], int | None]:
+    """The size of a file of `out` by its path there; None when there is none."""
+
+    def size_of(name: str) -> int | None:
+        try:
+            return (out / name).stat().st_size
+        except OSError:
+            return None
+
+    return size_of
 
 
 @dataclass(slots=True)
@@ -82,7 +131,7 @@ def read_changes(out: Path) -> list[str] | None:
 
 def plan(
     out: Path,
-    files: dict[str, bytes],
+    files: Mapping[str, Content | Written],
     topics: Collection[str] | None = None,
     keep: Collection[str] = (),
 ) -> WriteReport:
@@ -93,7 +142,7 @@ def plan(
     """
     report = WriteReport()
     for name, data in sorted(files.items()):
-        (report.unchanged if _same(out / name, data) else report.written).append(name)
+        (report.unchanged if same_content(out / name, data) else report.written).append(name)
     own = {CHANGES} if topics is not None else set()
     report.removed = sorted(set(read_manifest(out)) - set(files) - set(keep) - own)
     return report
@@ -136,14 +185,61 @@ def _json(value: object) -> bytes:
 
 def stale_records(out: Path, own: dict[str, bytes]) -> list[str]:
     """Which of syndicate's own files (from `records`) differ from what is in `out`."""
-    return [name for name, data in own.items() if not _same(out / name, data)]
+    return [name for name, data in own.items() if not same_content(out / name, data)]
 
 
-def _same(path: Path, data: bytes) -> bool:
+def same_content(path: Path, data: Content | Written) -> bool:
+    """Whether the file at `path` holds `data`, read a block at a time when it is big."""
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
+        if isinstance(data, bytes):
+            return path.stat().st_size == len(data) and path.read_bytes() == data
+        if isinstance(data, Written):
+            return path.stat().st_size == data.size and _same_files(path, data.path)
+        with path.open("rb") as existing:
+            comparer = _Comparer(existing)
+            try:
+                data(cast(BinaryIO, comparer))  # writers only call write()
+            except _DiffersError:
+                return False
+            return existing.read(1) == b""
     except OSError:
         return False
+
+
+def _same_files(one: Path, other: Path) -> bool:
+    with one.open("rb") as first, other.open("rb") as second:
+        while True:
+            block = first.read(BLOCK)
+            if block != second.read(BLOCK):
+                return False
+            if not block:
+                return True
+
+
+class _DiffersError(Exception):
+    pass
+
+
+class _Comparer:
+    """A binary file to write to that compares what is written with `existing`, and stops
+    the writing at the first difference (raising _DiffersError)."""
+
+    def __init__(self, existing: BinaryIO) -> None:
+        self._existing = existing
+
+    def write(self, data: bytes) -> int:
+        if self._existing.read(len(data)) != data:
+            raise _DiffersError
+        return len(data)
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        return len(data)
 
 
 # ------------------------------------------------------------------------------- writing
@@ -175,10 +271,22 @@ class Staged:
         self.files.clear()
         _remove_empty(self.folders)
 
+    def drop(self, names: Collection[str]) -> None:
+        """Remove the staged files of `names` (their content turned out unchanged)."""
+        dropped = set(names)
+        for name, temp in self.files:
+            if name in dropped:
+                _unlink_quietly(temp)
+        self.files = [(name, temp) for name, temp in self.files if name not in dropped]
+
+    def join(self, other: Staged) -> None:
+        self.files += other.files
+        self.folders += other.folders
+
 
 def write_tree(
     out: Path,
-    files: dict[str, bytes],
+    files: Mapping[str, Content],
     topics: Collection[str] | None = None,
     keep: Collection[str] = (),
 ) -> WriteReport:
@@ -198,14 +306,27 @@ def write_tree(
         with _locked(out, wait=True):
             _undo_journal(out)
             sweep(out)
-            report = plan(out, files, topics, keep)
-            changes = {name: files[name] for name in report.written}
-            own = records(out, [*files, *keep], report, topics)
-            changes.update({name: own[name] for name in stale_records(out, own)})
-            for name in changes:
-                if (out / name).is_dir():
-                    raise OutputError(f"{out / name}: a folder is where an output file goes")
-            staged = stage(out, changes)
+            # Written content is staged first (rendered once), then compared with the file
+            # in place; what turns out unchanged is dropped.
+            streamed = stage(out, {n: c for n, c in files.items() if not isinstance(c, bytes)})
+            try:
+                ready: dict[str, Content | Written] = dict(files)
+                ready.update({n: Written(temp, temp.stat().st_size) for n, temp in streamed.files})
+                report = plan(out, ready, topics, keep)
+                streamed.drop(report.unchanged)
+                changes: dict[str, Content] = {
+                    name: files[name] for name in report.written if isinstance(files[name], bytes)
+                }
+                own = records(out, [*files, *keep], report, topics)
+                changes.update({name: own[name] for name in stale_records(out, own)})
+                for name in [*changes, *(name for name, _ in streamed.files)]:
+                    if (out / name).is_dir():
+                        raise OutputError(f"{out / name}: a folder is where an output file goes")
+                staged = stage(out, changes)
+            except BaseException:
+                streamed.discard()
+                raise
+            staged.join(streamed)
             commit(staged, report.removed)
     except BaseException:
         _remove_empty(folders)
@@ -213,7 +334,7 @@ def write_tree(
     return report
 
 
-def stage(out: Path, changes: dict[str, bytes]) -> Staged:
+def stage(out: Path, changes: Mapping[str, Content]) -> Staged:
     """Every file of `changes` written beside its target, nothing replaced yet. On failure
     nothing is left: OutputError names the file and the reason."""
     staged = Staged(out)
@@ -347,11 +468,11 @@ def sweep(out: Path) -> list[str]:
     return removed
 
 
-def _stage(target: Path, data: bytes) -> Path:
+def _stage(target: Path, data: Content) -> Path:
     return _write_aside(target, data)
 
 
-def _write_aside(target: Path, data: bytes) -> Path:
+def _write_aside(target: Path, data: Content) -> Path:
     """`data` in a new file beside `target` (`.NAME.XXXXXXXX.tmp`), on disk when it returns."""
     handle, temp_name = tempfile.mkstemp(
         dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
@@ -359,7 +480,10 @@ def _write_aside(target: Path, data: bytes) -> Path:
     temp = Path(temp_name)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            if isinstance(data, bytes):
+                stream.write(data)
+            else:
+                data(stream)
             stream.flush()
             os.fsync(stream.fileno())
         temp.chmod(_file_mode())

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import astuple, dataclass
 from datetime import UTC, datetime
 from html import escape
 from posixpath import splitext
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
 from syndicate.seeds.models import Image, Provider, Related, Seed
@@ -133,6 +134,16 @@ class Archive:
         return self.page + 1
 
 
+@runtime_checkable
+class Dated(Protocol):
+    """Entries that know their dates and how many are unpublished without being read
+    (store.StoredEntries)."""
+
+    def dates(self) -> Iterator[datetime]: ...
+
+    def unpublished(self) -> int: ...
+
+
 @dataclass(frozen=True, slots=True)
 class FeedView:
     id: str
@@ -144,7 +155,7 @@ class FeedView:
     author: Person | None
     generator: str
     version: str
-    entries: tuple[Entry, ...]
+    entries: Sequence[Entry]  # in feed order; a big feed's are read as used (store.py)
     icon: str | None = None  # small, square: Atom icon, JSON Feed favicon
     logo: str | None = None  # larger, wide: Atom logo, JSON Feed icon; RSS image (else icon)
     hubs: tuple[str, ...] = ()  # WebSub hubs (the current feed only)
@@ -159,7 +170,17 @@ class FeedView:
     @property
     def updated(self) -> datetime:
         """The newest item's date; the epoch for an empty feed (never "now")."""
-        return max((e.published for e in self.entries), default=EPOCH)
+        entries = self.entries
+        dates = entries.dates() if isinstance(entries, Dated) else (e.published for e in entries)
+        return max(dates, default=EPOCH)
+
+    @property
+    def unpublished(self) -> int:
+        """How many items say `published: false` (the preview pages mark them)."""
+        entries = self.entries
+        if isinstance(entries, Dated):
+            return entries.unpublished()
+        return sum(e.unpublished for e in entries)
 
     def url_of(self, filename: str) -> str:
         return self.feed_base + filename

@@ -1,13 +1,19 @@
 """One feed's files: the current feed in each of its formats and, when it archives, its
-RFC 5005 archive pages. Pure: the same config and entries give the same bytes."""
+RFC 5005 archive pages. Pure: the same config and entries give the same bytes.
+
+A file is given as the function that writes it into an open file (`WriteTo`), called when the
+output is written: a feed of 100,000 items is never held whole (see writers/).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from syndicate import __version__
 from syndicate.config import FeedConfig, Site
 from syndicate.render import entry, pages
+from syndicate.render.pages import WriteTo
 from syndicate.render.writers import WRITERS
 from syndicate.selection.select import archive_pages
 
@@ -33,7 +39,7 @@ def feed_view(
         else entry.Person(site.title, site.base_url),
         generator="syndicate",
         version=__version__,
-        entries=tuple(entries),
+        entries=entries if isinstance(entries, entry.Dated) else tuple(entries),
         icon=feed.icon or site.icon,
         logo=feed.logo or site.logo,
         hubs=tuple(site.websub_hubs or ()) if current else (),
@@ -44,14 +50,18 @@ def feed_view(
 
 def feed_files(
     site: Site, feed: FeedConfig, entries: Sequence[entry.Entry]
-) -> tuple[entry.FeedView, dict[str, bytes]]:
+) -> tuple[entry.FeedView, dict[str, WriteTo]]:
     """The view of the current feed and the feed's files (by path in out/): the current feed
     in each format and, when the feed archives, the entries beyond its limit in archive pages.
     `entries` are all the feed's items, in feed order."""
     if not feed.archive:
         view = feed_view(site, feed, entries)
         return view, _current_files(feed, view)
-    paged = archive_pages(entries[feed.limit :], feed.page_size)
+    older = entries[feed.limit :]
+    # Pages as slices of `older` (it may be read from a store: see store.py).
+    paged = [
+        older[page[0] : page[-1] + 1] for page in archive_pages(range(len(older)), feed.page_size)
+    ]
     view = feed_view(site, feed, entries[: feed.limit], entry.Archive(len(paged)))
     return view, {**_current_files(feed, view), **_archive_files(site, feed, paged)}
 
@@ -61,18 +71,19 @@ def feed_paths(feed: FeedConfig) -> tuple[str, ...]:
     return tuple(f"{feed.id}/{WRITERS[name].filename}" for name in feed.formats)
 
 
-def _current_files(feed: FeedConfig, view: entry.FeedView) -> dict[str, bytes]:
-    return dict(zip(feed_paths(feed), (WRITERS[n].render(view) for n in feed.formats), strict=True))
+def _current_files(feed: FeedConfig, view: entry.FeedView) -> dict[str, WriteTo]:
+    writes = (partial(WRITERS[name].write, view) for name in feed.formats)
+    return dict(zip(feed_paths(feed), writes, strict=True))
 
 
 def _archive_files(
-    site: Site, feed: FeedConfig, paged: list[list[entry.Entry]]
-) -> dict[str, bytes]:
-    files: dict[str, bytes] = {}
+    site: Site, feed: FeedConfig, paged: list[Sequence[entry.Entry]]
+) -> dict[str, WriteTo]:
+    files: dict[str, WriteTo] = {}
     for number, entries in enumerate(paged, 1):
         view = feed_view(site, feed, entries, entry.Archive(len(paged), number))
         for name in feed.formats:
             writer = WRITERS[name]
             if writer.archive_suffix:
-                files[f"{feed.id}/{writer.document(number)}"] = writer.render(view)
+                files[f"{feed.id}/{writer.document(number)}"] = partial(writer.write, view)
     return files

@@ -1,6 +1,10 @@
 """The pages around the feeds, for people: `index.html` lists every feed, `<id>/index.html`
 previews a feed's items as a reader shows them, `feeds.opml` lets a reader import every feed.
 
+A preview page shows at most PREVIEW_ITEMS items: a bigger feed's preview goes on in
+`<id>/page-2.html`, `page-3.html`... (older items), each page linked to the newer and older one,
+so that no page grows with the feed. Each page is written when the output is (see `feed_pages`).
+
 Rendered with Jinja2 from `templates/`, autoescape on: seed and config text reaches a page only
 through a template variable, so it is always escaped. Pure and deterministic: the same site and
 views give the same bytes (config order, dates from the items, no clock, no locale).
@@ -10,20 +14,20 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from functools import cache
+from functools import cache, partial
 from importlib import resources
-from typing import Any
+from typing import Any, BinaryIO
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from syndicate import __version__
 from syndicate.config import FeedConfig, Site
-from syndicate.render.entry import FeedView, paragraphs
+from syndicate.render.entry import Entry, FeedView, paragraphs
 from syndicate.render.writers import WRITERS
 from syndicate.words import plural
 
@@ -31,6 +35,7 @@ INDEX = "index.html"
 OPML = "feeds.opml"
 STYLESHEET = "feed.xsl"  # site.stylesheet: for browsers that apply XSLT to the feeds
 OPML_MEDIA_TYPE = "text/x-opml"
+PREVIEW_ITEMS = 100  # items on a feed's preview page; more go on further pages
 # How people call each format: short (links, titles), then with its version.
 LABELS = {
     "rss": ("RSS", "RSS 2.0"),
@@ -66,11 +71,23 @@ class FeedPage:
     id: str
     view: FeedView
     formats: tuple[FormatLink, ...]
-    page_url: str  # absolute URL of out/<id>/ (its index.html)
+    page_url: str  # absolute URL of this page: out/<id>/ (its index.html), or page-<n>.html
+    items: Sequence[Entry] = ()  # the items this preview page shows
+    number: int = 1  # of this preview page, from 1 (the newest items)
+    pages: int = 1  # preview pages of the feed
+    first: int = 1  # the number in the feed of the page's first item
+    newest: datetime | None = None  # the feed's newest item's date (view.updated)
+    unpublished: int = 0  # the feed's items that are not published (view.unpublished)
 
     @property
-    def newest(self) -> datetime | None:
-        return self.view.updated if self.view.entries else None
+    def newer(self) -> str | None:
+        """The preview page of newer items, relative to this one; None on the first."""
+        return preview_document(self.number - 1) if self.number > 1 else None
+
+    @property
+    def older(self) -> str | None:
+        """The preview page of older items, relative to this one; None on the last."""
+        return preview_document(self.number + 1) if self.number < self.pages else None
 
     @property
     def opml_format(self) -> FormatLink:
@@ -79,9 +96,20 @@ class FeedPage:
         return (preferred or list(self.formats))[0]
 
 
-def render_pages(site: Site, feeds: list[tuple[FeedConfig, FeedView]]) -> dict[str, bytes]:
-    """`index.html`, `<id>/index.html` for each feed and `feeds.opml`, by path in out/."""
+# Writes a page into an open binary file, when the output is written.
+WriteTo = Callable[[BinaryIO], None]
+
+
+def render_pages(
+    site: Site, feeds: list[tuple[FeedConfig, FeedView]]
+) -> dict[str, bytes | WriteTo]:
+    """`index.html`, each feed's preview pages and `feeds.opml`, by path in out/."""
     return {**site_pages(site, feeds), **feed_pages(site, feeds)}
+
+
+def preview_document(number: int) -> str:
+    """The preview page `number` (from 1) in the feed's folder: `index.html`, `page-2.html`..."""
+    return INDEX if number == 1 else f"page-{number}.html"
 
 
 def site_pages(site: Site, feeds: list[tuple[FeedConfig, FeedView]]) -> dict[str, bytes]:
@@ -100,14 +128,22 @@ def site_pages(site: Site, feeds: list[tuple[FeedConfig, FeedView]]) -> dict[str
     return files
 
 
-def feed_pages(site: Site, feeds: list[tuple[FeedConfig, FeedView]]) -> dict[str, bytes]:
-    """`<id>/index.html`: the preview of each feed's items."""
+def feed_pages(site: Site, feeds: list[tuple[FeedConfig, FeedView]]) -> dict[str, WriteTo]:
+    """`<id>/index.html` and, for a feed of more than PREVIEW_ITEMS items, `<id>/page-<n>.html`:
+    the preview of each feed's items, each page rendered when it is written."""
     env, common, style = _common(site)
     csp = _csp("http: https:", style)
-    return {
-        f"{feed.id}/{INDEX}": _render(env, "feed.html", common, page=_page(feed, view), csp=csp)
-        for feed, view in feeds
-    }
+    files: dict[str, WriteTo] = {}
+    for feed, view in feeds:
+        count = max(1, -(-len(view.entries) // PREVIEW_ITEMS))
+        newest = view.updated if view.entries else None  # once: it reads every item's date
+        unpublished = view.unpublished  # once too
+        for number in range(1, count + 1):
+            start = (number - 1) * PREVIEW_ITEMS
+            page = _page(feed, view, number, count, start, newest, unpublished)
+            write = partial(_write, env, "feed.html", common, page=page, csp=csp)
+            files[f"{feed.id}/{preview_document(number)}"] = write
+    return files
 
 
 def _common(site: Site) -> tuple[Environment, dict[str, Any], str]:
@@ -135,7 +171,17 @@ def _csp(images: str, style: str) -> str:
     return _CSP.format(images=images, style=style)
 
 
-def _page(feed: FeedConfig, view: FeedView) -> FeedPage:
+def _page(
+    feed: FeedConfig,
+    view: FeedView,
+    number: int = 1,
+    pages: int = 1,
+    start: int = 0,
+    newest: datetime | None = None,
+    unpublished: int = 0,
+) -> FeedPage:
+    """How the pages show `feed`: its preview page `number` of `pages`, from item `start`.
+    `newest`: the view's newest date when the caller has it (it reads every item's date)."""
     formats = []
     for name in feed.formats:
         writer = WRITERS[name]
@@ -150,7 +196,22 @@ def _page(feed: FeedConfig, view: FeedView) -> FeedPage:
                 view.url_of(writer.filename),
             )
         )
-    return FeedPage(feed.id, view, tuple(formats), view.feed_base)
+    page_url = view.feed_base if number == 1 else view.url_of(preview_document(number))
+    items = view.entries[start : start + PREVIEW_ITEMS]
+    if newest is None and view.entries:
+        newest = view.updated
+    return FeedPage(
+        feed.id,
+        view,
+        tuple(formats),
+        page_url,
+        items,
+        number,
+        pages,
+        start + 1,
+        newest,
+        unpublished,
+    )
 
 
 def _newest(pages: Iterable[FeedPage]) -> datetime | None:
@@ -159,6 +220,12 @@ def _newest(pages: Iterable[FeedPage]) -> datetime | None:
 
 def _render(env: Environment, name: str, common: dict[str, Any], **context: Any) -> bytes:
     return env.get_template(name).render(**common, **context).encode("utf-8")
+
+
+def _write(
+    env: Environment, name: str, common: dict[str, Any], stream: BinaryIO, **context: Any
+) -> None:
+    stream.write(_render(env, name, common, **context))
 
 
 @cache

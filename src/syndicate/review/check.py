@@ -43,6 +43,7 @@ def check(options: build.BuildOptions, on_seed: build.OnSeed | None = None) -> C
         shown = options.config_path.as_posix()
         result.problems.extend(placeholder_problems(config, shown))
         report, files = build.prepare(options, on_seed, config=config)
+        report.problems.extend(_size_warnings(config, options, report, files))
         report.floods = _floods(options, config, files)
     except ConfigError as exc:
         result.problems.extend(exc.problems)
@@ -58,6 +59,20 @@ def check(options: build.BuildOptions, on_seed: build.OnSeed | None = None) -> C
     result.problems.extend([*report.problems, *report.floods])
     result.seeds_read, result.seeds_rejected = report.seeds_read, report.seeds_rejected
     return result
+
+
+def _size_warnings(
+    config: Config,
+    options: build.BuildOptions,
+    report: build.BuildReport,
+    files: dict[str, output.Content],
+) -> list[Problem]:
+    """The size guard's warnings, each feed file's size counted as it is rendered."""
+
+    def size_of(name: str) -> int | None:
+        return output.content_size(files[name]) if name in files else None
+
+    return build.size_warnings(config, options, report, size_of)
 
 
 @dataclass(slots=True)
@@ -103,7 +118,9 @@ def stale(
     return report, result
 
 
-def _floods(options: build.BuildOptions, config: Config, files: dict[str, bytes]) -> list[Problem]:
+def _floods(
+    options: build.BuildOptions, config: Config, files: dict[str, output.Content]
+) -> list[Problem]:
     """The flood guard's warnings, were these files written into the output folder."""
     return diff.flood_problems(config, options.config_path.as_posix(), options.out_dir, files)
 

@@ -20,6 +20,7 @@ from typing import Literal
 
 from syndicate.config import Config, FeedConfig
 from syndicate.errors import Problem
+from syndicate.publish.output import Content, content_bytes, same_content
 from syndicate.review import feeds_in_out
 from syndicate.review.feeds_in_out import FeedItems, Item, UnreadableFeedError
 from syndicate.words import plural
@@ -110,7 +111,7 @@ def compare(
     config: Config,
     config_path: str,
     out: Path,
-    files: Mapping[str, bytes],
+    files: Mapping[str, Content],
     flood_threshold: int | None = None,
 ) -> Diff:
     """Every feed of the config against its copy in `out`, then the feeds only out/ has.
@@ -129,7 +130,7 @@ def compare(
 
 
 def flood_problems(
-    config: Config, config_path: str, out: Path, files: Mapping[str, bytes]
+    config: Config, config_path: str, out: Path, files: Mapping[str, Content]
 ) -> list[Problem]:
     """The flood warnings of a build about to write `files` into `out` (for build and check).
 
@@ -149,20 +150,22 @@ def flood_problems(
     return problems
 
 
-def _same(path: Path, files: Mapping[str, bytes], feed_id: str, document: str) -> bool:
+def _same(path: Path, files: Mapping[str, Content], feed_id: str, document: str) -> bool:
     try:
-        return path.read_bytes() == files[f"{feed_id}/{document}"]
+        return same_content(path, files[f"{feed_id}/{document}"])
     except OSError:
         return False
 
 
-def _feed_diff(feed: FeedConfig, threshold: int, out: Path, files: Mapping[str, bytes]) -> FeedDiff:
+def _feed_diff(
+    feed: FeedConfig, threshold: int, out: Path, files: Mapping[str, Content]
+) -> FeedDiff:
     produced = feeds_in_out.documents_of(files, feed.id)
     before, notes = _read_back(out, feed.id, produced)
     after_name = before.document if before and before.document in produced else None
     after_name = after_name or (produced[0] if produced else None)
     after = (
-        feeds_in_out.parse(after_name, files[f"{feed.id}/{after_name}"])
+        feeds_in_out.parse(after_name, content_bytes(files[f"{feed.id}/{after_name}"]))
         if after_name
         else FeedItems(feed.title, (), "")
     )

@@ -84,7 +84,7 @@ def documents_in(out: Path, feed_id: str) -> list[str]:
     return [name for name in PREFERENCE if (out / feed_id / name).is_file()]
 
 
-def documents_of(files: Mapping[str, bytes], feed_id: str) -> list[str]:
+def documents_of(files: Mapping[str, object], feed_id: str) -> list[str]:
     """The feed files a build would write for a feed, in PREFERENCE order."""
     return [name for name in PREFERENCE if f"{feed_id}/{name}" in files]
 

@@ -12,6 +12,7 @@ from syndicate import build
 from syndicate.cli import report
 from syndicate.config import FeedConfig
 from syndicate.config import load as load_config
+from syndicate.publish import guard
 from syndicate.render.writers import WRITERS
 from syndicate.review.explain import from_instant
 from syndicate.selection import rules
@@ -45,7 +46,9 @@ class FeedOverview:
 def overview(
     options: build.BuildOptions, on_seed: build.OnSeed | None = None
 ) -> tuple[list[FeedOverview], build.BuildReport]:
-    """Every feed of the config with the items it selects from the seeds (nothing written)."""
+    """Every feed of the config with the items it selects from the seeds (nothing written).
+    The size guard's warnings about item counts go to the report's problems (sizes need the
+    files rendered: `syndicate check` and `build` warn about those too)."""
     config = load_config(options.config_path)
     seen = build.BuildReport()
     candidates = build.load_candidates(options, seen, on_seed)
@@ -55,6 +58,9 @@ def overview(
         newest = from_instant(chosen[0].instant) if chosen else None
         files = tuple(f"{feed.id}/{WRITERS[name].filename}" for name in feed.formats)
         feeds.append(FeedOverview(feed, len(chosen), newest, files))
+    items = {f.feed.id: f.items for f in feeds}
+    path = options.config_path.as_posix()
+    seen.problems.extend(guard.warnings(path, config.feeds, items, {}, lambda _: None))
     return feeds, seen
 
 

@@ -1,4 +1,4 @@
-"""Output formats. To add one: a module with a `render(view) -> bytes` and an entry in WRITERS.
+"""Output formats. To add one: a module with a `write(view, stream)` and an entry in WRITERS.
 
 The registry names each format's module; the module is imported when a feed is first rendered in
 that format (the config, the schema and a replayed build need only the names)."""
@@ -6,9 +6,10 @@ that format (the config, the schema and a replayed build need only the names).""
 from __future__ import annotations
 
 import importlib
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
     from syndicate.render.entry import FeedView
@@ -21,14 +22,22 @@ class Writer:
     name: str  # as written in config `formats:`
     filename: str  # out/<feed-id>/<filename>
     media_type: str
-    module: str  # holds `render(view: FeedView) -> bytes`
+    # Holds `write(view: FeedView, stream: BinaryIO) -> None`, which writes the document into an
+    # open binary file item by item: a big feed is never held whole.
+    module: str
     # RFC 5005 archive pages are out/<feed-id>/archive/<n><archive_suffix>; None: no archive.
     archive_suffix: str | None = None
 
     @property
-    def render(self) -> Callable[[FeedView], bytes]:
-        render: Callable[[FeedView], bytes] = importlib.import_module(self.module).render
-        return render
+    def write(self) -> Callable[[FeedView, BinaryIO], None]:
+        write: Callable[[FeedView, BinaryIO], None] = importlib.import_module(self.module).write
+        return write
+
+    def render(self, view: FeedView) -> bytes:
+        """The whole document as bytes (for small documents and tests)."""
+        buffer = io.BytesIO()
+        self.write(view, buffer)
+        return buffer.getvalue()
 
     def document(self, page: int | None = None) -> str:
         """The path in the feed's folder of the current feed (page None) or an archive page."""

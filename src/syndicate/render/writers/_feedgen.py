@@ -14,8 +14,9 @@ content in CDATA (which `]]>` breaks), and dates default to "now". So:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from html import escape
-from typing import Any
+from typing import Any, BinaryIO
 
 from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -184,9 +185,13 @@ def person(person: Person) -> dict[str, str]:
     return {k: v for k, v in fields.items() if v}
 
 
-def add_entry(feed: FeedGenerator, entry: Entry, extension: str) -> FeedEntry:
-    """An entry with our extension attached; appended so that feed order is item order."""
-    item = feed.add_entry(order="append")
+def new_entry(entry: Entry, extension: str) -> FeedEntry:
+    """A feedgen entry with our extension attached, on its own: the writers make one at a
+    time, write its element and let it go (see `write_document`)."""
+    item = FeedEntry()
+    entry_class = RssItemExtension if extension == RSS_EXTENSION else AtomEntryExtension
+    rss = extension == RSS_EXTENSION
+    item.register_extension(extension, entry_class, atom=not rss, rss=rss)
     getattr(item, extension).entry = entry
     item.title(entry.title)
     item.published(entry.published)
@@ -207,3 +212,49 @@ def register_atom(feed: FeedGenerator, links: tuple[Link, ...] = (), archive: bo
     )
     extension = getattr(feed, ATOM_EXTENSION)
     extension.links, extension.archive = links, archive
+
+
+# Stands, in the empty document, where the entries go: after every other child of the channel
+# (RSS) or feed (Atom), as feedgen appends them.
+_MARKER = "syndicate-entries"
+
+
+def write_document(
+    root: Any,
+    parent: Any,
+    items: Iterable[Any],
+    stream: BinaryIO,
+    stylesheet: str | None,
+    fix: Callable[[bytes], bytes] = lambda chunk: chunk,
+) -> None:
+    """Write the document `root` (from feedgen's `_create_rss`/`_create_atom`, no entries) with
+    `items` (entry elements, made one at a time) appended to `parent`, into `stream`: the bytes
+    feedgen's `rss_str`/`atom_str(pretty=True)` give for the whole document, written an item at
+    a time. The document is serialized with a marker where the entries go (the head before
+    it, the tail after it); each item is serialized in the document at its place and cut out,
+    so that its indentation and namespace prefixes are those of the whole document. `fix` is
+    applied to each piece (the head, each item, the tail), which are whole elements or lines;
+    the head gets the `stylesheet` processing instruction (see `with_stylesheet`).
+    """
+    marker = etree.SubElement(parent, _MARKER)
+    whole = _serialized(root)
+    parent.remove(marker)
+    at = whole.index(f"<{_MARKER}/>".encode("ascii"))
+    head = whole[: whole.rindex(b"\n", 0, at) + 1]
+    tail = whole[whole.index(b"\n", at) + 1 :]
+    stream.write(with_stylesheet(fix(head), stylesheet))
+    for item in items:
+        parent.append(item)
+        whole = _serialized(root)
+        parent.remove(item)
+        if not (whole.startswith(head) and whole.endswith(tail)):
+            raise ValueError("an entry changed the rest of the document")  # never seen
+        stream.write(fix(whole[len(head) : len(whole) - len(tail)]))
+    stream.write(fix(tail))
+
+
+def _serialized(root: Any) -> bytes:
+    data: bytes = etree.tostring(
+        etree.ElementTree(root), pretty_print=True, encoding="UTF-8", xml_declaration=True
+    )
+    return data

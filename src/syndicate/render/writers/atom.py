@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
 from syndicate.render.entry import FeedView
 from syndicate.render.writers import WRITERS, archive_links, stylesheet_href
 from syndicate.render.writers._feedgen import (
     ATOM_EXTENSION,
     Link,
-    add_entry,
+    new_entry,
     new_feed,
     person,
     register_atom,
-    with_stylesheet,
+    write_document,
 )
 
 WRITER = WRITERS["atom"]
 MEDIA_TYPE = WRITER.media_type
 
 
-def render(view: FeedView) -> bytes:
+def write(view: FeedView, stream: BinaryIO) -> None:
     page = view.archive_page
     # An archive page is a document of the same feed: same id, its own self link.
     feed = new_feed(
@@ -31,16 +34,21 @@ def render(view: FeedView) -> bytes:
     if view.logo:
         feed.logo(view.logo)
     register_atom(feed, _links(view), archive=page is not None)
+    root, _ = feed._create_atom()
+    href = stylesheet_href(view, WRITER.document(page))
+    write_document(root, root, _entries(view), stream, href)
+
+
+def _entries(view: FeedView) -> Iterator[Any]:
     for entry in view.entries:
-        item = add_entry(feed, entry, ATOM_EXTENSION)
+        item = new_entry(entry, ATOM_EXTENSION)
         item.id(entry.url)
         if entry.summary:
             item.summary(entry.summary)
         item.content(entry.content_html, type="html")
         if entry.author:
             item.author(person(entry.author))
-    result: bytes = feed.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
-    return with_stylesheet(result, stylesheet_href(view, WRITER.document(page)))
+        yield item.atom_entry()
 
 
 def _links(view: FeedView) -> tuple[Link, ...]:

@@ -8,6 +8,7 @@ every relation by name. `feed_url` stays the feed's own URL on every page: it is
 from __future__ import annotations
 
 from datetime import datetime
+from typing import BinaryIO
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -89,7 +90,7 @@ class Document(_Doc):
     authors: list[Author] | None = None
     hubs: list[Hub] | None = None
     syndicate: FeedExtension | None = Field(None, alias="_syndicate")
-    items: list[Item]
+    items: list[Item]  # written one at a time: see `write`
 
 
 def _author(person: Person | None) -> list[Author] | None:
@@ -135,7 +136,10 @@ def _feed_extension(view: FeedView, links: dict[str, str]) -> FeedExtension | No
     )
 
 
-def render(view: FeedView) -> bytes:
+def write(view: FeedView, stream: BinaryIO) -> None:
+    """The document Pydantic would dump with every item in `items` (indent 2), written an
+    item at a time: the document without items, then each item dumped on its own and indented
+    by two levels (JSON text has no raw newline inside a string, so every newline is layout)."""
     links = archive_links(view, WRITER)
     document = Document(
         title=view.title,
@@ -149,7 +153,26 @@ def render(view: FeedView) -> bytes:
         authors=_author(view.author),
         hubs=[Hub(type="WebSub", url=hub) for hub in view.hubs] or None,
         syndicate=_feed_extension(view, links),
-        items=[_item(e) for e in view.entries],
+        items=[],
     )
-    text = document.model_dump_json(by_alias=True, exclude_none=True, indent=2)
-    return text.encode("utf-8") + b"\n"
+    text = _dumped(document)
+    if not text.endswith(_NO_ITEMS):
+        raise ValueError("the items are not the document's last member")  # never seen
+    if not view.entries:
+        stream.write(text.encode("utf-8") + b"\n")
+        return
+    stream.write(text[: -len(_NO_ITEMS)].encode("utf-8") + b"[\n")
+    separator = b""
+    for entry in view.entries:
+        item = _ITEM_INDENT + _dumped(_item(entry)).replace("\n", "\n" + _ITEM_INDENT)
+        stream.write(separator + item.encode("utf-8"))
+        separator = b",\n"
+    stream.write(b"\n  ]\n}\n")
+
+
+_NO_ITEMS = "[]\n}"
+_ITEM_INDENT = "    "
+
+
+def _dumped(model: BaseModel) -> str:
+    return model.model_dump_json(by_alias=True, exclude_none=True, indent=2)

@@ -6,16 +6,18 @@ RSS has no archive pages: an archived feed's history is in its Atom and JSON Fee
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from html import escape
+from typing import Any, BinaryIO
 
 from syndicate.render.entry import FeedView
 from syndicate.render.writers import WRITERS, stylesheet_href
 from syndicate.render.writers._feedgen import (
     RSS_EXTENSION,
-    add_entry,
+    new_entry,
     new_feed,
     register_rss,
-    with_stylesheet,
+    write_document,
 )
 
 WRITER = WRITERS["rss"]
@@ -27,15 +29,21 @@ MEDIA_TYPE = WRITER.media_type
 # `?w=1200&#x26;strip=all`) and in element text (a title shown as `AT&#x26;T`) alike.
 
 
-def render(view: FeedView) -> bytes:
+def write(view: FeedView, stream: BinaryIO) -> None:
     feed = new_feed(view, view.url_of("rss.xml"), MEDIA_TYPE)
     image = view.logo or view.icon
     if image:
         # <image> needs url, title and link; title and link are the channel's (RSS 2.0 spec).
         feed.image(url=image, title=view.title, link=view.home_url)
     register_rss(feed, tuple(("hub", hub, "") for hub in view.hubs))
+    root, _ = feed._create_rss()
+    href = stylesheet_href(view, WRITER.filename)
+    write_document(root, root.find("channel"), _items(view), stream, href)
+
+
+def _items(view: FeedView) -> Iterator[Any]:
     for entry in view.entries:
-        item = add_entry(feed, entry, RSS_EXTENSION)
+        item = new_entry(entry, RSS_EXTENSION)
         item.link(href=entry.url)
         item.guid(entry.url, permalink=True)
         if entry.summary:
@@ -44,5 +52,4 @@ def render(view: FeedView) -> bytes:
         if entry.images:
             lead = entry.images[0]
             item.enclosure(lead.url, "0", lead.mime_type)
-    result: bytes = feed.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
-    return with_stylesheet(result, stylesheet_href(view, WRITER.filename))
+        yield item.rss_entry()
