@@ -7,6 +7,7 @@ read `seeds/NAME:LINE: field: message` and `feeds.yaml:LINE: key: message` exact
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -212,6 +213,16 @@ def check_line(lines: list[str], wanted: str | re.Pattern[str], context: str) ->
         if near:
             raise WrongLineError(f"expected {wanted!r}, got {near}")
     raise AssertionError(f"no stderr line matches {wanted!r}\n{context}")
+
+
+OLD = 1_000_000_000  # an mtime long ago (2001), in seconds
+
+
+def age(root: Path) -> None:
+    """Every file below `root` made old: a rewrite then shows in its mtime."""
+    for path in root.rglob("*"):
+        if path.is_file():
+            os.utime(path, (OLD, OLD))
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -26,9 +26,8 @@ from syndicate.cli import main
 from syndicate.errors import OutputError
 from syndicate.publish import output
 
-from badinput import CONFIG, GOOD_SEEDS, Run, Workspace, leftovers, mtimes, tree
+from badinput import CONFIG, GOOD_SEEDS, Run, Workspace, age, leftovers, mtimes, tree
 
-OLD = 1_000_000_000  # an mtime long ago (2001), in seconds
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 
@@ -38,12 +37,6 @@ def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
     ws = Workspace.create(tmp_path)
     ws.good_seeds()
     return ws
-
-
-def _age(root: Path) -> None:
-    for path in root.rglob("*"):
-        if path.is_file():
-            os.utime(path, (OLD, OLD))
 
 
 def _change(ws: Workspace, folder: Path | None = None) -> None:
@@ -65,7 +58,7 @@ def _config_with_a_third_feed(ws: Workspace) -> None:
 def _prepared(ws: Workspace) -> tuple[dict[str, bytes], dict[str, int]]:
     """out/ built and aged, then seeds and config changed: (out/ now, its mtimes)."""
     assert ws.build().code == 0
-    _age(ws.out)
+    age(ws.out)
     _change(ws)
     _config_with_a_third_feed(ws)
     return tree(ws.out), mtimes(ws.out)
@@ -171,7 +164,7 @@ def test_property_a_failure_at_any_rename_leaves_out_byte_identical(
         ws.good_seeds()
         options = BuildOptions(ws.seeds, ws.config, ws.out)
         build(options)
-        _age(ws.out)
+        age(ws.out)
         _change(ws)
         _config_with_a_third_feed(ws)
         before, stamps, folders = tree(ws.out), mtimes(ws.out), _folders(ws.out)

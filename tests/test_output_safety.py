@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import errno
 import json
-import os
 import re
 import shutil
 from pathlib import Path
@@ -18,9 +17,17 @@ from lxml import html as lxml_html
 
 import syndicate.publish.output
 
-from badinput import GOOD_SEEDS, SITE_LINES, Workspace, leftovers, mtimes, quote, seed_text, tree
-
-OLD = 1_000_000_000  # an mtime long ago (2001), in seconds
+from badinput import (
+    GOOD_SEEDS,
+    SITE_LINES,
+    Workspace,
+    age,
+    leftovers,
+    mtimes,
+    quote,
+    seed_text,
+    tree,
+)
 
 
 @pytest.fixture
@@ -36,12 +43,6 @@ def _change_every_item(ws: Workspace) -> None:
         ws.seed(name, text.replace("Good", "Better"))
 
 
-def _age(root: Path) -> None:
-    for path in root.rglob("*"):
-        if path.is_file():
-            os.utime(path, (OLD, OLD))
-
-
 # --------------------------------------------------------------------------- atomic writes
 
 
@@ -49,7 +50,7 @@ def test_failed_write_leaves_every_previous_file_intact(
     ws: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert ws.build().code == 0
-    _age(ws.out)
+    age(ws.out)
     before, stamps = tree(ws.out), mtimes(ws.out)
     _change_every_item(ws)
     real = syndicate.publish.output._stage
@@ -152,7 +153,7 @@ def test_out_below_a_regular_file(ws: Workspace) -> None:
 
 def test_unchanged_files_keep_their_mtime(ws: Workspace) -> None:
     assert ws.build().code == 0
-    _age(ws.out)
+    age(ws.out)
     stamps = mtimes(ws.out)
     run = ws.build()
     assert run.code == 0
@@ -170,7 +171,7 @@ def test_unchanged_files_keep_their_mtime(ws: Workspace) -> None:
 
 def test_files_of_a_removed_feed_are_deleted_and_nothing_else(ws: Workspace) -> None:
     assert ws.build().code == 0
-    _age(ws.out)
+    age(ws.out)
     Path("out/notes.txt").write_text("mine\n", encoding="utf-8")
     Path("out/cv/keep.txt").write_text("mine too\n", encoding="utf-8")
     Path("out/other").mkdir()
