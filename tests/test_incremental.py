@@ -26,7 +26,7 @@ from syndicate.publish import output
 from syndicate.render import entry
 from syndicate.seeds import discovery, reading
 
-from conftest import build_into
+from conftest import SMALL_CONFIG, build_into, seed_text, write_seed
 
 CONFIG = """\
 site:
@@ -470,3 +470,21 @@ def test_a_first_build_lists_seeds_without_stat_and_its_memo_holds_their_stats(
     report = build_into(seeds_dir, config, out, use_cache=True)
     assert not report.written and report.unchanged
     assert listed == [False, True]
+
+
+def test_an_incremental_build_reports_the_size_guard_once(tmp_path: Path) -> None:
+    """The size guard's warnings come from the files as written, after the selection the memo
+    keeps: an incremental build adds them again, so the memo must not keep them too."""
+    seeds, out, config = tmp_path / "seeds", tmp_path / "out", tmp_path / "feeds.yaml"
+    config.write_text(
+        SMALL_CONFIG.replace("feeds:\n", "defaults:\n  max_feed_items: 1\nfeeds:\n", 1)
+    )
+    for number in range(3):
+        write_seed(seeds, f"{number}.txt", seed_text(f"Story {number}", f"https://e.com/{number}"))
+    full = build_into(seeds, config, out, use_cache=True)
+    warned = [p for p in full.problems if "max_feed_items" in p.message]
+    assert len(warned) == 1, full.problems
+    write_seed(seeds, "1.txt", seed_text("Story 1 edited", "https://e.com/1"))
+    updated = build_into(seeds, config, out, use_cache=True)
+    assert b"Story 1 edited" in (out / "all" / "feed.json").read_bytes()
+    assert [p for p in updated.problems if "max_feed_items" in p.message] == warned

@@ -126,7 +126,7 @@ def render(
     if config.site.websub_hubs:
         report.hub_topics = tuple(path for feed in report.feeds for path in feed.files)
     names = {feed_id: tuple(item.name for item in items) for feed_id, items in chosen.items()}
-    return files, Chosen(names, entries, problems_before)
+    return files, Chosen(names, entries, problems_before, len(report.problems))
 
 
 def _entries(options: BuildOptions, names: set[str], report: BuildReport) -> EntryStore:

@@ -59,11 +59,12 @@ class Update:
 @dataclass(frozen=True, slots=True)
 class Chosen:
     """What a full build chose, for the memo: feed id -> seed names in feed order, the entries
-    read, and how many of the report's problems came before selection's and rendering's."""
+    read, and which of the report's problems are selection's and rendering's."""
 
     names: dict[str, tuple[str, ...]]
     entries: EntryStore
     problems_before: int
+    problems_after: int  # later ones (the size guard's) are the files', not the selection's
 
 
 @dataclass(slots=True)
@@ -275,7 +276,7 @@ def _selection(
     seed_problems: dict[str, list[Problem]] = {}
     for problem in report.problems[len(found) : chosen.problems_before]:
         seed_problems.setdefault(name_of[problem.path], []).append(problem)
-    feed_problems = report.problems[chosen.problems_before :]
+    feed_problems = report.problems[chosen.problems_before : chosen.problems_after]
     store = chosen.entries
     names = store.names() if len(store) <= MEMO_ENTRIES else []
     return memo.Selection(
