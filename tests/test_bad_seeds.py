@@ -1133,3 +1133,25 @@ def test_an_unclosed_flow_mapping_is_named_in_plain_words(tmp_path: Path) -> Non
     assert [p.message for p in loaded.problems] == [
         "a {mapping} is not closed: add the '}' (and separate its items with ',')"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (b"---\na: &x [*x]\n---\n", "an anchor that refers to itself (&name ... *name): write"),
+        (
+            b"---\na: " + b"[" * 5000 + b"]" * 5000 + b"\n---\n",
+            "lists or mappings nested too deeply ([ or { inside one another): flatten the value",
+        ),
+        (
+            b"---\ntitle: x\nwebUrl: https://e.com/x\npublishedDateTime: 10000-01-01T00:00:00Z\n"
+            b"---\n",
+            "not a valid date-time: '10000-01-01T00:00:00Z'; write it as 2020-06-11T22:56:00Z",
+        ),
+    ],
+    ids=["self-referring-anchor", "nested-too-deeply", "not-a-date-time"],
+)
+def test_parser_words_become_plain_words(tmp_path: Path, text: bytes, message: str) -> None:
+    loaded = parse(SeedFile(tmp_path / "x.txt", "x.txt", "seeds/x.txt"), text)
+    assert loaded.seed is None
+    assert [p.message[: len(message)] for p in loaded.problems] == [message]

@@ -47,6 +47,9 @@ def _instant(value: object) -> datetime:
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError as exc:
+        if str(exc).startswith("Invalid isoformat string"):  # Python's words for "not a date"
+            form = "write it as 2020-06-11T22:56:00Z (date, T, time, Z or an offset such as +02:00)"
+            raise ValueError(f"not a valid date-time: {text!r}; {form}") from None
         raise ValueError(f"not a valid date-time ({exc}): {text!r}") from None
     if parsed.tzinfo is None:
         raise ValueError(f"date-time has no time zone: {text!r}")
