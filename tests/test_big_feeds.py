@@ -318,6 +318,10 @@ def test_check_and_feeds_warn_too(tmp_path: Path) -> None:
     listed = run("feeds", "--seeds", str(seeds), "--config", str(config))
     assert listed.exit_code == 0, listed.output
     assert warning in listed.output
+    out = str(tmp_path / "out")
+    stale = run("build", "--check", "--seeds", str(seeds), "--config", str(config), "--out", out)
+    assert stale.exit_code == 1, stale.output  # nothing built yet: out/ is stale
+    assert warning in stale.output
 
 
 def test_an_archived_feed_is_told_to_lower_its_limit() -> None:

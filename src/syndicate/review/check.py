@@ -106,6 +106,7 @@ def stale(
     """
     config = load_config(options.config_path)
     report, files = build.prepare(options, on_seed, config=config)
+    report.problems.extend(_size_warnings(config, options, report, files))
     report.floods = _floods(options, config, files)
     out, topics = options.out_dir, report.hub_topics
     plan = output.plan(out, files, topics)
