@@ -130,22 +130,18 @@ def render(
 
 
 def _entries(options: BuildOptions, names: set[str], report: BuildReport) -> EntryStore:
-    """The entry of each published item, its seed read again (selection kept only its facts),
-    kept out of memory until a writer writes it (render/store.py)."""
-    from syndicate.render.entry import from_seed
-    from syndicate.render.store import EntryStore
-    from syndicate.seeds.discovery import SeedFile
-    from syndicate.seeds.reading import read
+    """The entry of each published item, its seed read again (selection kept only its facts;
+    in worker processes when many), kept out of memory until a writer writes it."""
+    from syndicate.render.store import EntryStore, entry_rows
 
     found = EntryStore()
-    for name in sorted(names):
-        path = options.seeds_dir / name
-        loaded = read(SeedFile(path, name, path.as_posix()), options.max_seed_bytes)
-        if loaded.seed is None:
+    jobs, seeds = options.jobs, options.seeds_dir
+    for name, row in entry_rows(seeds, sorted(names), options.max_seed_bytes, jobs):
+        if row is None:
             message = "changed while the build ran; left out"
-            report.problems.append(Problem(path.as_posix(), 1, "file", message))
+            report.problems.append(Problem((seeds / name).as_posix(), 1, "file", message))
             continue
-        found.add(name, from_seed(loaded.seed))
+        found.add_row(name, row)
     return found
 
 

@@ -10,12 +10,17 @@ only while a writer writes it. What stays in memory per item: where its row is a
 from __future__ import annotations
 
 import marshal
+import os
 import tempfile
 from collections.abc import Iterator, Sequence
+from contextlib import closing
 from datetime import datetime
+from pathlib import Path
 from typing import Any, overload
 
-from syndicate.render.entry import Entry
+from syndicate.render.entry import Entry, from_seed
+from syndicate.seeds import reading
+from syndicate.seeds.discovery import SeedFile
 
 MEMORY_BYTES = 32 * 1024 * 1024  # rows kept in memory up to this size, then in a file
 
@@ -26,15 +31,24 @@ class EntryStore:
     def __init__(self, memory_bytes: int = MEMORY_BYTES) -> None:
         self._file = tempfile.SpooledTemporaryFile(max_size=memory_bytes)  # noqa: SIM115
         self._end = 0
+        self._unflushed = False
         self._where: dict[
             str, tuple[int, int, datetime, bool]
         ] = {}  # offset, length, date, unpublished
 
     def add(self, name: str, entry: Entry) -> None:
-        data = marshal.dumps(entry.row())
+        self._put(name, entry.row(), entry.published, entry.unpublished)
+
+    def add_row(self, name: str, row: tuple[Any, ...]) -> None:
+        """Add an entry given as its row (`Entry.row`, as a worker process returns it)."""
+        self._put(name, row, datetime.fromisoformat(row[4]), bool(row[9]))
+
+    def _put(self, name: str, row: tuple[Any, ...], published: datetime, unpub: bool) -> None:
+        data = marshal.dumps(row)
         self._file.seek(self._end)
         self._file.write(data)
-        self._where[name] = (self._end, len(data), entry.published, entry.unpublished)
+        self._unflushed = True
+        self._where[name] = (self._end, len(data), published, unpub)
         self._end += len(data)
 
     def __contains__(self, name: object) -> bool:
@@ -48,9 +62,24 @@ class EntryStore:
 
     def row(self, name: str) -> tuple[Any, ...]:
         offset, length, _, _ = self._where[name]
-        self._file.seek(offset)
-        row: tuple[Any, ...] = marshal.loads(self._file.read(length))
+        row: tuple[Any, ...] = marshal.loads(self._read(offset, length))
         return row
+
+    def _read(self, offset: int, length: int) -> bytes:
+        """Bytes of the file. Once on disk, read with pread, which leaves the file's offset
+        alone: forked processes (publish/output.py) share it, and read rows at once."""
+        if not getattr(self._file, "_rolled", True):  # in memory: each process has its copy
+            self._file.seek(offset)
+            return self._file.read(length)
+        self.flush()
+        return os.pread(self._file.fileno(), length, offset)
+
+    def flush(self) -> None:
+        """Every row added on disk (or in memory): before a fork, so that no child process
+        has buffered rows of its parent to write."""
+        if self._unflushed:
+            self._file.flush()
+            self._unflushed = False
 
     def get(self, name: str) -> Entry:
         return Entry.from_row(self.row(name))
@@ -63,6 +92,7 @@ class EntryStore:
 
     def entries(self, names: Sequence[str]) -> StoredEntries:
         """The entries of `names`, in that order, read one at a time as they are used."""
+        self.flush()
         return StoredEntries(self, tuple(names))
 
     def close(self) -> None:
@@ -102,3 +132,34 @@ class StoredEntries(Sequence[Entry]):
     def unpublished(self) -> int:
         """How many entries are not published, without reading them."""
         return sum(map(self._store.unpublished, self._names))
+
+
+# A build's chosen items in worker processes when there are at least this many (measured: at
+# 1,000 items the pool's start costs about what the second core saves; see docs/speed.md).
+PARALLEL_MIN_ENTRIES = 1000
+
+
+def entry_rows(
+    seeds_dir: Path, names: list[str], max_bytes: int, jobs: int = 1
+) -> Iterator[tuple[str, tuple[Any, ...] | None]]:
+    """(name, Entry.row() of the seed, or None when it no longer reads as a seed) of each of
+    `names`, in that order: its seed read again, validated and rendered, in `jobs` worker
+    processes when there are many (seeds/reading.py's pool)."""
+    work = [((seeds_dir / name).as_posix(), name) for name in names]
+    if jobs <= 1 or len(work) < PARALLEL_MIN_ENTRIES:
+        for location, name in work:
+            yield name, _row_of(location, name, max_bytes)
+        return
+    chunks = [work[i : i + reading.CHUNK] for i in range(0, len(work), reading.CHUNK)]
+    with closing(reading.in_workers(_rows_of, chunks, max_bytes, jobs)) as results:
+        yield from zip(names, (row for chunk in results for row in chunk), strict=True)
+
+
+def _rows_of(work: list[tuple[str, str]], max_bytes: int) -> list[tuple[Any, ...] | None]:
+    """In a worker: the rows of one chunk of (location, name)."""
+    return [_row_of(location, name, max_bytes) for location, name in work]
+
+
+def _row_of(location: str, name: str, max_bytes: int) -> tuple[Any, ...] | None:
+    loaded = reading.read(SeedFile(location, name, location), max_bytes)
+    return None if loaded.seed is None else from_seed(loaded.seed).row()

@@ -10,13 +10,14 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -30,6 +31,9 @@ from syndicate.seeds.models import Seed
 
 PARALLEL_MIN_SEEDS = 2000  # below this, starting processes costs more than it saves
 CHUNK = 250
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(slots=True)
@@ -290,14 +294,22 @@ def scan_all(
             [(os.fspath(f.location), f.name, f.shown, k.digest if k else None) for f, k in part]
             for part in parts
         ]
-        with ProcessPoolExecutor(jobs, initializer=_worker_start, initargs=(os.getpid(),)) as pool:
-            try:
-                results = pool.map(_scan_chunk, chunks, repeat(max_bytes))
-                for part, rows in zip(parts, results, strict=True):
-                    for (file, known), row in zip(part, rows, strict=True):
-                        yield _scan_of(file, row, known)
-            finally:
-                pool.shutdown(cancel_futures=True)
+        with closing(in_workers(_scan_chunk, chunks, max_bytes, jobs)) as results:
+            for part, rows in zip(parts, results, strict=True):
+                for (file, known), row in zip(part, rows, strict=True):
+                    yield _scan_of(file, row, known)
+
+
+def in_workers(
+    work: Callable[[list[T], int], list[R]], chunks: list[list[T]], max_bytes: int, jobs: int
+) -> Generator[list[R], None, None]:
+    """`work(chunk, max_bytes)` of every chunk, in order, in a pool of `jobs` worker processes
+    (see _worker_start); workers left unstarted are cancelled when the caller stops early."""
+    with ProcessPoolExecutor(jobs, initializer=_worker_start, initargs=(os.getpid(),)) as pool:
+        try:
+            yield from pool.map(work, chunks, repeat(max_bytes))
+        finally:
+            pool.shutdown(cancel_futures=True)
 
 
 def _worker_start(parent: int) -> None:
