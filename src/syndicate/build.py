@@ -157,7 +157,8 @@ def _write(
 
     report.floods = flood_problems(config, options.config_path.as_posix(), options.out_dir, files)
 
-    written = output.write_tree(options.out_dir, files, report.hub_topics, keep)
+    jobs = output.jobs_for(sum(feed.items for feed in report.feeds), options.jobs)
+    written = output.write_tree(options.out_dir, files, report.hub_topics, keep, jobs)
     report.written = written.written
     report.unchanged = sorted([*written.unchanged, *keep])
     report.removed = written.removed

@@ -40,7 +40,7 @@ class Aside:
         self.wait()
 
     def start(self, work: Callable[[], None], what: str) -> None:
-        if not _can_fork():
+        if not can_fork():
             work()
             return
         sys.stdout.flush()  # a child must not write what this process has buffered
@@ -64,7 +64,8 @@ class Aside:
                 log.warning("%s failed (its process ended with status %d)", what, code)
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
+    """Whether this process may fork: a POSIX system, and no thread but this one."""
     return hasattr(os, "fork") and threading.active_count() == 1
 
 

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import BinaryIO, cast
 
 from syndicate.errors import OutputError
+from syndicate.incremental.aside import can_fork
 from syndicate.words import plural
 
 if sys.platform != "win32":
@@ -289,11 +290,14 @@ def write_tree(
     files: Mapping[str, Content],
     topics: Collection[str] | None = None,
     keep: Collection[str] = (),
+    jobs: int = 1,
 ) -> WriteReport:
     """Replace the files under `out` all at once; on failure every old file is intact.
 
     With `topics`, the changes record lists those of them this write changed (see `records`).
     `keep`: the files of the last build that stay as they are (an incremental build).
+    `jobs` > 1: the written content is staged by that many forked processes (see
+    `_stage_forked`); the caller gives 1 when there is too little to write for that to pay.
     Leftovers of an interrupted write are undone or removed first (see `recover`).
     """
     if out.exists() and not out.is_dir():
@@ -308,7 +312,9 @@ def write_tree(
             sweep(out)
             # Written content is staged first (rendered once), then compared with the file
             # in place; what turns out unchanged is dropped.
-            streamed = stage(out, {n: c for n, c in files.items() if not isinstance(c, bytes)})
+            streamed = _stage_streamed(
+                out, {n: c for n, c in files.items() if not isinstance(c, bytes)}, jobs
+            )
             try:
                 ready: dict[str, Content | Written] = dict(files)
                 ready.update({n: Written(temp, temp.stat().st_size) for n, temp in streamed.files})
@@ -352,6 +358,92 @@ def stage(out: Path, changes: Mapping[str, Content]) -> Staged:
         staged.discard()
         raise
     return staged
+
+
+def jobs_for(items: int, jobs: int) -> int:
+    """How many processes to stage a tree of `items` feed items with (see `write_tree`)."""
+    return jobs if items >= PARALLEL_MIN_ITEMS else 1
+
+
+# Written content is staged in forked processes when the feeds hold this many items in all:
+# below it, starting the processes costs more than the second core saves (docs/speed.md).
+PARALLEL_MIN_ITEMS = 100
+
+# What the forked processes of `_stage_forked` write: (target, content), found by index (a
+# WriteTo is a closure over the build's entries, which a forked process has; never pickled).
+_FORKED: list[tuple[Path, Content]] = []
+
+
+def _stage_streamed(out: Path, changes: Mapping[str, Content], jobs: int) -> Staged:
+    if jobs <= 1 or len(changes) < 2 or not can_fork():
+        return stage(out, changes)
+    return _stage_forked(out, changes, min(jobs, len(changes)))
+
+
+def _stage_forked(out: Path, changes: Mapping[str, Content], jobs: int) -> Staged:
+    """`stage`, each file written by one of `jobs` forked worker processes (`_stage_at`):
+    the same staged files in the same order; on failure the same error, and nothing left."""
+    import multiprocessing  # imported here: a build that writes little never needs them
+    from concurrent.futures import CancelledError, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from syndicate.seeds.reading import _worker_start  # the build has imported it already
+
+    staged = Staged(out)
+    name = ""
+    try:
+        for name in changes:
+            staged.folders += _make_folders((out / name).parent)
+    except OSError as exc:
+        staged.discard()
+        raise OutputError(
+            f"cannot write {_shown(out, name)}: {_reason(exc)}; {_as_it_was(out)}"
+        ) from None
+    names = list(changes)
+    _FORKED[:] = [(out / name, changes[name]) for name in names]
+    failed: tuple[str, BaseException] | None = None
+    sys.stdout.flush()  # a child must not write what this process has buffered
+    sys.stderr.flush()
+    try:
+        with ProcessPoolExecutor(
+            jobs,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_worker_start,
+            initargs=(os.getpid(),),
+        ) as pool:
+            futures = [pool.submit(_stage_at, index) for index in range(len(names))]
+            for name, future in zip(names, futures, strict=True):
+                try:
+                    staged.files.append((name, Path(future.result())))
+                except CancelledError:
+                    continue
+                except BaseException as exc:  # the first failure cancels what has not begun
+                    failed = failed or (name, exc)
+                    for other in futures:
+                        other.cancel()
+    finally:
+        _FORKED.clear()
+    if failed is None:
+        return staged
+    staged.discard()
+    name, error = failed
+    if isinstance(error, BrokenProcessPool):  # a worker was killed (which file it wrote, and
+        sweep(out)  # its staged file, are unknown): out/ is locked and was swept (write_tree),
+        raise OutputError(  # so what is left now is this write's
+            f"cannot write {_folder(out)}: a process writing its files ended unexpectedly;"
+            f" {_as_it_was(out)}"
+        ) from None
+    if isinstance(error, OSError):
+        raise OutputError(
+            f"cannot write {_shown(out, name)}: {_reason(error)}; {_as_it_was(out)}"
+        ) from None
+    raise error
+
+
+def _stage_at(index: int) -> str:
+    """In a forked worker: stage the file `_FORKED[index]`; where it was staged."""
+    target, data = _FORKED[index]
+    return os.fspath(_stage(target, data))
 
 
 def commit(staged: Staged, removed: Collection[str] = ()) -> None:

@@ -28,8 +28,9 @@ MEMORY_BYTES = 32 * 1024 * 1024  # rows kept in memory up to this size, then in 
 class EntryStore:
     """Entries by seed name, written once and read any number of times."""
 
-    def __init__(self, memory_bytes: int = MEMORY_BYTES) -> None:
-        self._file = tempfile.SpooledTemporaryFile(max_size=memory_bytes)  # noqa: SIM115
+    def __init__(self, memory_bytes: int | None = None) -> None:
+        size = MEMORY_BYTES if memory_bytes is None else memory_bytes
+        self._file = tempfile.SpooledTemporaryFile(max_size=size)  # noqa: SIM115
         self._end = 0
         self._unflushed = False
         self._where: dict[
@@ -134,9 +135,9 @@ class StoredEntries(Sequence[Entry]):
         return sum(map(self._store.unpublished, self._names))
 
 
-# A build's chosen items in worker processes when there are at least this many (measured: at
-# 1,000 items the pool's start costs about what the second core saves; see docs/speed.md).
-PARALLEL_MIN_ENTRIES = 1000
+# A build's chosen items are read in worker processes when there are at least this many: below
+# it, starting the pool costs about what the second core saves (see docs/speed.md).
+PARALLEL_MIN_ENTRIES = 500
 
 
 def entry_rows(

@@ -1,0 +1,173 @@
+"""The second core after reading: a build's chosen seeds read in worker processes
+(render/store.py) and its streamed files staged in forked ones (publish/output.py) give the
+same bytes, the same problems and, when a worker fails, the same error as the serial paths."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from syndicate import build
+from syndicate.errors import OutputError
+from syndicate.publish import output
+from syndicate.render import store
+from syndicate.seeds import reading
+
+from badinput import leftovers, mtimes, tree
+from conftest import build_into, make_corpus
+
+CONFIG = """\
+site:
+  title: "Parallel"
+  base_url: "https://example.org/feeds/"
+feeds:
+  - id: all
+    title: "Everything"
+    limit: 0
+    published_only: false
+  - id: recent
+    title: "Recent"
+    limit: 7
+"""
+BROKEN = ["017.txt", "004.txt"]  # made unreadable after the scan, before the entries
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> tuple[Path, Path]:
+    seeds = make_corpus(tmp_path / "seeds", 40, seed=11)
+    for index, path in enumerate(sorted(seeds.iterdir())):
+        path.rename(seeds / f"{index:03d}.txt")
+    config = tmp_path / "feeds.yaml"
+    config.write_text(CONFIG, encoding="utf-8")
+    return seeds, config
+
+
+def _parallel(monkeypatch: pytest.MonkeyPatch, memory_bytes: int | None = None) -> dict[str, Any]:
+    """Every parallel path taken however small the build; what was run in workers."""
+    taken: dict[str, Any] = {"rows": 0, "staged": 0, "stores": []}
+    monkeypatch.setattr(store, "PARALLEL_MIN_ENTRIES", 0)
+    monkeypatch.setattr(reading, "CHUNK", 3)  # many chunks, results put back in order
+    monkeypatch.setattr(output, "PARALLEL_MIN_ITEMS", 0)
+    real_workers, real_forked, real_entries = (
+        reading.in_workers,
+        output._stage_forked,
+        build._entries,
+    )
+
+    def in_workers(work: Any, *args: Any) -> Any:
+        taken["rows"] += work is store._rows_of
+        return real_workers(work, *args)
+
+    def stage_forked(*args: Any) -> output.Staged:
+        taken["staged"] += 1
+        return real_forked(*args)
+
+    def entries(*args: Any) -> store.EntryStore:
+        found = real_entries(*args)
+        taken["stores"].append(found)
+        return found
+
+    monkeypatch.setattr(reading, "in_workers", in_workers)
+    monkeypatch.setattr(output, "_stage_forked", stage_forked)
+    monkeypatch.setattr(build, "_entries", entries)
+    if memory_bytes is not None:
+        monkeypatch.setattr(store, "MEMORY_BYTES", memory_bytes)
+    return taken
+
+
+def _break_after_scan(monkeypatch: pytest.MonkeyPatch, seeds: Path) -> None:
+    """Seeds that change between the scan and the entries' reading."""
+    real = build._candidates
+
+    def candidates(*args: Any) -> Any:
+        found = real(*args)
+        for name in BROKEN:
+            (seeds / name).write_text("no front matter any more\n", encoding="utf-8")
+        return found
+
+    monkeypatch.setattr(build, "_candidates", candidates)
+
+
+@pytest.mark.parametrize("memory_bytes", [None, 2000], ids=["store-in-memory", "store-on-disk"])
+def test_the_parallel_paths_write_the_bytes_of_the_serial_ones(
+    tmp_path: Path,
+    site: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    memory_bytes: int | None,
+) -> None:
+    seeds, config = site
+    originals = {name: (seeds / name).read_bytes() for name in BROKEN}
+    with monkeypatch.context() as patch:
+        _break_after_scan(patch, seeds)
+        serial = build_into(seeds, config, tmp_path / "serial", jobs=1)
+    for name, data in originals.items():
+        (seeds / name).write_bytes(data)
+    taken = _parallel(monkeypatch, memory_bytes)
+    _break_after_scan(monkeypatch, seeds)
+    parallel = build_into(seeds, config, tmp_path / "parallel", jobs=2)
+
+    assert taken["rows"] == 1 and taken["staged"] == 1
+    (found,) = taken["stores"]
+    assert found._file._rolled is (memory_bytes is not None)
+    assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
+    assert len(tree(tmp_path / "serial")) > 10
+    assert parallel.problems == serial.problems
+    assert [(p.path, p.message) for p in parallel.problems] == [
+        ((seeds / name).as_posix(), "changed while the build ran; left out")
+        for name in sorted(BROKEN)
+    ]
+    assert parallel.feeds == serial.feeds
+    assert [f.items for f in parallel.feeds] == [37, 6]  # 40 seeds, 2 left out, 1 a duplicate
+
+
+def _change_every_seed(seeds: Path) -> None:
+    for path in seeds.iterdir():
+        text = path.read_text("utf-8")
+        path.write_text(text.replace("title: ", "title: Changed ", 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("how", ["fails", "is killed"])
+def test_a_failing_worker_leaves_out_as_it_was(
+    tmp_path: Path, site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    seeds, config = site
+    out = tmp_path / "out"
+    build_into(seeds, config, out, jobs=1)
+    before, stamps = tree(out), mtimes(out)
+    _change_every_seed(seeds)
+    taken = _parallel(monkeypatch)
+    parent, real = os.getpid(), output._stage
+
+    def failing_stage(target: Path, data: output.Content) -> Path:
+        if target == out / "all" / "atom.xml" and os.getpid() != parent:  # in a worker only
+            if how == "is killed":
+                os._exit(9)
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(target, data)
+
+    monkeypatch.setattr(output, "_stage", failing_stage)
+    with pytest.raises(OutputError) as caught:
+        build_into(seeds, config, out, jobs=2)
+
+    shown = out.as_posix()
+    assert (
+        str(caught.value)
+        == {
+            "fails": f"cannot write {shown}/all/atom.xml: No space left on device;"
+            f" {shown}/ was left as it was",
+            "is killed": f"cannot write {shown}/: a process writing its files ended unexpectedly;"
+            f" {shown}/ was left as it was",
+        }[how]
+    )
+    assert taken["staged"] == 1
+    assert (tree(out), mtimes(out)) == (before, stamps)
+    assert leftovers(out) == []
+
+    monkeypatch.setattr(output, "_stage", real)
+    build_into(seeds, config, out, jobs=2)
+    assert b"Changed " in (out / "all" / "atom.xml").read_bytes()
+    assert taken["staged"] == 2
