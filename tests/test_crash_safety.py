@@ -374,7 +374,16 @@ def slow_replace(source, target, **kwargs):
     real_replace(source, target, **kwargs)
     time.sleep(0.3)
 
-if moment == "staging":
+if moment == "staging in workers":  # forked ones, however small the build
+    output.PARALLEL_MIN_ITEMS = 0
+    real_forked = output._stage_forked
+
+    def forked(*args):
+        Path("forked.txt").write_text("yes")
+        return real_forked(*args)
+
+    output._stage_forked = forked
+if moment.startswith("staging"):
     output._stage = slow_stage
 else:
     os.replace = slow_replace
@@ -400,7 +409,7 @@ def _staged_files(out: Path) -> Iterator[Path]:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
-@pytest.mark.parametrize("moment", ["staging", "renaming"])
+@pytest.mark.parametrize("moment", ["staging", "staging in workers", "renaming"])
 def test_a_build_killed_at_its_write_recovers_on_the_next_build(ws: Workspace, moment: str) -> None:
     """kill -9 when the first staged file appears (or between two renames): the next build's
     out/ is a clean build's, byte for byte, and nothing of the killed one is left."""
@@ -410,9 +419,11 @@ def test_a_build_killed_at_its_write_recovers_on_the_next_build(ws: Workspace, m
     script = Path("slow_build.py")
     script.write_text(SLOW_BUILD.format(src=str(SRC)), encoding="utf-8")
     args = ["build", "--seeds", "seeds", "--config", "feeds.yaml", "--out", "out", "--no-cache"]
+    if moment == "staging in workers":
+        args += ["--jobs", "2"]
     process = subprocess.Popen([sys.executable, str(script), moment, *args])
     try:
-        if moment == "staging":
+        if moment.startswith("staging"):
             _wait_for(lambda: next(_staged_files(ws.out), None) is not None, process)
         else:
             _wait_for((ws.out / output.JOURNAL).exists, process)
@@ -424,6 +435,7 @@ def test_a_build_killed_at_its_write_recovers_on_the_next_build(ws: Workspace, m
     assert process.returncode == -9
     assert leftovers(ws.out) != []
     assert (ws.out / output.JOURNAL).exists() == (moment == "renaming")
+    assert Path("forked.txt").exists() == (moment == "staging in workers")
 
     run = ws.build("--no-cache")
     assert run.code == 0, run.report()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -171,3 +172,24 @@ def test_a_failing_worker_leaves_out_as_it_was(
     build_into(seeds, config, out, jobs=2)
     assert b"Changed " in (out / "all" / "atom.xml").read_bytes()
     assert taken["staged"] == 2
+
+
+def test_no_process_to_spare_stages_in_the_build_process(
+    tmp_path: Path, site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeds, config = site
+    build_into(seeds, config, tmp_path / "serial", jobs=1)
+    taken = _parallel(monkeypatch)
+
+    real_submit = ProcessPoolExecutor.submit
+
+    def no_fork(pool: ProcessPoolExecutor, work: Any, *args: Any) -> Any:
+        if work is output._stage_at:
+            raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+        return real_submit(pool, work, *args)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", no_fork)
+    build_into(seeds, config, tmp_path / "parallel", jobs=2)
+    assert taken["staged"] == 1
+    assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
+    assert leftovers(tmp_path / "parallel") == []

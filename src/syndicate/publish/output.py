@@ -387,8 +387,6 @@ def _stage_forked(out: Path, changes: Mapping[str, Content], jobs: int) -> Stage
     from concurrent.futures import CancelledError, ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    from syndicate.seeds.reading import _worker_start  # the build has imported it already
-
     staged = Staged(out)
     name = ""
     try:
@@ -402,17 +400,21 @@ def _stage_forked(out: Path, changes: Mapping[str, Content], jobs: int) -> Stage
     names = list(changes)
     _FORKED[:] = [(out / name, changes[name]) for name in names]
     failed: tuple[str, BaseException] | None = None
+    futures = []
     sys.stdout.flush()  # a child must not write what this process has buffered
     sys.stderr.flush()
     try:
         with ProcessPoolExecutor(
             jobs,
             mp_context=multiprocessing.get_context("fork"),
-            initializer=_worker_start,
+            initializer=_staging_start,
             initargs=(os.getpid(),),
         ) as pool:
-            futures = [pool.submit(_stage_at, index) for index in range(len(names))]
-            for name, future in zip(names, futures, strict=True):
+            # The processes are forked at the first submit: one that fails (no process to
+            # spare, EAGAIN) submitted nothing, and the files are staged here instead.
+            with contextlib.suppress(OSError):
+                futures = [pool.submit(_stage_at, index) for index in range(len(names))]
+            for name, future in zip(names, futures, strict=False):  # none when not submitted
                 try:
                     staged.files.append((name, Path(future.result())))
                 except CancelledError:
@@ -421,8 +423,14 @@ def _stage_forked(out: Path, changes: Mapping[str, Content], jobs: int) -> Stage
                     failed = failed or (name, exc)
                     for other in futures:
                         other.cancel()
+    except BaseException:
+        staged.discard()
+        raise
     finally:
         _FORKED.clear()
+    if not futures:
+        staged.discard()
+        return stage(out, changes)
     if failed is None:
         return staged
     staged.discard()
@@ -438,6 +446,17 @@ def _stage_forked(out: Path, changes: Mapping[str, Content], jobs: int) -> Stage
             f"cannot write {_shown(out, name)}: {_reason(error)}; {_as_it_was(out)}"
         ) from None
     raise error
+
+
+def _staging_start(parent: int) -> None:
+    """In each forked worker, first: no lock of the build's held (see _HELD), then the
+    reading workers' start (an end with the build's process, however it ends)."""
+    from syndicate.seeds.reading import _worker_start  # the build has imported it already
+
+    for handle in _HELD:
+        with contextlib.suppress(OSError):
+            os.close(handle)
+    _worker_start(parent)
 
 
 def _stage_at(index: int) -> str:
@@ -783,9 +802,16 @@ def _locked(out: Path, wait: bool) -> Iterator[bool]:
             fcntl.flock(handle, fcntl.LOCK_EX)
         except OSError:
             pass  # a file system without locks: go on without
+        _HELD.add(handle)
         yield True
     finally:
+        _HELD.discard(handle)
         os.close(handle)
+
+
+# The locks this process holds (their handles): a forked worker closes its copies, so that a
+# build killed with its workers frees out/ once it has ended, not once they have.
+_HELD: set[int] = set()
 
 
 def _sync_folder(folder: Path) -> None:
