@@ -131,11 +131,20 @@ def test_the_readme_links_every_doc() -> None:
     assert [p.name for p in sorted(DOCS.glob("*.md")) if p.resolve() not in linked] == []
 
 
+PARENT_PATH = re.compile(r"(?:\.\./)+[\w.-]+")
+CODE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
+
+
 def test_the_docs_stand_alone() -> None:
-    """The repository explains itself: no doc points at files outside it."""
+    """The repository explains itself: no doc names a path outside it (in prose, a `../x` that
+    leaves the repository from the doc's folder; code spans hold paths relative to out/),
+    a folder of the machine it was written on, or the contract it once pointed to."""
     for page in PAGES:
         text = page.read_text("utf-8")
-        for outside in ("../shared", "/work/shared", "FEEDS.md"):
+        for path in PARENT_PATH.findall(CODE.sub("", text)):
+            where = (page.parent / path).resolve()
+            assert where.is_relative_to(ROOT), f"{page.name}: {path} is outside the repository"
+        for outside in ("/work/", "FEEDS.md"):
             assert outside not in text, f"{page.name} refers to {outside}"
 
 
