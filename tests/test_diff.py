@@ -264,3 +264,14 @@ def test_flood_counts_only_items_older_than_the_newest_one() -> None:
     assert (flood.count, flood.oldest.day, flood.newest_before.day) == (10, 10, 20)
     assert diff.flood_of(before, added, threshold=10) is None
     assert diff.flood_of([], added, threshold=0) is None  # a new feed has nobody to flood
+
+
+def test_build_does_not_read_back_a_document_over_the_flood_limit(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A feed far over the size guard is not parsed again by build's flood guard (its memory
+    would grow with the feed); `syndicate diff`, asked for, still compares it."""
+    monkeypatch.setattr(diff, "FLOOD_MAX_BYTES", 10)
+    assert "warning:" in run("diff").stdout
+    built = run("build")
+    assert (built.exit_code, built.stderr) == (0, "")

@@ -129,25 +129,40 @@ def compare(
     return result
 
 
+# The flood guard of build and check reads a changed feed's old and new document back: past
+# this size (a feed far over the size guard, which warns about it already) it does not, so that
+# a rebuild of a big feed costs no more memory than a cold build. `syndicate diff` reads any.
+FLOOD_MAX_BYTES = 20_000_000
+
+
 def flood_problems(
     config: Config, config_path: str, out: Path, files: Mapping[str, Content]
 ) -> list[Problem]:
     """The flood warnings of a build about to write `files` into `out` (for build and check).
 
     Only feeds whose compared document changed are read back, so a build that changes
-    nothing reads nothing.
+    nothing reads nothing; nor is a document over FLOOD_MAX_BYTES.
     """
     problems = []
     for feed in config.feeds:
         before, after = feeds_in_out.shared_document(
             feeds_in_out.documents_in(out, feed.id), feeds_in_out.documents_of(files, feed.id)
         )
-        if before is None or after is None or _same(out / feed.id / before, files, feed.id, after):
+        if before is None or after is None or _too_big(out / feed.id / before):
+            continue
+        if _same(out / feed.id / before, files, feed.id, after):
             continue
         diff = _feed_diff(feed, feed.flood_threshold, out, files)
         if diff.flood is not None:
             problems.append(flood_problem(config_path, feed.id, feed.line, diff.flood))
     return problems
+
+
+def _too_big(path: Path) -> bool:
+    try:
+        return path.stat().st_size > FLOOD_MAX_BYTES
+    except OSError:
+        return False
 
 
 def _same(path: Path, files: Mapping[str, Content], feed_id: str, document: str) -> bool:
