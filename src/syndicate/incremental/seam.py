@@ -137,17 +137,14 @@ class Past:
             return None
         from syndicate.incremental import update
 
-        files = self.discovered[0]
-        store = cache.SeedCache(
-            self.options.cache_folder, cache.fingerprint(self.options.seeds_dir)
-        )
+        options, files = self.options, self.discovered[0]
         sources = update.Sources(
             files,
             seen,
-            store,
-            self.options.out_dir,
-            self.options.max_seed_bytes,
-            self.options.strict,
+            self._parse_cache(),
+            options.out_dir,
+            options.max_seed_bytes,
+            options.strict,
         )
         with discovery.gc_paused():
             found = update.update(config, last, sources)
@@ -169,7 +166,7 @@ class Past:
         options, files = self.options, self.discovered[0]
         store, known = None, {}
         if options.use_cache:
-            store = cache.SeedCache(options.cache_folder, cache.fingerprint(options.seeds_dir))
+            store = self._parse_cache()
             known = store.load()
         scans: list[Scan | None] = []
         work: list[tuple[int, discovery.SeedFile, Scan | None]] = []
@@ -198,6 +195,9 @@ class Past:
         if store is not None:
             self._store(store, known, done)
         return done
+
+    def _parse_cache(self) -> cache.SeedCache:
+        return cache.SeedCache(self.options.cache_folder, cache.fingerprint(self.options.seeds_dir))
 
     def _store(self, store: cache.SeedCache, known: dict[str, Scan], scans: list[Scan]) -> None:
         """Teach the parse cache what was read: a few changes appended, else written anew
