@@ -147,6 +147,13 @@ def test_check_compares_written_content_with_the_file(tmp_path: Path) -> None:
     assert not output.same_content(path, write(b"abcd"))  # shorter
     assert not output.same_content(path, write(b"abcdefgh"))  # longer
     assert output.content_size(write(b"abcdefgh")) == 8
+    # build --check compares and measures in one rendering, to the end
+    assert output.measured(path, write(b"abcdef")) == (True, 6)
+    assert output.measured(path, write(b"aXcdefgh")) == (False, 8)
+    assert output.measured(path, write(b"abcd")) == (False, 4)
+    assert output.measured(path, write(b"abcdefgh")) == (False, 8)
+    assert output.measured(tmp_path / "missing", write(b"ab")) == (False, 2)
+    assert output.measured(path, b"abcdef") == (True, 6)
 
 
 # --------------------------------------------------------------------------- preview pages
@@ -342,3 +349,26 @@ def test_guard_keys_are_config_keys_with_checked_values(tmp_path: Path) -> None:
     result = run("check", "--seeds", str(seeds), "--config", str(config))
     assert result.exit_code == 2
     assert "defaults.max_feed_items" in result.output
+
+
+def test_build_check_renders_each_feed_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`build --check` measures each file for the size guard while it compares it with out/:
+    a big feed is rendered once, not once to measure and again to compare."""
+    seeds, config = guarded(tmp_path, items=0, size=1_000_000)
+    out = tmp_path / "out"
+    build_into(seeds, config, out)
+    calls = []
+    real = rss.write
+
+    def counting(view: entry.FeedView, stream: object) -> None:
+        calls.append(view.id)
+        real(view, stream)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rss, "write", counting)
+    checked = run(
+        "build", "--check", "--seeds", str(seeds), "--config", str(config), "--out", str(out)
+    )
+    assert checked.exit_code == 0, checked.output
+    assert calls == ["all"]

@@ -71,11 +71,25 @@ def content_bytes(content: Content) -> bytes:
 
 def content_size(content: Content) -> int:
     """How many bytes `content` is, counted as it is written (nothing kept)."""
+    return measured(None, content)[1]
+
+
+def measured(path: Path | None, content: Content) -> tuple[bool, int]:
+    """Whether the file at `path` holds `content`, and how many bytes `content` is: written
+    content is rendered once, to its end, compared and counted as it goes (nothing kept)."""
     if isinstance(content, bytes):
-        return len(content)
-    counter = _Counter()
-    content(cast(BinaryIO, counter))
-    return counter.size
+        return path is not None and same_content(path, content), len(content)
+    existing = None
+    if path is not None:
+        with contextlib.suppress(OSError):
+            existing = path.open("rb")
+    meter = _Meter(existing)
+    try:
+        content(cast(BinaryIO, meter))
+        return meter.same and existing is not None and existing.read(1) == b"", meter.size
+    finally:
+        if existing is not None:
+            existing.close()
 
 
 def size_in(out: Path) -> Callable[[str], int | None]:
@@ -135,15 +149,22 @@ def plan(
     files: Mapping[str, Content | Written],
     topics: Collection[str] | None = None,
     keep: Collection[str] = (),
+    sizes: dict[str, int] | None = None,
 ) -> WriteReport:
     """What `write_tree` would do, without writing: the files that would change.
 
     `topics` (the feed files WebSub hubs hear about) keeps the changes record: see `records`.
     `keep`: files of the last build that stay as they are (an incremental build).
+    `sizes`, when given, gets each file's size: written content is then rendered to its end
+    (once) rather than up to its first difference.
     """
     report = WriteReport()
     for name, data in sorted(files.items()):
-        (report.unchanged if same_content(out / name, data) else report.written).append(name)
+        if sizes is not None and not isinstance(data, Written):
+            same, sizes[name] = measured(out / name, data)
+        else:
+            same = same_content(out / name, data)
+        (report.unchanged if same else report.written).append(name)
     own = {CHANGES} if topics is not None else set()
     report.removed = sorted(set(read_manifest(out)) - set(files) - set(keep) - own)
     return report
@@ -234,12 +255,19 @@ class _Comparer:
         return len(data)
 
 
-class _Counter:
-    def __init__(self) -> None:
+class _Meter:
+    """A binary file to write to that counts what is written and whether it matches
+    `existing` (None: nothing to match)."""
+
+    def __init__(self, existing: BinaryIO | None) -> None:
+        self._existing = existing
+        self.same = existing is not None
         self.size = 0
 
     def write(self, data: bytes) -> int:
         self.size += len(data)
+        if self.same and self._existing is not None:
+            self.same = self._existing.read(len(data)) == data
         return len(data)
 
 

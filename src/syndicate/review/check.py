@@ -106,10 +106,11 @@ def stale(
     """
     config = load_config(options.config_path)
     report, files = build.prepare(options, on_seed, config=config)
-    report.problems.extend(_size_warnings(config, options, report, files))
-    report.floods = _floods(options, config, files)
     out, topics = options.out_dir, report.hub_topics
-    plan = output.plan(out, files, topics)
+    sizes: dict[str, int] = {}  # each file rendered once: compared and measured
+    plan = output.plan(out, files, topics, sizes=sizes)
+    report.problems.extend(build.size_warnings(config, options, report, sizes.get))
+    report.floods = _floods(options, config, files)
     result = Staleness(removed=list(plan.removed), leftover=output.leftovers(out))
     # The manifest and the changes record: a build rewrites them when they would differ.
     own = output.records(out, files, plan, topics)
