@@ -20,6 +20,7 @@ BENCHMARKS = ROOT / "benchmarks"
 if str(BENCHMARKS) not in sys.path:
     sys.path.insert(0, str(BENCHMARKS))
 import corpus  # noqa: E402
+from badinput import Workspace  # noqa: E402
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -91,3 +92,13 @@ def small_config(tmp_path: Path) -> Path:
     path = tmp_path / "feeds.yaml"
     path.write_text(SMALL_CONFIG, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
+    """A project folder, the current one, with the good seeds of badinput and its config (a
+    module that needs another project folder defines its own `ws`)."""
+    monkeypatch.chdir(tmp_path)
+    ws = Workspace.create(tmp_path)
+    ws.good_seeds()
+    return ws

@@ -13,15 +13,6 @@ from syndicate.cli import main
 
 from badinput import Workspace, mtimes, seed_text, tree
 
-
-@pytest.fixture
-def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
-    monkeypatch.chdir(tmp_path)
-    ws = Workspace.create(tmp_path)
-    ws.good_seeds()
-    return ws
-
-
 SITE = """\
 site:
   title: "Test site"

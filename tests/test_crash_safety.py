@@ -31,14 +31,6 @@ from badinput import CONFIG, GOOD_SEEDS, Run, Workspace, age, leftovers, mtimes,
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 
-@pytest.fixture
-def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
-    monkeypatch.chdir(tmp_path)
-    ws = Workspace.create(tmp_path)
-    ws.good_seeds()
-    return ws
-
-
 def _change(ws: Workspace, folder: Path | None = None) -> None:
     """Every item changed, one seed gone, one new with a new topic (a new feed folder would be
     made for it, and a file removed: every kind of step in one commit)."""

@@ -28,14 +28,6 @@ from badinput import Run, Workspace, leftovers, tree
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 
-@pytest.fixture
-def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
-    monkeypatch.chdir(tmp_path)
-    ws = Workspace.create(tmp_path)
-    ws.good_seeds()
-    return ws
-
-
 def _run(*args: str) -> Run:
     return Run(CliRunner().invoke(main, list(args)))
 

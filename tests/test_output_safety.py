@@ -30,14 +30,6 @@ from badinput import (
 )
 
 
-@pytest.fixture
-def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
-    monkeypatch.chdir(tmp_path)
-    ws = Workspace.create(tmp_path)
-    ws.good_seeds()
-    return ws
-
-
 def _change_every_item(ws: Workspace) -> None:
     for name, text in GOOD_SEEDS.items():
         ws.seed(name, text.replace("Good", "Better"))
