@@ -14,7 +14,7 @@ content in CDATA (which `]]>` breaks), and dates default to "now". So:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from html import escape
 from typing import Any, BinaryIO
 
@@ -225,16 +225,14 @@ def write_document(
     items: Iterable[Any],
     stream: BinaryIO,
     stylesheet: str | None,
-    fix: Callable[[bytes], bytes] = lambda chunk: chunk,
 ) -> None:
     """Write the document `root` (from feedgen's `_create_rss`/`_create_atom`, no entries) with
     `items` (entry elements, made one at a time) appended to `parent`, into `stream`: the bytes
     feedgen's `rss_str`/`atom_str(pretty=True)` give for the whole document, written an item at
     a time. The document is serialized with a marker where the entries go (the head before
     it, the tail after it); each item is serialized in the document at its place and cut out,
-    so that its indentation and namespace prefixes are those of the whole document. `fix` is
-    applied to each piece (the head, each item, the tail), which are whole elements or lines;
-    the head gets the `stylesheet` processing instruction (see `with_stylesheet`).
+    so that its indentation and namespace prefixes are those of the whole document. The head
+    gets the `stylesheet` processing instruction (see `with_stylesheet`).
     """
     marker = etree.SubElement(parent, _MARKER)
     whole = _serialized(root)
@@ -242,15 +240,15 @@ def write_document(
     at = whole.index(f"<{_MARKER}/>".encode("ascii"))
     head = whole[: whole.rindex(b"\n", 0, at) + 1]
     tail = whole[whole.index(b"\n", at) + 1 :]
-    stream.write(with_stylesheet(fix(head), stylesheet))
+    stream.write(with_stylesheet(head, stylesheet))
     for item in items:
         parent.append(item)
         whole = _serialized(root)
         parent.remove(item)
         if not (whole.startswith(head) and whole.endswith(tail)):
             raise ValueError("an entry changed the rest of the document")  # never seen
-        stream.write(fix(whole[len(head) : len(whole) - len(tail)]))
-    stream.write(fix(tail))
+        stream.write(whole[len(head) : len(whole) - len(tail)])
+    stream.write(tail)
 
 
 def _serialized(root: Any) -> bytes:
