@@ -40,9 +40,8 @@ log = logging.getLogger(__name__)
 
 Discovered = tuple[list[discovery.SeedFile], list[Problem]]
 
-# From this many seeds, a full build writes the parse cache in a child process (aside.py): the
-# threshold from which reading.scan_all starts worker processes too.
-ASIDE_MIN_SEEDS = 2000
+# From this many seeds, a full build writes the parse cache in a child process (aside.py).
+ASIDE_MIN_SEEDS = discovery.PARALLEL_MIN_SEEDS
 # The most chosen items whose entries the memo keeps (an archived feed may choose every seed).
 MEMO_ENTRIES = 5000
 

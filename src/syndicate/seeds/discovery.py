@@ -16,6 +16,8 @@ from syndicate.errors import Problem
 
 SEED_SUFFIXES = (".txt", ".md", ".yaml", ".yml")
 DEFAULT_MAX_SEED_BYTES = 1024 * 1024
+# From this many seeds, reading starts worker processes (below, they cost more than they save).
+PARALLEL_MIN_SEEDS = 2000
 # README.md, readme.txt...: notes for the people who add seeds (`syndicate init` writes one),
 # never a seed. Any folder; any case.
 README = "readme."

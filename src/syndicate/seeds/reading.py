@@ -26,10 +26,14 @@ from syndicate import plain
 from syndicate.errors import Problem
 from syndicate.seeds import frontmatter, repairs, yamlsrc
 from syndicate.seeds.candidate import Candidate
-from syndicate.seeds.discovery import DEFAULT_MAX_SEED_BYTES, SeedFile, gc_paused
+from syndicate.seeds.discovery import (
+    DEFAULT_MAX_SEED_BYTES,
+    PARALLEL_MIN_SEEDS,
+    SeedFile,
+    gc_paused,
+)
 from syndicate.seeds.models import Seed
 
-PARALLEL_MIN_SEEDS = 2000  # below this, starting processes costs more than it saves
 CHUNK = 250
 
 T = TypeVar("T")
