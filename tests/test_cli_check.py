@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -10,11 +11,12 @@ import click
 import jsonschema
 import pytest
 from click.testing import CliRunner, Result
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from syndicate.cli import main, report
 from syndicate.errors import Problem
+from syndicate.words import readable, short_path
 
 from conftest import SCHEMAS, SMALL_CONFIG, seed_text, write_seed
 
@@ -146,8 +148,19 @@ def test_no_color_environment_variable(ws: Path, monkeypatch: pytest.MonkeyPatch
         severity=st.sampled_from(["error", "warning"]),
     )
 )
+@example(Problem("0" * 201, 1, "0", ""))  # a path shortened for reading
 def test_styled_text_is_exactly_the_problem_line(problem: Problem) -> None:
-    assert click.unstyle(report.problem_text(problem)) == str(problem)
+    """Styles add nothing but styles; a path too long to read is shortened in the middle."""
+    shown = dataclasses.replace(problem, path=readable(short_path(problem.path)))
+    assert click.unstyle(report.problem_text(problem)) == str(shown)
+
+
+def test_a_long_path_is_shortened_on_a_terminal_only() -> None:
+    """Hypothesis found it: a 200-character path (ENAMETOOLONG folders are thousands)."""
+    problem = Problem("seeds/" + "d/" * 150 + "x.txt", 1, "file", "too long")
+    text = click.unstyle(report.problem_text(problem))
+    assert text.startswith("seeds/.../") and text.endswith("/d/d/x.txt:1: file: too long")
+    assert len(text) < 250
 
 
 # --------------------------------------------------------------------------- github
