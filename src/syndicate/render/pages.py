@@ -23,7 +23,7 @@ from importlib import resources
 from typing import Any, BinaryIO
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from syndicate import __version__
 from syndicate.config import FeedConfig, Site
@@ -249,7 +249,70 @@ def _environment() -> Environment:
         xml_text=xml_text,
         xml_attr=xml_attr,
     )
+    env.globals["items_html"] = items_html
     return env
+
+
+def items_html(items: Iterable[Entry]) -> Markup:
+    """The `<li>` of each item on a preview page (`item_html`)."""
+    return Markup("".join(map(item_html, items)))
+
+
+def item_html(item: Entry) -> Markup:
+    """One item of a preview page: the bytes of the `preview_item` macro (templates/
+    _macros.html, the reference), rendered in Python, every piece of text escaped as Jinja's
+    autoescape escapes it."""
+    parts = [
+        '<li>\n<article class="item unpublished">\n'
+        '<p class="status">Not published (published: false in its seed)</p>\n'
+        if item.unpublished
+        else '<li>\n<article class="item">\n',
+        '<h3><a href="',
+        escape(http_url(item.url)),
+        '">',
+        escape(item.title),
+        '</a></h3>\n<p class="meta">',
+    ]
+    if item.author:
+        parts += ('<span class="provider">', escape(item.author.name), "</span> · ")
+    parts += (_time(item.published), "</p>\n")
+    if item.images:
+        image = item.images[0]
+        parts += ('<img class="picture" src="', escape(http_url(image.url)), '" alt="')
+        parts += (escape(image.title or ""), '"')
+        if image.width:
+            parts += (' width="', escape(image.width), '"')
+        if image.height:
+            parts += (' height="', escape(image.height), '"')
+        parts.append(' loading="lazy" decoding="async" referrerpolicy="no-referrer">\n')
+    for paragraph in paragraphs(item.summary):
+        parts += ("<p>", escape(paragraph), "</p>\n")
+    if item.tags:
+        parts.append('<ul class="topics" aria-label="Topics">\n')
+        for tag in item.tags:
+            parts += ("<li>", escape(tag), "</li>\n")
+        parts.append("</ul>\n")
+    if item.related:
+        parts.append('<section class="related">\n<h4>Related coverage</h4>\n<ul>\n')
+        for link in item.related:
+            parts += ('<li><a href="', escape(http_url(link.url)), '">', escape(link.title), "</a>")
+            if link.provider or link.published:
+                parts.append(' <span class="meta">(')
+                if link.provider:
+                    parts.append(escape(link.provider))
+                if link.provider and link.published:
+                    parts.append(", ")
+                if link.published:
+                    parts.append(_time(link.published))
+                parts.append(")</span>")
+            parts.append("</li>\n")
+        parts.append("</ul>\n</section>\n")
+    parts.append("</article>\n</li>\n")
+    return Markup("".join(parts))
+
+
+def _time(moment: datetime) -> str:
+    return f'<time datetime="{escape(iso(moment))}">{escape(human_date(moment))}</time>'
 
 
 _XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})

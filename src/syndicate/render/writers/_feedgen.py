@@ -222,12 +222,13 @@ _MARKER = "syndicate-entries"
 def write_document(
     root: Any,
     parent: Any,
-    items: Iterable[Any],
+    items: Iterable[Any | bytes],
     stream: BinaryIO,
     stylesheet: str | None,
 ) -> None:
     """Write the document `root` (from feedgen's `_create_rss`/`_create_atom`, no entries) with
-    `items` (entry elements, made one at a time) appended to `parent`, into `stream`: the bytes
+    `items` (entry elements, made one at a time, or an entry's bytes as `_items` writes them)
+    appended to `parent`, into `stream`: the bytes
     feedgen's `rss_str`/`atom_str(pretty=True)` give for the whole document, written an item at
     a time. The document is serialized with a marker where the entries go (the head before
     it, the tail after it); each item is serialized in the document at its place and cut out,
@@ -242,6 +243,9 @@ def write_document(
     tail = whole[whole.index(b"\n", at) + 1 :]
     stream.write(with_stylesheet(head, stylesheet))
     for item in items:
+        if isinstance(item, bytes):
+            stream.write(item)
+            continue
         parent.append(item)
         whole = _serialized(root)
         parent.remove(item)

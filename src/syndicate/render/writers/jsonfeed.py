@@ -7,7 +7,9 @@ every relation by name. `feed_url` stays the feed's own URL on every page: it is
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import BinaryIO
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -137,6 +139,17 @@ def _feed_extension(view: FeedView, links: dict[str, str]) -> FeedExtension | No
 
 
 def write(view: FeedView, stream: BinaryIO) -> None:
+    """The JSON Feed document of `view`, its items written straight (`item_text`), with
+    Pydantic for any item that cannot be."""
+    _write(view, stream, fast=True)
+
+
+def write_pydantic(view: FeedView, stream: BinaryIO) -> None:
+    """The same document with every item dumped by Pydantic: the reference."""
+    _write(view, stream, fast=False)
+
+
+def _write(view: FeedView, stream: BinaryIO, fast: bool) -> None:
     """The document Pydantic would dump with every item in `items` (indent 2), written an
     item at a time: the document without items, then each item dumped on its own and indented
     by two levels (JSON text has no raw newline inside a string, so every newline is layout)."""
@@ -164,7 +177,9 @@ def write(view: FeedView, stream: BinaryIO) -> None:
     stream.write(text[: -len(_NO_ITEMS)].encode("utf-8") + b"[\n")
     separator = b""
     for entry in view.entries:
-        item = _ITEM_INDENT + _dumped(_item(entry)).replace("\n", "\n" + _ITEM_INDENT)
+        item = item_text(entry) if fast else None
+        if item is None:
+            item = _ITEM_INDENT + _dumped(_item(entry)).replace("\n", "\n" + _ITEM_INDENT)
         stream.write(separator + item.encode("utf-8"))
         separator = b",\n"
     stream.write(b"\n  ]\n}\n")
@@ -176,3 +191,98 @@ _ITEM_INDENT = "    "
 
 def _dumped(model: BaseModel) -> str:
     return model.model_dump_json(by_alias=True, exclude_none=True, indent=2)
+
+
+# Written straight: the text Pydantic dumps for an item (its JSON strings escaped as Python's
+# json escapes them: `"`, `\\` and the control characters, nothing else), indented as `_write`
+# indents it. None for what Pydantic writes its own way: a lone surrogate, a date with
+# microseconds or an offset in seconds, a naive date.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def item_text(entry: Entry) -> str | None:
+    """The item `_write` writes for `entry` (Pydantic's dump, indented), or None (use Pydantic)."""
+    published = _date(entry.published)
+    if published is None:
+        return None
+    q = encode_basestring
+    url = q(entry.url)
+    parts = [
+        '    {\n      "id": ',
+        url,
+        ',\n      "url": ',
+        url,
+        ',\n      "title": ',
+        q(entry.title),
+    ]
+    texts = [entry.url, entry.title, entry.content_html]
+    if entry.summary is not None:
+        summary = q(entry.summary)
+        parts += (',\n      "summary": ', summary, ',\n      "content_text": ', summary)
+        texts.append(entry.summary)
+    parts += (',\n      "content_html": ', q(entry.content_html))
+    parts += (',\n      "date_published": "', published, '"')
+    images = entry.images
+    if images:
+        parts += (',\n      "image": ', q(images[0].url))
+    if entry.tags:
+        parts.append(',\n      "tags": [\n        ')
+        parts.append(",\n        ".join(map(q, entry.tags)))
+        parts.append("\n      ]")
+        texts += entry.tags
+    author = entry.author
+    if author is not None:
+        parts += (',\n      "authors": [\n        {\n          "name": ', q(author.name))
+        texts.append(author.name)
+        if author.url is not None:
+            parts += (',\n          "url": ', q(author.url))
+            texts.append(author.url)
+        if author.avatar is not None:
+            parts += (',\n          "avatar": ', q(author.avatar))
+            texts.append(author.avatar)
+        parts.append("\n        }\n      ]")
+    if images:
+        parts.append(',\n      "attachments": [')
+        separator = "\n"
+        for picture in images:
+            parts += (separator, '        {\n          "url": ', q(picture.url))
+            parts += (',\n          "mime_type": ', q(picture.mime_type))
+            texts += (picture.url, picture.mime_type)
+            if picture.title is not None:
+                parts += (',\n          "title": ', q(picture.title))
+                texts.append(picture.title)
+            parts.append("\n        }")
+            separator = ",\n"
+        parts.append("\n      ]")
+    if entry.related:
+        parts.append(',\n      "_syndicate": {\n        "related": [')
+        separator = "\n"
+        for link in entry.related:
+            parts += (separator, '          {\n            "url": ', q(link.url))
+            parts += (',\n            "title": ', q(link.title))
+            texts += (link.url, link.title)
+            if link.published is not None:
+                when = _date(link.published)
+                if when is None:
+                    return None
+                parts += (',\n            "date_published": "', when, '"')
+            if link.provider is not None:
+                parts += (',\n            "provider": ', q(link.provider))
+                texts.append(link.provider)
+            parts.append("\n          }")
+            separator = ",\n"
+        parts.append("\n        ]\n      }")
+    parts.append("\n    }")
+    if _SURROGATE.search("".join(texts)):
+        return None
+    return "".join(parts)
+
+
+def _date(moment: datetime) -> str | None:
+    """The date as Pydantic writes it (`Z` for UTC), when that is certain."""
+    offset = moment.utcoffset()
+    if offset is None or moment.microsecond or offset.seconds % 60 or offset.microseconds:
+        return None
+    if not offset:
+        return moment.replace(tzinfo=None).isoformat() + "Z"
+    return moment.isoformat()

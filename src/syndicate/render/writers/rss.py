@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from html import escape
 from typing import Any, BinaryIO
 
-from syndicate.render.entry import FeedView
+from syndicate.render.entry import Entry, FeedView
 from syndicate.render.writers import WRITERS, stylesheet_href
 from syndicate.render.writers._feedgen import (
     RSS_EXTENSION,
@@ -19,6 +19,7 @@ from syndicate.render.writers._feedgen import (
     register_rss,
     write_document,
 )
+from syndicate.render.writers._items import RSS_PREFIXES, rss_item
 
 WRITER = WRITERS["rss"]
 MEDIA_TYPE = WRITER.media_type
@@ -30,6 +31,17 @@ MEDIA_TYPE = WRITER.media_type
 
 
 def write(view: FeedView, stream: BinaryIO) -> None:
+    """The RSS document of `view`, its items written straight as bytes (`_items.rss_item`),
+    with feedgen for any item that cannot be."""
+    _write(view, stream, fast=True)
+
+
+def write_feedgen(view: FeedView, stream: BinaryIO) -> None:
+    """The same document with every item built by feedgen: the reference."""
+    _write(view, stream, fast=False)
+
+
+def _write(view: FeedView, stream: BinaryIO, fast: bool) -> None:
     feed = new_feed(view, view.url_of("rss.xml"), MEDIA_TYPE)
     image = view.logo or view.icon
     if image:
@@ -38,18 +50,25 @@ def write(view: FeedView, stream: BinaryIO) -> None:
     register_rss(feed, tuple(("hub", hub, "") for hub in view.hubs))
     root, _ = feed._create_rss()
     href = stylesheet_href(view, WRITER.filename)
-    write_document(root, root.find("channel"), _items(view), stream, href)
+    fast = fast and root.nsmap == RSS_PREFIXES
+    write_document(root, root.find("channel"), _items(view, fast), stream, href)
 
 
-def _items(view: FeedView) -> Iterator[Any]:
+def _items(view: FeedView, fast: bool) -> Iterator[Any | bytes]:
     for entry in view.entries:
-        item = new_entry(entry, RSS_EXTENSION)
-        item.link(href=entry.url)
-        item.guid(entry.url, permalink=True)
-        if entry.summary:
-            # RSS descriptions are HTML to readers: escape, so the excerpt stays text.
-            item.description(escape(entry.summary, quote=False))
-        if entry.images:
-            lead = entry.images[0]
-            item.enclosure(lead.url, "0", lead.mime_type)
-        yield item.rss_entry()
+        data = rss_item(entry) if fast else None
+        yield _element(entry) if data is None else data
+
+
+def _element(entry: Entry) -> Any:
+    """The item as feedgen and our extension build it."""
+    item = new_entry(entry, RSS_EXTENSION)
+    item.link(href=entry.url)
+    item.guid(entry.url, permalink=True)
+    if entry.summary:
+        # RSS descriptions are HTML to readers: escape, so the excerpt stays text.
+        item.description(escape(entry.summary, quote=False))
+    if entry.images:
+        lead = entry.images[0]
+        item.enclosure(lead.url, "0", lead.mime_type)
+    return item.rss_entry()

@@ -1,0 +1,211 @@
+"""RSS items and Atom entries written straight as bytes: the bytes `_feedgen.write_document`
+cuts out of the whole document for the entry that feedgen and our extension build (element
+order, namespace prefixes, lxml's escaping and pretty-printing), without building elements.
+
+`rss_item` and `atom_entry` return None for an entry they cannot render with certainty (a
+character XML does not allow, an empty field that feedgen treats its own way, a naive date):
+the writer then renders that entry with feedgen, the reference (`rss.write_feedgen`,
+`atom.write_feedgen`). `tests/test_writers_fast.py` holds both to the same bytes.
+
+The items use the prefixes the writers' root elements declare (`PREFIXES`): a writer checks
+them once per document and uses feedgen for every item when they differ.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from html import escape
+
+from syndicate.render.entry import Entry
+
+# The namespace prefixes an RSS item uses, as feedgen and our extension declare them.
+RSS_PREFIXES = {
+    "media": "http://search.yahoo.com/mrss/",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "atom": "http://www.w3.org/2005/Atom",
+    "content": "http://purl.org/rss/1.0/modules/content/",
+}
+# Atom entries are in the root's default namespace.
+ATOM_PREFIXES = {None: "http://www.w3.org/2005/Atom"}
+
+# What lxml refuses in text or attributes: characters outside XML's Char production.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_BREAKS = str.maketrans("\t\n\r", "   ")
+
+
+def _text(value: str) -> str:
+    """Element text as libxml2 writes it: `&`, `<`, `>` and carriage returns as references."""
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value.replace("\r", "&#13;") if "\r" in value else value
+
+
+def _attribute(value: str) -> str:
+    """An attribute value as libxml2 writes it between double quotes."""
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    value = value.replace('"', "&quot;")
+    if "\n" in value or "\r" in value or "\t" in value:
+        value = value.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    return value
+
+
+def _ours(value: str) -> str:
+    """An attribute our extension writes (`_feedgen._sub`): breaks as spaces, then escaped."""
+    return _attribute(value.translate(_BREAKS))
+
+
+def _certain(entry: Entry) -> bool:
+    """Whether the fast path renders `entry` as feedgen does: every text XML can hold, no
+    empty field that feedgen leaves out or writes as an empty element, an aware date."""
+    if not (entry.url and entry.title and entry.content_html) or entry.published.tzinfo is None:
+        return False
+    if entry.published.utcoffset() is None:
+        return False
+    texts = [entry.url, entry.title, entry.content_html, entry.summary or ""]
+    author = entry.author
+    if author is not None:
+        if not author.name:
+            return False
+        texts += (author.name, author.url or "", author.email or "")
+    for tag in entry.tags:
+        if not tag:
+            return False
+        texts.append(tag)
+    for picture in entry.images:
+        if not (picture.url and picture.mime_type):
+            return False
+        texts += (picture.url, picture.mime_type, picture.title or "")
+    for link in entry.related:
+        if not link.url:
+            return False
+        texts += (link.url, link.title)
+    return _NOT_XML.search("".join(texts)) is None
+
+
+def rfc822(moment: datetime) -> str:
+    """feedgen's `formatRFC2822` (strftime in the C locale), with the names from a table."""
+    day, month = _DAYS[moment.weekday()], _MONTHS[moment.month - 1]
+    return f"{day}, {moment:%d} {month} {moment:%Y %H:%M:%S %z}"
+
+
+def rss_item(entry: Entry) -> bytes | None:
+    """The `<item>` of `entry` in an RSS channel, or None (use feedgen)."""
+    if not _certain(entry):
+        return None
+    url = _text(entry.url)
+    parts = [
+        "    <item>\n      <title>",
+        _text(entry.title),
+        "</title>\n      <link>",
+        url,
+        "</link>\n",
+    ]
+    if entry.summary:
+        parts += (
+            "      <description>",
+            _text(escape(entry.summary, quote=False)),
+            "</description>\n",
+        )
+    parts += ('      <guid isPermaLink="true">', url, "</guid>\n")
+    for tag in entry.tags:
+        parts += ("      <category>", _text(tag), "</category>\n")
+    images = entry.images
+    if images:
+        lead = images[0]
+        parts += (
+            '      <enclosure url="',
+            _attribute(lead.url),
+            '" length="0" type="',
+            _attribute(lead.mime_type),
+            '"/>\n',
+        )
+    parts += ("      <pubDate>", rfc822(entry.published), "</pubDate>\n")
+    if entry.author:
+        parts += ("      <dc:creator>", _text(entry.author.name), "</dc:creator>\n")
+    parts += ("      <content:encoded>", _text(entry.content_html), "</content:encoded>\n")
+    for index, picture in enumerate(images):
+        size = _size(picture.width, picture.height)
+        picture_url = _ours(picture.url)
+        parts += (
+            '      <media:content url="',
+            picture_url,
+            '" type="',
+            _ours(picture.mime_type),
+            '" medium="image"',
+            size,
+        )
+        if picture.title:
+            parts += (
+                '>\n        <media:title type="plain">',
+                _text(picture.title),
+                "</media:title>\n      </media:content>\n",
+            )
+        else:
+            parts.append("/>\n")
+        if index == 0:
+            parts += ('      <media:thumbnail url="', picture_url, '"', size, "/>\n")
+    for link in entry.related:
+        parts += ('      <atom:link rel="related" href="', _ours(link.url), '"')
+        if link.title:
+            parts += (' title="', _ours(link.title), '"')
+        parts.append("/>\n")
+    parts.append("    </item>\n")
+    return "".join(parts).encode("utf-8")
+
+
+def _size(width: int | None, height: int | None) -> str:
+    """The width and height attributes our extension writes (none for 0 or None)."""
+    size = f' width="{width}"' if width else ""
+    return size + f' height="{height}"' if height else size
+
+
+def atom_entry(entry: Entry) -> bytes | None:
+    """The `<entry>` of `entry` in an Atom feed, or None (use feedgen)."""
+    if not _certain(entry):
+        return None
+    url = _text(entry.url)
+    published = entry.published.isoformat()
+    parts = [
+        "  <entry>\n    <id>",
+        url,
+        "</id>\n    <title>",
+        _text(entry.title),
+        "</title>\n    <updated>",
+        published,
+        "</updated>\n",
+    ]
+    author = entry.author
+    if author is not None:
+        parts += ("    <author>\n      <name>", _text(author.name), "</name>\n")
+        if author.email:
+            parts += ("      <email>", _text(author.email), "</email>\n")
+        if author.url:
+            parts += ("      <uri>", _text(author.url), "</uri>\n")
+        parts.append("    </author>\n")
+    parts += ('    <content type="html">', _text(entry.content_html), "</content>\n")
+    if entry.summary:
+        parts += ("    <summary>", _text(entry.summary), "</summary>\n")
+    for tag in entry.tags:
+        parts += ('    <category term="', _attribute(tag), '"/>\n')
+    parts += ("    <published>", published, "</published>\n")
+    parts += ('    <link rel="alternate" type="text/html" href="', _ours(entry.url), '"/>\n')
+    for picture in entry.images:
+        parts += (
+            '    <link rel="enclosure" type="',
+            _ours(picture.mime_type),
+            '" href="',
+            _ours(picture.url),
+            '"',
+        )
+        if picture.title:
+            parts += (' title="', _ours(picture.title), '"')
+        parts.append("/>\n")
+    for link in entry.related:
+        parts += ('    <link rel="related" href="', _ours(link.url), '"')
+        if link.title:
+            parts += (' title="', _ours(link.title), '"')
+        parts.append("/>\n")
+    parts.append("  </entry>\n")
+    return "".join(parts).encode("utf-8")
