@@ -256,6 +256,20 @@ def test_json_items_the_fast_path_cannot_render_go_to_pydantic(fields: dict[str,
     _same(_written(jsonfeed.write, view), _written(jsonfeed.write_pydantic, view))
 
 
+@pytest.mark.parametrize("writer", [rss, atom, jsonfeed])
+def test_the_writers_write_an_ordinary_entry_without_the_reference(
+    writer: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reference = "_item" if writer is jsonfeed else "_element"
+    monkeypatch.setattr(writer, reference, _no_reference)
+    data = _written(writer.write, _view([_entry(), _entry(url="https://example.com/b")]))  # type: ignore[attr-defined]
+    assert isinstance(data, bytes) and b"example.com/b" in data
+
+
+def _no_reference(entry: Entry) -> object:
+    raise AssertionError("the reference was used")
+
+
 def test_a_root_with_other_prefixes_writes_every_item_with_feedgen(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -7,8 +7,8 @@ character XML does not allow, an empty field that feedgen treats its own way, a 
 the writer then renders that entry with feedgen, the reference (`rss.write_feedgen`,
 `atom.write_feedgen`). `tests/test_writers_fast.py` holds both to the same bytes.
 
-The items use the prefixes the writers' root elements declare (`PREFIXES`): a writer checks
-them once per document and uses feedgen for every item when they differ.
+The items use the prefixes the writers' root elements declare (`RSS_PREFIXES`, `ATOM_XMLNS`):
+a writer checks them once per document and uses feedgen for every item when they differ.
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ RSS_PREFIXES = {
     "atom": "http://www.w3.org/2005/Atom",
     "content": "http://purl.org/rss/1.0/modules/content/",
 }
-# Atom entries are in the root's default namespace.
-ATOM_PREFIXES = {None: "http://www.w3.org/2005/Atom"}
+# feedgen's Atom elements have no namespace: the root declares Atom's as an `xmlns` attribute,
+# and entries are written without prefixes.
+ATOM_XMLNS = "http://www.w3.org/2005/Atom"
 
 # What lxml refuses in text or attributes: characters outside XML's Char production.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

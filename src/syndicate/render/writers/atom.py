@@ -16,7 +16,7 @@ from syndicate.render.writers._feedgen import (
     register_atom,
     write_document,
 )
-from syndicate.render.writers._items import ATOM_PREFIXES, atom_entry
+from syndicate.render.writers._items import ATOM_XMLNS, atom_entry
 
 WRITER = WRITERS["atom"]
 MEDIA_TYPE = WRITER.media_type
@@ -48,7 +48,7 @@ def _write(view: FeedView, stream: BinaryIO, fast: bool) -> None:
     register_atom(feed, _links(view), archive=page is not None)
     root, _ = feed._create_atom()
     href = stylesheet_href(view, WRITER.document(page))
-    fast = fast and root.nsmap.get(None) == ATOM_PREFIXES[None]
+    fast = fast and root.get("xmlns") == ATOM_XMLNS and None not in root.nsmap
     write_document(root, root, _entries(view, fast), stream, href)
 
 
