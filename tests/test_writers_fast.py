@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import astuple
 from datetime import UTC, datetime, timedelta, timezone
 from typing import BinaryIO
 
@@ -282,3 +283,21 @@ def test_a_root_with_other_prefixes_writes_every_item_with_feedgen(
 
 def _no_fast_path(entry: Entry) -> bytes | None:
     raise AssertionError("the fast path was used")
+
+
+@FAST
+@given(item=entry)
+def test_an_entry_row_is_its_fields_and_reads_back(item: Entry) -> None:
+    """`Entry.row`, written out by hand, is what `dataclasses.astuple` gives for each part."""
+    row = item.row()
+    assert row[:5] == (
+        item.url,
+        item.title,
+        item.summary,
+        item.content_html,
+        item.published.isoformat(),
+    )
+    assert row[5] == (None if item.author is None else astuple(item.author))
+    assert row[6:8] == (item.tags, tuple(astuple(image) for image in item.images))
+    assert row[9] is item.unpublished
+    assert Entry.from_row(row) == item
