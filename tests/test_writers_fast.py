@@ -210,7 +210,7 @@ def test_an_ordinary_entry_takes_the_fast_paths() -> None:
     entry = _entry()
     assert _items.rss_item(entry) is not None
     assert _items.atom_entry(entry) is not None
-    assert jsonfeed.item_text(entry) is not None
+    assert jsonfeed.item_json(entry) is not None
 
 
 @pytest.mark.parametrize(
@@ -252,7 +252,7 @@ def test_feed_items_the_fast_path_cannot_render_go_to_feedgen(fields: dict[str, 
 )
 def test_json_items_the_fast_path_cannot_render_go_to_pydantic(fields: dict[str, object]) -> None:
     entry = _entry(**fields)
-    assert jsonfeed.item_text(entry) is None
+    assert jsonfeed.item_json(entry) is None
     view = _view([entry])
     _same(_written(jsonfeed.write, view), _written(jsonfeed.write_pydantic, view))
 

@@ -312,7 +312,16 @@ def item_html(item: Entry) -> Markup:
 
 
 def _time(moment: datetime) -> str:
-    return f'<time datetime="{escape(iso(moment))}">{escape(human_date(moment))}</time>'
+    """`<time>` of `moment`: the `iso` and `human_date` filters' text, with one conversion to
+    UTC (the filters themselves for years before 1000, which strftime writes its own way)."""
+    utc = moment.astimezone(UTC)
+    if utc.year < 1000:
+        return f'<time datetime="{escape(iso(moment))}">{escape(human_date(moment))}</time>'
+    y, mo, d, h, mi = utc.year, utc.month, utc.day, utc.hour, utc.minute
+    return (
+        f'<time datetime="{y}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{utc.second:02d}Z">'
+        f"{d} {MONTHS[mo - 1]} {y}, {h:02d}:{mi:02d} UTC</time>"
+    )
 
 
 _XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})

@@ -30,65 +30,85 @@ RSS_PREFIXES = {
 # and entries are written without prefixes.
 ATOM_XMLNS = "http://www.w3.org/2005/Atom"
 
-# What lxml refuses in text or attributes: characters outside XML's Char production.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What lxml refuses in text or attributes (XML's Char production): lone surrogates (which UTF-8
+# cannot encode), U+FFFE, U+FFFF and the control characters but tab and line breaks. In UTF-8
+# bytes, a byte below 0x20 is only ever that character.
+_CONTROLS = bytes(c for c in range(0x20) if c not in b"\t\n\r")
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_BREAKS = str.maketrans("\t\n\r", "   ")
+
+
+_TEXT_SPECIAL = re.compile("[&<>\r]").search
+_ATTRIBUTE_SPECIAL = re.compile('[&<>"\t\n\r]').search
 
 
 def _text(value: str) -> str:
     """Element text as libxml2 writes it: `&`, `<`, `>` and carriage returns as references."""
+    if _TEXT_SPECIAL(value) is None:
+        return value
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return value.replace("\r", "&#13;") if "\r" in value else value
+    return value.replace("\r", "&#13;")
 
 
 def _attribute(value: str) -> str:
     """An attribute value as libxml2 writes it between double quotes."""
+    if _ATTRIBUTE_SPECIAL(value) is None:
+        return value
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     value = value.replace('"', "&quot;")
-    if "\n" in value or "\r" in value or "\t" in value:
-        value = value.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
-    return value
+    return value.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
 
 
 def _ours(value: str) -> str:
-    """An attribute our extension writes (`_feedgen._sub`): breaks as spaces, then escaped."""
-    return _attribute(value.translate(_BREAKS))
+    """An attribute our extension writes (`_feedgen._sub`): tabs and line breaks as spaces,
+    then escaped."""
+    if _ATTRIBUTE_SPECIAL(value) is None:
+        return value
+    value = value.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+    return _attribute(value)
 
 
 def _certain(entry: Entry) -> bool:
-    """Whether the fast path renders `entry` as feedgen does: every text XML can hold, no
-    empty field that feedgen leaves out or writes as an empty element, an aware date."""
+    """Whether the fast path renders `entry` as feedgen does, but for the characters (see
+    `_xml`): no empty field that feedgen leaves out or writes as an empty element, an aware
+    date."""
     if not (entry.url and entry.title and entry.content_html) or entry.published.tzinfo is None:
         return False
-    if entry.published.utcoffset() is None:
+    if entry.published.utcoffset() is None or (entry.author and not entry.author.name):
         return False
-    texts = [entry.url, entry.title, entry.content_html, entry.summary or ""]
-    author = entry.author
-    if author is not None:
-        if not author.name:
-            return False
-        texts += (author.name, author.url or "", author.email or "")
-    for tag in entry.tags:
-        if not tag:
-            return False
-        texts.append(tag)
-    for picture in entry.images:
-        if not (picture.url and picture.mime_type):
-            return False
-        texts += (picture.url, picture.mime_type, picture.title or "")
-    for link in entry.related:
-        if not link.url:
-            return False
-        texts += (link.url, link.title)
-    return _NOT_XML.search("".join(texts)) is None
+    return (
+        all(entry.tags)
+        and all(p.url and p.mime_type for p in entry.images)
+        and all(link.url for link in entry.related)
+    )
+
+
+def _xml(text: str) -> bytes | None:
+    """`text` in UTF-8 when XML can hold every character of it (lxml refuses any other), else
+    None. Every character of the entry's fields that the item holds is in `text`: escaping
+    changes only `&<>"` and tabs and line breaks."""
+    if "\ufffe" in text or "\uffff" in text:  # (instant in text of narrower characters)
+        return None
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return None
+    return data if len(data.translate(None, _CONTROLS)) == len(data) else None
 
 
 def rfc822(moment: datetime) -> str:
     """feedgen's `formatRFC2822` (strftime in the C locale), with the names from a table."""
     day, month = _DAYS[moment.weekday()], _MONTHS[moment.month - 1]
-    return f"{day}, {moment:%d} {month} {moment:%Y %H:%M:%S %z}"
+    offset = moment.utcoffset()
+    if moment.year < 1000 or offset is None or offset.seconds % 60 or offset.microseconds:
+        return f"{day}, {moment:%d} {month} {moment:%Y %H:%M:%S %z}"
+    minutes = offset.days * 1440 + offset.seconds // 60
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
+    return (
+        f"{day}, {moment.day:02d} {month} {moment.year} "
+        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d} {sign}{hours:02d}{minutes:02d}"
+    )
 
 
 def rss_item(entry: Entry) -> bytes | None:
@@ -153,7 +173,7 @@ def rss_item(entry: Entry) -> bytes | None:
             parts += (' title="', _ours(link.title), '"')
         parts.append("/>\n")
     parts.append("    </item>\n")
-    return "".join(parts).encode("utf-8")
+    return _xml("".join(parts))
 
 
 def _size(width: int | None, height: int | None) -> str:
@@ -209,4 +229,4 @@ def atom_entry(entry: Entry) -> bytes | None:
             parts += (' title="', _ours(link.title), '"')
         parts.append("/>\n")
     parts.append("  </entry>\n")
-    return "".join(parts).encode("utf-8")
+    return _xml("".join(parts))

@@ -7,7 +7,6 @@ every relation by name. `feed_url` stays the feed's own URL on every page: it is
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import BinaryIO
@@ -177,10 +176,11 @@ def _write(view: FeedView, stream: BinaryIO, fast: bool) -> None:
     stream.write(text[: -len(_NO_ITEMS)].encode("utf-8") + b"[\n")
     separator = b""
     for entry in view.entries:
-        item = item_text(entry) if fast else None
-        if item is None:
+        data = item_json(entry) if fast else None
+        if data is None:
             item = _ITEM_INDENT + _dumped(_item(entry)).replace("\n", "\n" + _ITEM_INDENT)
-        stream.write(separator + item.encode("utf-8"))
+            data = item.encode("utf-8")
+        stream.write(separator + data)
         separator = b",\n"
     stream.write(b"\n  ]\n}\n")
 
@@ -193,15 +193,11 @@ def _dumped(model: BaseModel) -> str:
     return model.model_dump_json(by_alias=True, exclude_none=True, indent=2)
 
 
-# Written straight: the text Pydantic dumps for an item (its JSON strings escaped as Python's
-# json escapes them: `"`, `\\` and the control characters, nothing else), indented as `_write`
-# indents it. None for what Pydantic writes its own way: a lone surrogate, a date with
-# microseconds or an offset in seconds, a naive date.
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def item_text(entry: Entry) -> str | None:
-    """The item `_write` writes for `entry` (Pydantic's dump, indented), or None (use Pydantic)."""
+def item_json(entry: Entry) -> bytes | None:
+    """The item `_write` writes for `entry`, written straight: Pydantic's dump, indented, its
+    JSON strings escaped as Python's json escapes them (`"`, `\\` and the control characters,
+    nothing else, as Pydantic). None (use Pydantic) for what Pydantic writes its own way: a lone
+    surrogate, a date with microseconds or an offset in seconds, a naive date."""
     published = _date(entry.published)
     if published is None:
         return None
@@ -215,11 +211,9 @@ def item_text(entry: Entry) -> str | None:
         ',\n      "title": ',
         q(entry.title),
     ]
-    texts = [entry.url, entry.title, entry.content_html]
     if entry.summary is not None:
         summary = q(entry.summary)
         parts += (',\n      "summary": ', summary, ',\n      "content_text": ', summary)
-        texts.append(entry.summary)
     parts += (',\n      "content_html": ', q(entry.content_html))
     parts += (',\n      "date_published": "', published, '"')
     images = entry.images
@@ -229,17 +223,13 @@ def item_text(entry: Entry) -> str | None:
         parts.append(',\n      "tags": [\n        ')
         parts.append(",\n        ".join(map(q, entry.tags)))
         parts.append("\n      ]")
-        texts += entry.tags
     author = entry.author
     if author is not None:
         parts += (',\n      "authors": [\n        {\n          "name": ', q(author.name))
-        texts.append(author.name)
         if author.url is not None:
             parts += (',\n          "url": ', q(author.url))
-            texts.append(author.url)
         if author.avatar is not None:
             parts += (',\n          "avatar": ', q(author.avatar))
-            texts.append(author.avatar)
         parts.append("\n        }\n      ]")
     if images:
         parts.append(',\n      "attachments": [')
@@ -247,10 +237,8 @@ def item_text(entry: Entry) -> str | None:
         for picture in images:
             parts += (separator, '        {\n          "url": ', q(picture.url))
             parts += (',\n          "mime_type": ', q(picture.mime_type))
-            texts += (picture.url, picture.mime_type)
             if picture.title is not None:
                 parts += (',\n          "title": ', q(picture.title))
-                texts.append(picture.title)
             parts.append("\n        }")
             separator = ",\n"
         parts.append("\n      ]")
@@ -260,7 +248,6 @@ def item_text(entry: Entry) -> str | None:
         for link in entry.related:
             parts += (separator, '          {\n            "url": ', q(link.url))
             parts += (',\n            "title": ', q(link.title))
-            texts += (link.url, link.title)
             if link.published is not None:
                 when = _date(link.published)
                 if when is None:
@@ -268,14 +255,14 @@ def item_text(entry: Entry) -> str | None:
                 parts += (',\n            "date_published": "', when, '"')
             if link.provider is not None:
                 parts += (',\n            "provider": ', q(link.provider))
-                texts.append(link.provider)
             parts.append("\n          }")
             separator = ",\n"
         parts.append("\n        ]\n      }")
     parts.append("\n    }")
-    if _SURROGATE.search("".join(texts)):
+    try:
+        return "".join(parts).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, which Pydantic refuses
         return None
-    return "".join(parts)
 
 
 def _date(moment: datetime) -> str | None:
