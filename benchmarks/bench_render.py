@@ -26,14 +26,14 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-import corpus  # noqa: E402
-
 from syndicate.render import pages  # noqa: E402
 from syndicate.render.entry import Entry, FeedView, Person, from_seed  # noqa: E402
 from syndicate.render.store import EntryStore  # noqa: E402
 from syndicate.render.writers import atom, jsonfeed, rss  # noqa: E402
 from syndicate.seeds import reading  # noqa: E402
 from syndicate.seeds.discovery import SeedFile  # noqa: E402
+
+import corpus  # noqa: E402
 
 Render = Callable[[FeedView], bytes]
 

@@ -301,3 +301,14 @@ def test_an_entry_row_is_its_fields_and_reads_back(item: Entry) -> None:
     assert row[6:8] == (item.tags, tuple(astuple(image) for image in item.images))
     assert row[9] is item.unpublished
     assert Entry.from_row(row) == item
+
+
+def test_a_preview_item_with_a_link_that_is_not_http_is_refused_as_by_the_macro() -> None:
+    for item in (
+        _entry(url="ftp://example.com/a"),
+        _entry(related=(RelatedLink("x:y", "R", None, None),)),
+    ):
+        with pytest.raises(ValueError, match="not an http"):
+            _macro(item)
+        with pytest.raises(ValueError, match="not an http"):
+            pages.item_html(item)
