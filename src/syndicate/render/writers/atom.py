@@ -52,7 +52,8 @@ def _write(view: FeedView, stream: BinaryIO, fast: bool) -> None:
     write_document(root, root, _entries(view, fast), stream, href)
 
 
-def _entries(view: FeedView, fast: bool) -> Iterator[Any | bytes]:
+def _entries(view: FeedView, fast: bool = False) -> Iterator[Any | bytes]:
+    """Each entry: its bytes (fast) or, when it has none or not `fast`, its element."""
     for entry in view.entries:
         data = atom_entry(entry) if fast else None
         yield _element(entry) if data is None else data

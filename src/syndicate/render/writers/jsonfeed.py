@@ -8,7 +8,7 @@ every relation by name. `feed_url` stays the feed's own URL on every page: it is
 from __future__ import annotations
 
 from datetime import datetime
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
 from typing import BinaryIO
 
 from pydantic import BaseModel, ConfigDict, Field

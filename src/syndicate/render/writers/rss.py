@@ -54,7 +54,8 @@ def _write(view: FeedView, stream: BinaryIO, fast: bool) -> None:
     write_document(root, root.find("channel"), _items(view, fast), stream, href)
 
 
-def _items(view: FeedView, fast: bool) -> Iterator[Any | bytes]:
+def _items(view: FeedView, fast: bool = False) -> Iterator[Any | bytes]:
+    """Each item: its bytes (fast) or, when it has none or not `fast`, its element."""
     for entry in view.entries:
         data = rss_item(entry) if fast else None
         yield _element(entry) if data is None else data
