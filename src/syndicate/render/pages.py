@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,7 +24,7 @@ from importlib import resources
 from typing import Any, BinaryIO
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from syndicate import __version__
 from syndicate.config import FeedConfig, Site
@@ -268,38 +269,38 @@ def item_html(item: Entry) -> Markup:
         if item.unpublished
         else '<li>\n<article class="item">\n',
         '<h3><a href="',
-        escape(http_url(item.url)),
+        _html(http_url(item.url)),
         '">',
-        escape(item.title),
+        _html(item.title),
         '</a></h3>\n<p class="meta">',
     ]
     if item.author:
-        parts += ('<span class="provider">', escape(item.author.name), "</span> · ")
+        parts += ('<span class="provider">', _html(item.author.name), "</span> · ")
     parts += (_time(item.published), "</p>\n")
     if item.images:
         image = item.images[0]
-        parts += ('<img class="picture" src="', escape(http_url(image.url)), '" alt="')
-        parts += (escape(image.title or ""), '"')
+        parts += ('<img class="picture" src="', _html(http_url(image.url)), '" alt="')
+        parts += (_html(image.title or ""), '"')
         if image.width:
-            parts += (' width="', escape(image.width), '"')
+            parts += (' width="', _html(image.width), '"')
         if image.height:
-            parts += (' height="', escape(image.height), '"')
+            parts += (' height="', _html(image.height), '"')
         parts.append(' loading="lazy" decoding="async" referrerpolicy="no-referrer">\n')
     for paragraph in paragraphs(item.summary):
-        parts += ("<p>", escape(paragraph), "</p>\n")
+        parts += ("<p>", _html(paragraph), "</p>\n")
     if item.tags:
         parts.append('<ul class="topics" aria-label="Topics">\n')
         for tag in item.tags:
-            parts += ("<li>", escape(tag), "</li>\n")
+            parts += ("<li>", _html(tag), "</li>\n")
         parts.append("</ul>\n")
     if item.related:
         parts.append('<section class="related">\n<h4>Related coverage</h4>\n<ul>\n')
         for link in item.related:
-            parts += ('<li><a href="', escape(http_url(link.url)), '">', escape(link.title), "</a>")
+            parts += ('<li><a href="', _html(http_url(link.url)), '">', _html(link.title), "</a>")
             if link.provider or link.published:
                 parts.append(' <span class="meta">(')
                 if link.provider:
-                    parts.append(escape(link.provider))
+                    parts.append(_html(link.provider))
                 if link.provider and link.published:
                     parts.append(", ")
                 if link.published:
@@ -311,12 +312,25 @@ def item_html(item: Entry) -> Markup:
     return Markup("".join(parts))
 
 
+_HTML_SPECIAL = re.compile("[&<>\"']").search
+
+
+def _html(value: object) -> str:
+    """`value` as Jinja's autoescape writes it (markupsafe's `escape` of a plain value), without
+    making a Markup of each piece."""
+    text = str(value)
+    if _HTML_SPECIAL(text) is None:
+        return text
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&#34;").replace("'", "&#39;")
+
+
 def _time(moment: datetime) -> str:
     """`<time>` of `moment`: the `iso` and `human_date` filters' text, with one conversion to
     UTC (the filters themselves for years before 1000, which strftime writes its own way)."""
     utc = moment.astimezone(UTC)
     if utc.year < 1000:
-        return f'<time datetime="{escape(iso(moment))}">{escape(human_date(moment))}</time>'
+        return f'<time datetime="{_html(iso(moment))}">{_html(human_date(moment))}</time>'
     y, mo, d, h, mi = utc.year, utc.month, utc.day, utc.hour, utc.minute
     return (
         f'<time datetime="{y}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{utc.second:02d}Z">'
