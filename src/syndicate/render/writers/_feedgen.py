@@ -228,12 +228,12 @@ def write_document(
 ) -> None:
     """Write the document `root` (from feedgen's `_create_rss`/`_create_atom`, no entries) with
     `items` (entry elements, made one at a time, or an entry's bytes as `_items` writes them)
-    appended to `parent`, into `stream`: the bytes
-    feedgen's `rss_str`/`atom_str(pretty=True)` give for the whole document, written an item at
-    a time. The document is serialized with a marker where the entries go (the head before
-    it, the tail after it); each item is serialized in the document at its place and cut out,
-    so that its indentation and namespace prefixes are those of the whole document. The head
-    gets the `stylesheet` processing instruction (see `with_stylesheet`).
+    appended to `parent`, into `stream`: the bytes feedgen's `rss_str`/`atom_str(pretty=True)`
+    give for the whole document, written an item at a time. The document is serialized with a
+    marker where the entries go (the head before it, the tail after it); each item element is
+    serialized in the document at its place and cut out, so that its indentation and namespace
+    prefixes are those of the whole document. The head gets the `stylesheet` processing
+    instruction (see `with_stylesheet`).
     """
     marker = etree.SubElement(parent, _MARKER)
     whole = _serialized(root)
