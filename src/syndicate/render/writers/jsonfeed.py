@@ -193,6 +193,9 @@ def _dumped(model: BaseModel) -> str:
     return model.model_dump_json(by_alias=True, exclude_none=True, indent=2)
 
 
+_TAG_SEPARATOR = ",\n        "
+
+
 def item_json(entry: Entry) -> bytes | None:
     """The item `_write` writes for `entry`, written straight: Pydantic's dump, indented, its
     JSON strings escaped as Python's json escapes them (`"`, `\\` and the control characters,
@@ -203,42 +206,37 @@ def item_json(entry: Entry) -> bytes | None:
         return None
     q = encode_basestring
     url = q(entry.url)
-    parts = [
-        '    {\n      "id": ',
-        url,
-        ',\n      "url": ',
-        url,
-        ',\n      "title": ',
-        q(entry.title),
-    ]
+    parts = [f'    {{\n      "id": {url},\n      "url": {url},\n      "title": {q(entry.title)}']
     if entry.summary is not None:
         summary = q(entry.summary)
-        parts += (',\n      "summary": ', summary, ',\n      "content_text": ', summary)
-    parts += (',\n      "content_html": ', q(entry.content_html))
-    parts += (',\n      "date_published": "', published, '"')
+        parts.append(f',\n      "summary": {summary},\n      "content_text": {summary}')
+    parts.append(
+        f',\n      "content_html": {q(entry.content_html)},\n      "date_published": "{published}"'
+    )
     images = entry.images
     if images:
-        parts += (',\n      "image": ', q(images[0].url))
+        parts.append(f',\n      "image": {q(images[0].url)}')
     if entry.tags:
-        parts.append(',\n      "tags": [\n        ')
-        parts.append(",\n        ".join(map(q, entry.tags)))
-        parts.append("\n      ]")
+        tags = _TAG_SEPARATOR.join(map(q, entry.tags))
+        parts.append(f',\n      "tags": [\n        {tags}\n      ]')
     author = entry.author
     if author is not None:
-        parts += (',\n      "authors": [\n        {\n          "name": ', q(author.name))
+        parts.append(f',\n      "authors": [\n        {{\n          "name": {q(author.name)}')
         if author.url is not None:
-            parts += (',\n          "url": ', q(author.url))
+            parts.append(f',\n          "url": {q(author.url)}')
         if author.avatar is not None:
-            parts += (',\n          "avatar": ', q(author.avatar))
+            parts.append(f',\n          "avatar": {q(author.avatar)}')
         parts.append("\n        }\n      ]")
     if images:
         parts.append(',\n      "attachments": [')
         separator = "\n"
         for picture in images:
-            parts += (separator, '        {\n          "url": ', q(picture.url))
-            parts += (',\n          "mime_type": ', q(picture.mime_type))
+            parts.append(
+                f'{separator}        {{\n          "url": {q(picture.url)}'
+                f',\n          "mime_type": {q(picture.mime_type)}'
+            )
             if picture.title is not None:
-                parts += (',\n          "title": ', q(picture.title))
+                parts.append(f',\n          "title": {q(picture.title)}')
             parts.append("\n        }")
             separator = ",\n"
         parts.append("\n      ]")
@@ -246,15 +244,17 @@ def item_json(entry: Entry) -> bytes | None:
         parts.append(',\n      "_syndicate": {\n        "related": [')
         separator = "\n"
         for link in entry.related:
-            parts += (separator, '          {\n            "url": ', q(link.url))
-            parts += (',\n            "title": ', q(link.title))
+            parts.append(
+                f'{separator}          {{\n            "url": {q(link.url)}'
+                f',\n            "title": {q(link.title)}'
+            )
             if link.published is not None:
                 when = _date(link.published)
                 if when is None:
                     return None
-                parts += (',\n            "date_published": "', when, '"')
+                parts.append(f',\n            "date_published": "{when}"')
             if link.provider is not None:
-                parts += (',\n            "provider": ', q(link.provider))
+                parts.append(f',\n            "provider": {q(link.provider)}')
             parts.append("\n          }")
             separator = ",\n"
         parts.append("\n        ]\n      }")
