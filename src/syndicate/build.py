@@ -45,8 +45,9 @@ def build(options: BuildOptions, on_seed: OnSeed | None = None) -> BuildReport:
             past.remember(report, None)
             return report
         report = BuildReport()
-        candidates = _candidates(options, past, report, on_seed)
-        files, chosen = render(config, options, candidates, report)
+        scanned = _scanned_entries(config)  # rows the scan makes for an unbounded feed
+        candidates = _candidates(options, past, report, on_seed, scanned)
+        files, chosen = render(config, options, candidates, report, scanned)
         report = _write(options, config, report, files)
         report.problems.extend(size_warnings(config, options, report))
         past.remember(report, chosen)
@@ -63,27 +64,36 @@ def prepare(
 
     config = config or load_config(options.config_path)
     report = BuildReport()
-    candidates = load_candidates(options, report, on_seed)
-    files, _ = render(config, options, candidates, report)
+    scanned = _scanned_entries(config)
+    candidates = load_candidates(options, report, on_seed, scanned)
+    files, _ = render(config, options, candidates, report, scanned)
     return report, files
 
 
 def load_candidates(
-    options: BuildOptions, report: BuildReport, on_seed: OnSeed | None = None
+    options: BuildOptions,
+    report: BuildReport,
+    on_seed: OnSeed | None = None,
+    scanned: EntryStore | None = None,
 ) -> list[Candidate]:
     """What selection needs of every valid seed, the cache left alone; problems go to the
-    report (with --strict, the first bad seed stops the build)."""
+    report (with --strict, the first bad seed stops the build). With `scanned`, the entry of
+    each seed read is stashed there too."""
     with Past(options) as past:
-        return _candidates(options, past, report, on_seed)
+        return _candidates(options, past, report, on_seed, scanned)
 
 
 def _candidates(
-    options: BuildOptions, past: Past, report: BuildReport, on_seed: OnSeed | None
+    options: BuildOptions,
+    past: Past,
+    report: BuildReport,
+    on_seed: OnSeed | None,
+    scanned: EntryStore | None = None,
 ) -> list[Candidate]:
     report.problems.extend(past.discovered[1])
     candidates: list[Candidate] = []
     with gc_paused():
-        for scan in past.scan(on_seed):
+        for scan in past.scan(on_seed, None if scanned is None else scanned.stash):
             report.seeds_read += 1
             report.problems.extend(scan.problems)
             if scan.candidate is not None:
@@ -96,9 +106,14 @@ def _candidates(
 
 
 def render(
-    config: Config, options: BuildOptions, candidates: list[Candidate], report: BuildReport
+    config: Config,
+    options: BuildOptions,
+    candidates: list[Candidate],
+    report: BuildReport,
+    scanned: EntryStore | None = None,
 ) -> tuple[dict[str, Content], Chosen]:
-    """Every output file of every feed, and what each feed chose."""
+    """Every output file of every feed, and what each feed chose (`scanned`: the entries the
+    scan stashed, see _scanned_entries)."""
     from syndicate.render import pages
     from syndicate.render.feed import feed_files, feed_paths
     from syndicate.selection.hints import empty_feed
@@ -108,7 +123,8 @@ def render(
     pool = Pool.of(candidates)
     # An archived feed keeps every item: the newest `limit` in the feed, the rest in pages.
     chosen = {f.id: select_from(pool, f, 0 if f.archive else f.limit) for f in config.feeds}
-    entries = _entries(options, {item.name for items in chosen.values() for item in items}, report)
+    published = {item.name for items in chosen.values() for item in items}
+    entries = _entries(options, published, report, scanned)
     files: dict[str, Content] = {}
     views = []
     for feed in config.feeds:
@@ -129,14 +145,29 @@ def render(
     return files, Chosen(names, entries, problems_before, len(report.problems))
 
 
-def _entries(options: BuildOptions, names: set[str], report: BuildReport) -> EntryStore:
-    """The entry of each published item, its seed read again (selection kept only its facts;
-    in worker processes when many), kept out of memory until a writer writes it."""
+def _scanned_entries(config: Config) -> EntryStore | None:
+    """Where the scan stashes each seed's entry, when a feed is unbounded (`limit: 0`, or
+    archived): it publishes (nearly) every seed, which _entries would read a second time.
+    None for bounded feeds, whose few chosen seeds are cheaper read again."""
+    if not any(feed.limit == 0 or feed.archive for feed in config.feeds):
+        return None
+    from syndicate.render.store import EntryStore
+
+    return EntryStore()
+
+
+def _entries(
+    options: BuildOptions, names: set[str], report: BuildReport, scanned: EntryStore | None
+) -> EntryStore:
+    """The entry of each published item, kept out of memory until a writer writes it: the
+    row the scan stashed when the seed's file is unchanged since, else its seed read again
+    (selection kept only its facts; in worker processes when many)."""
     from syndicate.render.store import EntryStore, entry_rows
 
-    found = EntryStore()
+    found = EntryStore() if scanned is None else scanned
     jobs, seeds = options.jobs, options.seeds_dir
-    for name, row in entry_rows(seeds, sorted(names), options.max_seed_bytes, jobs):
+    again = found.keep_scanned(seeds, sorted(names))
+    for name, row in entry_rows(seeds, again, options.max_seed_bytes, jobs):
         if row is None:
             message = "changed while the build ran; left out"
             report.problems.append(Problem((seeds / name).as_posix(), 1, "file", message))

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from syndicate.config import Config
     from syndicate.publish.output import Content
     from syndicate.render.store import EntryStore
-    from syndicate.seeds.reading import Scan
+    from syndicate.seeds.reading import Rows, Scan
 
 log = logging.getLogger(__name__)
 
@@ -156,10 +156,11 @@ class Past:
         report.problems = [*self.discovered[1], *found.problems]
         return Update(report, found.files, found.keep)
 
-    def scan(self, on_seed: OnSeed | None) -> list[Scan]:
+    def scan(self, on_seed: OnSeed | None, rows: Rows | None = None) -> list[Scan]:
         """A Scan of every seed file: from the parse cache where a stat proves it current, else
         read (in parallel when many); the cache learns what was read. A file that discovery did
-        not stat gets, in `discovered`, the stat its read took (for the memo)."""
+        not stat gets, in `discovered`, the stat its read took (for the memo). With `rows`,
+        each seed read gives it its entry's row too (reading.scan_all)."""
         from syndicate.seeds import reading
 
         options, files = self.options, self.discovered[0]
@@ -183,7 +184,7 @@ class Past:
             scans.append(None)
             work.append((index, file, hit))
         pairs = [(file, hit) for _, file, hit in work]
-        read = reading.scan_all(pairs, options.max_seed_bytes, options.jobs)
+        read = reading.scan_all(pairs, options.max_seed_bytes, options.jobs, rows)
         for (index, _, _), scan in zip(work, read, strict=True):
             scans[index] = scan
             if files[index].size < 0 <= scan.size:

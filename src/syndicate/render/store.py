@@ -36,6 +36,8 @@ class EntryStore:
         self._where: dict[
             str, tuple[int, int, datetime, bool]
         ] = {}  # offset, length, date, unpublished
+        # Rows the scan made, not yet chosen: name -> (where, the file's size and mtime_ns).
+        self._stashed: dict[str, tuple[tuple[int, int, datetime, bool], int, int]] = {}
 
     def add(self, name: str, entry: Entry) -> None:
         self._put(name, entry.row(), entry.published, entry.unpublished)
@@ -43,6 +45,30 @@ class EntryStore:
     def add_row(self, name: str, row: tuple[Any, ...]) -> None:
         """Add an entry given as its row (`Entry.row`, as a worker process returns it)."""
         self._put(name, row, datetime.fromisoformat(row[4]), bool(row[9]))
+
+    def stash(self, name: str, row: tuple[Any, ...], size: int, mtime_ns: int) -> None:
+        """Keep the row the scan made of a seed whose file had this size and mtime (a build
+        with an unbounded feed; seeds/reading.py, `scan_all`): an entry of the store only
+        once `keep_scanned` keeps it."""
+        self.add_row(name, row)
+        self._stashed[name] = (self._where.pop(name), size, mtime_ns)
+
+    def keep_scanned(self, seeds_dir: Path, names: Sequence[str]) -> list[str]:
+        """Add the stashed row of each of `names` whose seed file has still the size and mtime
+        it had when scanned; the names left to read again (no row, or the file changed), in
+        order. The other stashed rows are dropped."""
+        stashed, self._stashed = self._stashed, {}
+        if not stashed:
+            return list(names)
+        folder = seeds_dir.as_posix()
+        again = []
+        for name in names:
+            found = stashed.get(name)
+            if found is not None and found[1:] == _stat(f"{folder}/{name}"):
+                self._where[name] = found[0]
+            else:
+                again.append(name)
+        return again
 
     def _put(self, name: str, row: tuple[Any, ...], published: datetime, unpub: bool) -> None:
         data = marshal.dumps(row)
@@ -98,6 +124,15 @@ class EntryStore:
 
     def close(self) -> None:
         self._file.close()
+
+
+def _stat(path: str) -> tuple[int, int] | None:
+    """The file's size and mtime_ns, or None when it cannot be looked at."""
+    try:
+        info = os.stat(path)  # noqa: PTH116 (a Path per chosen seed costs; see reading.py)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
 
 
 class StoredEntries(Sequence[Entry]):

@@ -247,16 +247,26 @@ def _message(error: ErrorDetails) -> str:
 
 # What a worker returns for a file whose digest is the one the cache knew: (size, mtime_ns, digest).
 Unchanged = tuple[int, int, bytes]
+# A ScanRow with the seed's entry's row (Entry.row) at the end (scan_all's `rows`).
+WithEntry = tuple[
+    int, int, bytes, tuple[Any, ...] | None, tuple[tuple[Any, ...], ...], tuple[Any, ...]
+]
+# Where scan_all's entry rows go: (seed name, Entry.row(), size, mtime_ns) -> None.
+Rows = Callable[[str, tuple[Any, ...], int, int], None]
 
 
 def scan(file: SeedFile, max_bytes: int, known: Scan | None = None) -> Scan:
     """Read one seed file into a Scan; `known` is reused when the content is unchanged.
     A file that cannot be read gets size -1: it is looked at again by every build."""
-    return _scan_of(file, _scan_row(file, max_bytes, known.digest if known else None), known)
+    row = _scan_row(file, max_bytes, known.digest if known else None)
+    return _scan_of(file, _stashed(file, row, None), known)
 
 
-def _scan_row(file: SeedFile, max_bytes: int, known_digest: bytes | None) -> ScanRow | Unchanged:
-    """The file's Scan as plain values (what a worker process sends back), or Unchanged."""
+def _scan_row(
+    file: SeedFile, max_bytes: int, known_digest: bytes | None, entries: bool = False
+) -> ScanRow | Unchanged | WithEntry:
+    """The file's Scan as plain values (what a worker process sends back), or Unchanged; with
+    `entries`, a valid seed's row has its entry's row (`_entry_row`) at the end."""
     found = _bytes_of(file, max_bytes)
     if isinstance(found, Problem):
         return (-1, -1, b"", None, (found.row(),))
@@ -267,7 +277,30 @@ def _scan_row(file: SeedFile, max_bytes: int, known_digest: bytes | None) -> Sca
     loaded = parse(file, data)
     item = Candidate.of(loaded.seed, file.name).row() if loaded.seed else None
     problems = tuple(p.row() for p in loaded.problems)
+    if entries and loaded.seed is not None:
+        entry = _entry_row(loaded.seed)
+        return (stat.st_size, stat.st_mtime_ns, digest, item, problems, entry)
     return (stat.st_size, stat.st_mtime_ns, digest, item, problems)
+
+
+def _entry_row(seed: Seed) -> tuple[Any, ...]:
+    """The seed's entry as the entry store keeps it (`Entry.row`), made where the seed was
+    parsed: a build with an unbounded feed publishes (nearly) every seed, and would otherwise
+    read each one twice (render/store.py, `EntryStore.stash`)."""
+    from syndicate.render.entry import from_seed
+
+    return from_seed(seed).row()
+
+
+def _stashed(
+    file: SeedFile, row: ScanRow | Unchanged | WithEntry, rows: Rows | None
+) -> ScanRow | Unchanged:
+    """`row` without its entry's row, which goes to `rows` (with the file's size and mtime)."""
+    if len(row) <= 5:
+        return row
+    assert rows is not None
+    rows(file.name, row[5], row[0], row[1])
+    return row[:5]
 
 
 def _scan_of(file: SeedFile, row: ScanRow | Unchanged, known: Scan | None) -> Scan:
@@ -281,27 +314,32 @@ def scan_all(
     work: list[tuple[SeedFile, Scan | None]],
     max_bytes: int = DEFAULT_MAX_SEED_BYTES,
     jobs: int = 1,
+    rows: Rows | None = None,
 ) -> Iterator[Scan]:
     """Scan every (file, what the cache knew of it), in order; in `jobs` processes when there
-    are enough files.
+    are enough files. With `rows`, each seed parsed (not one the cache knew) also gives its
+    entry's row: `rows(name, row, size, mtime_ns)`, called before its Scan is yielded.
 
     The cyclic garbage collector is paused meanwhile (see gc_paused). Worker processes get and
     give plain tuples: pickling dataclasses costs more than scanning.
     """
+    entries = rows is not None
     with gc_paused():
         if jobs <= 1 or len(work) < PARALLEL_MIN_SEEDS:
             for file, known in work:
-                yield scan(file, max_bytes, known)
+                row = _scan_row(file, max_bytes, known.digest if known else None, entries)
+                yield _scan_of(file, _stashed(file, row, rows), known)
             return
         parts = [work[i : i + CHUNK] for i in range(0, len(work), CHUNK)]
         chunks = [
             [(os.fspath(f.location), f.name, f.shown, k.digest if k else None) for f, k in part]
             for part in parts
         ]
-        with closing(in_workers(_scan_chunk, chunks, max_bytes, jobs)) as results:
-            for part, rows in zip(parts, results, strict=True):
-                for (file, known), row in zip(part, rows, strict=True):
-                    yield _scan_of(file, row, known)
+        chunk_scan = _scan_chunk_with_entries if entries else _scan_chunk
+        with closing(in_workers(chunk_scan, chunks, max_bytes, jobs)) as results:
+            for part, rows_of_part in zip(parts, results, strict=True):
+                for (file, known), row in zip(part, rows_of_part, strict=True):
+                    yield _scan_of(file, _stashed(file, row, rows), known)
 
 
 def in_workers(
@@ -352,9 +390,15 @@ def _watch_parent(parent: int, every: float = 0.5) -> None:
 
 
 def _scan_chunk(
-    chunk: list[tuple[str, str, str, bytes | None]], max_bytes: int
-) -> list[ScanRow | Unchanged]:
+    chunk: list[tuple[str, str, str, bytes | None]], max_bytes: int, entries: bool = False
+) -> list[ScanRow | Unchanged | WithEntry]:
     return [
-        _scan_row(SeedFile(location, name, shown), max_bytes, known_digest)
+        _scan_row(SeedFile(location, name, shown), max_bytes, known_digest, entries)
         for location, name, shown, known_digest in chunk
     ]
+
+
+def _scan_chunk_with_entries(
+    chunk: list[tuple[str, str, str, bytes | None]], max_bytes: int
+) -> list[ScanRow | Unchanged | WithEntry]:
+    return _scan_chunk(chunk, max_bytes, entries=True)
