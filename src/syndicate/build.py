@@ -54,17 +54,21 @@ def build(options: BuildOptions, on_seed: OnSeed | None = None) -> BuildReport:
 
 
 def prepare(
-    options: BuildOptions, on_seed: OnSeed | None = None, config: Config | None = None
+    options: BuildOptions,
+    on_seed: OnSeed | None = None,
+    config: Config | None = None,
+    with_pages: bool = True,
 ) -> tuple[BuildReport, dict[str, Content]]:
     """Everything a build would write: the report and {path in out/: content}, where a feed's
     files and preview pages are what writes them (output.Content); nothing is read from or
-    written to the cache. Config errors raise before any seed is read."""
+    written to the cache. Config errors raise before any seed is read. Without `with_pages`,
+    the feeds' files only (what `check` measures and compares: the report is the same)."""
     from syndicate.config import load as load_config
 
     config = config or load_config(options.config_path)
     report = BuildReport()
     candidates = load_candidates(options, report, on_seed)
-    files, _ = render(config, options, candidates, report)
+    files, _ = render(config, options, candidates, report, with_pages)
     return report, files
 
 
@@ -96,10 +100,14 @@ def _candidates(
 
 
 def render(
-    config: Config, options: BuildOptions, candidates: list[Candidate], report: BuildReport
+    config: Config,
+    options: BuildOptions,
+    candidates: list[Candidate],
+    report: BuildReport,
+    with_pages: bool = True,
 ) -> tuple[dict[str, Content], Chosen]:
-    """Every output file of every feed, and what each feed chose."""
-    from syndicate.render import pages
+    """Every output file of every feed (and the preview pages unless not `with_pages`), and
+    what each feed chose."""
     from syndicate.render.feed import feed_files, feed_paths
     from syndicate.selection.hints import empty_feed
     from syndicate.selection.select import Pool, select_from
@@ -122,7 +130,10 @@ def render(
             report.problems.append(
                 empty_feed(path, feed, candidates, seeds, options.max_seed_bytes)
             )
-    files.update(pages.render_pages(config.site, views))
+    if with_pages:
+        from syndicate.render import pages  # Jinja2: only when pages are rendered
+
+        files.update(pages.render_pages(config.site, views))
     if config.site.websub_hubs:
         report.hub_topics = tuple(path for feed in report.feeds for path in feed.files)
     names = {feed_id: tuple(item.name for item in items) for feed_id, items in chosen.items()}

@@ -42,7 +42,7 @@ def check(options: build.BuildOptions, on_seed: build.OnSeed | None = None) -> C
         config = load_config(options.config_path)
         shown = options.config_path.as_posix()
         result.problems.extend(placeholder_problems(config, shown))
-        report, files = build.prepare(options, on_seed, config=config)
+        report, files = build.prepare(options, on_seed, config=config, with_pages=False)
         report.problems.extend(_size_warnings(config, options, report, files))
         report.floods = _floods(options, config, files)
     except ConfigError as exc:
