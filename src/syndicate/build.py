@@ -36,20 +36,23 @@ def build(options: BuildOptions, on_seed: OnSeed | None = None) -> BuildReport:
         if replayed is not None:
             return replayed
         from syndicate.config import load as load_config  # imported only now: see above
+        from syndicate.config import placeholder_problems
 
         config = load_config(options.config_path)  # config errors come before seed errors
+        # What `check` reports besides the build's problems: the memo keeps it for `check`.
+        advice = placeholder_problems(config, options.config_path.as_posix())
         update = past.update(config)  # only some feeds show the seeds that changed
         if update is not None:
             report = _write(options, config, update.report, update.files, update.keep)
             report.problems.extend(size_warnings(config, options, report))
-            past.remember(report, None)
+            past.remember(report, None, advice)
             return report
         report = BuildReport()
         candidates = _candidates(options, past, report, on_seed)
         files, chosen = render(config, options, candidates, report)
         report = _write(options, config, report, files)
         report.problems.extend(size_warnings(config, options, report))
-        past.remember(report, chosen)
+        past.remember(report, chosen, advice)
         return report
 
 
