@@ -433,3 +433,18 @@ def test_a_memo_without_checks_answer_is_checked_again(
     replayed = run("check")
     assert "site.base_url" in replayed.stdout
     same(replayed, run("check", "--no-cache"))
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_config_named_otherwise_is_not_answered_from_the_memo(ws: Path, command: str) -> None:
+    """The problems name the config as given: a build's memo of `config/feeds.yaml` does not
+    answer for `/abs/.../config/feeds.yaml` (same file, same bytes)."""
+    (ws / "config" / "feeds.yaml").write_text(WARNING_CONFIG, encoding="utf-8")
+    settled_build(ws)
+    spelled = (ws / "config" / "feeds.yaml").absolute().as_posix()
+    result = run(command, "--config", spelled)
+    assert f"{spelled}:3: site.base_url: warning" in result.stdout + result.stderr or (
+        command == "build"  # build does not report the placeholder: its other warnings
+        and f"{spelled}:11: feeds.none: warning" in result.stdout + result.stderr
+    )
+    assert "\nconfig/feeds.yaml:" not in "\n" + result.stdout + result.stderr

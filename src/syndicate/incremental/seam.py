@@ -265,6 +265,7 @@ def _memo_key(options: BuildOptions) -> str | None:
         return None  # load_config reports it
     settings = repr(
         (
+            options.config_path.as_posix(),  # as the report's problems show it
             options.seeds_dir.as_posix(),
             options.out_dir.as_posix(),
             options.strict,
