@@ -323,6 +323,28 @@ def test_a_title_edit_renders_only_the_feeds_that_show_the_item(
     assert report.unchanged == sorted(set(_tree(out)) - changed - {output.MANIFEST})
 
 
+def test_the_staging_processes_are_chosen_by_the_items_rendered_now(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An incremental build counts only the items of the feeds it renders again (staging a few
+    files in forked processes costs more than it saves); a full build counts every feed's."""
+    project = Project(tmp_path)
+    counted: list[int] = []
+    real = output.jobs_for
+
+    def jobs_for(items: int, jobs: int) -> int:
+        counted.append(items)
+        return real(items, jobs)
+
+    monkeypatch.setattr(output, "jobs_for", jobs_for)
+    full = project.check()
+    assert counted[0] == sum(f.items for f in full.feeds)
+    _apply(project, ("title", 7, "edited"))  # renders `all` and `best` again (see above)
+    report = project.cached()
+    shown = {f.id: f.items for f in report.feeds}
+    assert counted[-1] == shown["all"] + shown["best"] < sum(shown.values())
+
+
 def test_a_failed_build_leaves_no_memo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project = Project(tmp_path)
     project.check()

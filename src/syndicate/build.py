@@ -171,7 +171,9 @@ def _write(
 
     report.floods = flood_problems(config, options.config_path.as_posix(), options.out_dir, files)
 
-    jobs = output.jobs_for(sum(feed.items for feed in report.feeds), options.jobs)
+    # The items of the feeds rendered now (an incremental build keeps the others as they are).
+    rendered = sum(f.items for f in report.feeds if any(path in files for path in f.files))
+    jobs = output.jobs_for(rendered, options.jobs)
     written = output.write_tree(options.out_dir, files, report.hub_topics, keep, jobs)
     report.written = written.written
     report.unchanged = sorted([*written.unchanged, *keep])
