@@ -448,3 +448,18 @@ def test_a_config_named_otherwise_is_not_answered_from_the_memo(ws: Path, comman
         and f"{spelled}:11: feeds.none: warning" in result.stdout + result.stderr
     )
     assert "\nconfig/feeds.yaml:" not in "\n" + result.stdout + result.stderr
+
+
+def test_without_a_memo_check_does_not_list_the_seeds_twice(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No build yet (a fresh clone in CI): nothing to answer from, so the seam is not asked."""
+    from syndicate.incremental.seam import Past
+
+    def no_past(*_: object) -> None:
+        raise AssertionError("the build memo was looked for by listing the seeds")
+
+    monkeypatch.setattr(Past, "open", no_past)
+    result = run("check")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "checked config/feeds.yaml and 1 seed file: 0 errors, 0 warnings\n"

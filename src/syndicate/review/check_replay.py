@@ -14,6 +14,7 @@ there is no flood to report.
 from __future__ import annotations
 
 from syndicate.errors import Problem
+from syndicate.incremental import memo
 from syndicate.incremental.seam import Past
 from syndicate.review.check_result import CheckResult
 from syndicate.run import BuildOptions
@@ -22,8 +23,8 @@ from syndicate.run import BuildOptions
 def replayed(options: BuildOptions) -> CheckResult | None:
     """What `check` would report, from the last build's memo; None when it must check.
     Nothing is written: the memo is not forgotten when it no longer holds."""
-    if not options.use_cache:
-        return None
+    if not (options.use_cache and (options.cache_folder / memo.MEMO_FILE).is_file()):
+        return None  # no build to answer from: the seeds are not even listed
     past = Past.open(options)
     last = past.unchanged()
     if last is None or last.check_problems is None:
