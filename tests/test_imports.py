@@ -77,12 +77,14 @@ def test_only_the_command_line_imports_click() -> None:
     assert importing == []
 
 
-def test_check_renders_no_preview_page(tmp_path: Path) -> None:
-    """`check` measures and compares the feeds' files only: no template, no Jinja2."""
+@pytest.mark.parametrize("command", [["check", "-q"], ["diff"]])
+def test_check_and_diff_render_no_preview_page(tmp_path: Path, command: list[str]) -> None:
+    """`check` measures and compares the feeds' files only, `diff` compares them with out/'s:
+    no template, no Jinja2."""
     shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
     (tmp_path / "config").mkdir()
     shutil.copy(ROOT / "config" / "feeds.yaml", tmp_path / "config" / "feeds.yaml")
-    checked = _imported(["check", "-q"], tmp_path)
+    checked = _imported(command, tmp_path)
     assert checked["code"] == 0
     assert "pydantic" in checked["heavy"]  # the probe sees imports: a cold check needs them
     assert "jinja2" not in checked["heavy"]

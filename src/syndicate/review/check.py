@@ -124,7 +124,7 @@ def changes(
     ConfigError and SyndicateError propagate as from `build.build`; nothing is written.
     """
     config = load_config(options.config_path)
-    report, files = build.prepare(options, on_seed, config=config)
+    report, files = build.prepare(options, on_seed, config=config, with_pages=False)
     found = diff.compare(
         config, options.config_path.as_posix(), options.out_dir, files, flood_threshold
     )
