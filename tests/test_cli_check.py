@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 from pathlib import Path
+from typing import Any
 
 import click
 import jsonschema
@@ -296,3 +298,168 @@ def test_unknown_format_is_a_usage_error(ws: Path) -> None:
     result = run("check", "--format", "xml")
     assert result.exit_code == 2
     assert "Invalid value for '--format'" in result.stderr
+
+
+# ------------------------------------------------- answered from the last build's memo
+
+# Every warning check reports: a placeholder base_url (check's own), a feed that selects
+# nothing, and the size guard's (a feed over max_feed_bytes and over max_feed_items).
+WARNING_CONFIG = """\
+site:
+  title: "Test site"
+  base_url: "https://example.invalid/feeds/"
+  language: en
+feeds:
+  - id: all
+    title: "Everything"
+    limit: 0
+    max_feed_bytes: 100
+    max_feed_items: 1
+  - id: none
+    title: "Nothing"
+    topics: ["No such topic"]
+"""
+
+
+def settled_build(ws: Path, *args: str) -> Result:
+    """A build (with the cache) of seeds made old, so that its memo holds for the next command."""
+    for path in (ws / "seeds").rglob("*"):
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    return run("build", "-q", *args)
+
+
+def replayed_and_cold(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[Result, Result]:
+    """`check ARGS` answered from the memo (checking is made to fail), then `check --no-cache`."""
+    from syndicate.review import check
+
+    with monkeypatch.context() as patched:
+
+        def no_checking(*_: object, **__: object) -> None:
+            raise AssertionError("checked again: not answered from the memo")
+
+        patched.setattr(check, "check", no_checking)
+        replayed = run("check", *args)
+    return replayed, run("check", "--no-cache", *args)
+
+
+def same(one: Result, other: Result) -> None:
+    assert one.exception is None or isinstance(one.exception, SystemExit), one.exception
+    assert (one.stdout, one.stderr, one.exit_code) == (other.stdout, other.stderr, other.exit_code)
+
+
+OUTPUTS = [(), ("-q",), ("-v",), ("--format", "json"), ("--format", "github")]
+
+
+@pytest.mark.parametrize("args", OUTPUTS)
+@pytest.mark.parametrize("kind", ["good", "bad seeds", "warnings"])
+def test_after_an_unchanged_build_check_answers_from_the_memo_as_a_cold_check(
+    ws: Path, monkeypatch: pytest.MonkeyPatch, kind: str, args: tuple[str, ...]
+) -> None:
+    if kind == "bad seeds":
+        bad_seeds(ws)
+    if kind == "warnings":
+        write_seed(ws / "seeds", "other.txt", seed_text("Another", "https://example.com/2"))
+        (ws / "config" / "feeds.yaml").write_text(WARNING_CONFIG, encoding="utf-8")
+    settled_build(ws)
+    before = files(ws)
+    replayed, cold = replayed_and_cold(monkeypatch, *args)
+    same(replayed, cold)
+    assert replayed.exit_code == {"good": 0, "bad seeds": 1, "warnings": 0}[kind]
+    assert files(ws) == before  # nothing written
+    if kind == "warnings" and args != ("-q",):
+        shown = replayed.stdout
+        for what in ("site.base_url", "selected no items", "max_feed_bytes", "max_feed_items"):
+            assert what in shown
+
+
+def test_a_check_that_matches_no_build_checks_again(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No build yet, a build with other options (--strict, another --out): checked again."""
+    from syndicate.review import check
+
+    calls: list[object] = []
+    real = check.check
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(check, "check", counted)
+    assert run("check").exit_code == 0
+    settled_build(ws, "--strict")
+    assert run("check").exit_code == 0
+    settled_build(ws, "--out", "elsewhere")
+    assert run("check").exit_code == 0
+    assert len(calls) == 3
+    settled_build(ws)
+    assert run("check").exit_code == 0
+    assert len(calls) == 3
+
+
+@pytest.mark.parametrize("change", ["seed", "new seed", "config", "out"])
+def test_a_change_since_the_build_is_checked_again(
+    ws: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    settled_build(ws)
+    if change == "seed":
+        write_seed(ws / "seeds", "good.txt", "---\ntitle: [\n---\n")
+    elif change == "new seed":
+        bad_seeds(ws)
+    elif change == "config":
+        (ws / "config" / "feeds.yaml").write_text(WARNING_CONFIG, encoding="utf-8")
+    else:
+        (ws / "out" / "all" / "rss.xml").write_text("changed", encoding="utf-8")
+    cold = run("check", "--no-cache")
+    assert run("check").stdout == cold.stdout
+    if change != "out":
+        assert cold.stdout != "checked config/feeds.yaml and 1 seed file: 0 errors, 0 warnings\n"
+
+
+def test_a_memo_without_checks_answer_is_checked_again(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A memo written without what check adds (an older head): checked, not misreported."""
+    from syndicate.incremental import cache, memo
+
+    (ws / "config" / "feeds.yaml").write_text(WARNING_CONFIG, encoding="utf-8")
+    settled_build(ws)
+    folder = ws / "config" / cache.CACHE_DIR
+    frames = [bytes(f) for f in cache.read_frames(folder / memo.MEMO_FILE, "memo") or []]
+    head = cache.decode(frames[0])
+    assert len(head) == 7 and head[6]  # the placeholder's warning is kept
+    cache.write_frames(folder / memo.MEMO_FILE, [cache.encode(head[:6]), *frames[1:]], "memo")
+    assert memo.load(folder) is not None
+    replayed = run("check")
+    assert "site.base_url" in replayed.stdout
+    same(replayed, run("check", "--no-cache"))
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_config_named_otherwise_is_not_answered_from_the_memo(ws: Path, command: str) -> None:
+    """The problems name the config as given: a build's memo of `config/feeds.yaml` does not
+    answer for `/abs/.../config/feeds.yaml` (same file, same bytes)."""
+    (ws / "config" / "feeds.yaml").write_text(WARNING_CONFIG, encoding="utf-8")
+    settled_build(ws)
+    spelled = (ws / "config" / "feeds.yaml").absolute().as_posix()
+    result = run(command, "--config", spelled)
+    assert f"{spelled}:3: site.base_url: warning" in result.stdout + result.stderr or (
+        command == "build"  # build does not report the placeholder: its other warnings
+        and f"{spelled}:11: feeds.none: warning" in result.stdout + result.stderr
+    )
+    assert "\nconfig/feeds.yaml:" not in "\n" + result.stdout + result.stderr
+
+
+def test_without_a_memo_check_does_not_list_the_seeds_twice(
+    ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No build yet (a fresh clone in CI): nothing to answer from, so the seam is not asked."""
+    from syndicate.incremental.seam import Past
+
+    def no_past(*_: object) -> None:
+        raise AssertionError("the build memo was looked for by listing the seeds")
+
+    monkeypatch.setattr(Past, "open", no_past)
+    result = run("check")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "checked config/feeds.yaml and 1 seed file: 0 errors, 0 warnings\n"

@@ -6,6 +6,7 @@ here."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -74,3 +75,28 @@ def test_only_the_command_line_imports_click() -> None:
         )
     )
     assert importing == []
+
+
+@pytest.mark.parametrize("command", [["check", "-q"], ["diff"]])
+def test_check_and_diff_render_no_preview_page(tmp_path: Path, command: list[str]) -> None:
+    """`check` measures and compares the feeds' files only, `diff` compares them with out/'s:
+    no template, no Jinja2."""
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    (tmp_path / "config").mkdir()
+    shutil.copy(ROOT / "config" / "feeds.yaml", tmp_path / "config" / "feeds.yaml")
+    checked = _imported(command, tmp_path)
+    assert checked["code"] == 0
+    assert "pydantic" in checked["heavy"]  # the probe sees imports: a cold check needs them
+    assert "jinja2" not in checked["heavy"]
+
+
+def test_a_check_after_an_unchanged_build_imports_nothing_heavy(tmp_path: Path) -> None:
+    """Answered from the build memo: no seed read, no config model, no writer."""
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    (tmp_path / "config").mkdir()
+    shutil.copy(ROOT / "config" / "feeds.yaml", tmp_path / "config" / "feeds.yaml")
+    for path in (tmp_path / "seeds").rglob("*"):
+        os.utime(path, (1_000_000_000, 1_000_000_000))  # old: the memo holds at once
+    assert _imported(["build", "-q"], tmp_path)["code"] == 0
+    assert _imported(["check", "-q"], tmp_path) == {"heavy": [], "code": 0}
+    assert "pydantic" in _imported(["check", "-q", "--no-cache"], tmp_path)["heavy"]

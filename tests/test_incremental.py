@@ -18,12 +18,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from syndicate import build as syndicate_build
-from syndicate.build import BuildReport
+from syndicate.build import BuildOptions, BuildReport
 from syndicate.errors import OutputError, StrictModeError
 from syndicate.incremental import cache, memo
 from syndicate.incremental import update as incremental
 from syndicate.publish import output
 from syndicate.render import entry
+from syndicate.review import check as review_check
+from syndicate.review import check_replay
 from syndicate.seeds import discovery, reading
 
 from conftest import SMALL_CONFIG, build_into, seed_text, write_seed
@@ -236,6 +238,37 @@ def test_incremental_builds_equal_full_builds(
             project.check()
 
 
+# A placeholder base_url (check's own warning) and a size guard that warns.
+WARNING_CONFIG = OTHER_CONFIG.replace("example.org", "example.invalid").replace(
+    "    limit: 0\n", "    limit: 0\n    max_feed_items: 2\n"
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    config=st.sampled_from([CONFIG, OTHER_CONFIG, WARNING_CONFIG]),
+    steps=st.lists(st.lists(EDITS, min_size=1, max_size=2), min_size=1, max_size=3),
+)
+def test_check_answered_from_the_memo_equals_a_cold_check(
+    config: str, steps: list[list[tuple[str, int, object]]]
+) -> None:
+    """After every cached build (full or incremental), `check` answered from its memo says
+    what checking everything again says: problems, counts, exit status."""
+    with tempfile.TemporaryDirectory() as folder:
+        project = Project(Path(folder), config)
+        options = BuildOptions(project.seeds, project.config, project.root / "out", use_cache=True)
+        for edits in [[], *steps]:
+            for edit in edits:
+                _apply(project, edit)
+            project.cached()
+            replayed = check_replay.replayed(options)
+            assert replayed is not None
+            assert replayed == review_check.check(options)
+    if config == WARNING_CONFIG:
+        assert any(p.field == "site.base_url" for p in replayed.problems)
+        assert any("max_feed_items" in p.message for p in replayed.problems)
+
+
 def test_the_property_test_takes_both_paths(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -288,6 +321,28 @@ def test_a_title_edit_renders_only_the_feeds_that_show_the_item(
     assert changed == {*report.written, output.CHANGES}
     assert b"Story 7 edited" in (out / "all" / "rss.xml").read_bytes()
     assert report.unchanged == sorted(set(_tree(out)) - changed - {output.MANIFEST})
+
+
+def test_the_staging_processes_are_chosen_by_the_items_rendered_now(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An incremental build counts only the items of the feeds it renders again (staging a few
+    files in forked processes costs more than it saves); a full build counts every feed's."""
+    project = Project(tmp_path)
+    counted: list[int] = []
+    real = output.jobs_for
+
+    def jobs_for(items: int, jobs: int) -> int:
+        counted.append(items)
+        return real(items, jobs)
+
+    monkeypatch.setattr(output, "jobs_for", jobs_for)
+    full = project.check()
+    assert counted[0] == sum(f.items for f in full.feeds)
+    _apply(project, ("title", 7, "edited"))  # renders `all` and `best` again (see above)
+    report = project.cached()
+    shown = {f.id: f.items for f in report.feeds}
+    assert counted[-1] == shown["all"] + shown["best"] < sum(shown.values())
 
 
 def test_a_failed_build_leaves_no_memo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -36,13 +36,16 @@ def build(options: BuildOptions, on_seed: OnSeed | None = None) -> BuildReport:
         if replayed is not None:
             return replayed
         from syndicate.config import load as load_config  # imported only now: see above
+        from syndicate.config import placeholder_problems
 
         config = load_config(options.config_path)  # config errors come before seed errors
+        # What `check` reports besides the build's problems: the memo keeps it for `check`.
+        advice = placeholder_problems(config, options.config_path.as_posix())
         update = past.update(config)  # only some feeds show the seeds that changed
         if update is not None:
             report = _write(options, config, update.report, update.files, update.keep)
             report.problems.extend(size_warnings(config, options, report))
-            past.remember(report, None)
+            past.remember(report, None, advice)
             return report
         report = BuildReport()
         scanned = _scanned_entries(config)  # rows the scan makes for an unbounded feed
@@ -50,23 +53,27 @@ def build(options: BuildOptions, on_seed: OnSeed | None = None) -> BuildReport:
         files, chosen = render(config, options, candidates, report, scanned)
         report = _write(options, config, report, files)
         report.problems.extend(size_warnings(config, options, report))
-        past.remember(report, chosen)
+        past.remember(report, chosen, advice)
         return report
 
 
 def prepare(
-    options: BuildOptions, on_seed: OnSeed | None = None, config: Config | None = None
+    options: BuildOptions,
+    on_seed: OnSeed | None = None,
+    config: Config | None = None,
+    with_pages: bool = True,
 ) -> tuple[BuildReport, dict[str, Content]]:
     """Everything a build would write: the report and {path in out/: content}, where a feed's
     files and preview pages are what writes them (output.Content); nothing is read from or
-    written to the cache. Config errors raise before any seed is read."""
+    written to the cache. Config errors raise before any seed is read. Without `with_pages`,
+    the feeds' files only (what `check` measures and compares: the report is the same)."""
     from syndicate.config import load as load_config
 
     config = config or load_config(options.config_path)
     report = BuildReport()
     scanned = _scanned_entries(config)
     candidates = load_candidates(options, report, on_seed, scanned)
-    files, _ = render(config, options, candidates, report, scanned)
+    files, _ = render(config, options, candidates, report, scanned, with_pages)
     return report, files
 
 
@@ -111,10 +118,10 @@ def render(
     candidates: list[Candidate],
     report: BuildReport,
     scanned: EntryStore | None = None,
+    with_pages: bool = True,
 ) -> tuple[dict[str, Content], Chosen]:
-    """Every output file of every feed, and what each feed chose (`scanned`: the entries the
-    scan stashed, see _scanned_entries)."""
-    from syndicate.render import pages
+    """Every output file of every feed (and the preview pages unless not `with_pages`), and
+    what each feed chose (`scanned`: the entries the scan stashed, see _scanned_entries)."""
     from syndicate.render.feed import feed_files, feed_paths
     from syndicate.selection.hints import empty_feed
     from syndicate.selection.select import Pool, select_from
@@ -138,7 +145,10 @@ def render(
             report.problems.append(
                 empty_feed(path, feed, candidates, seeds, options.max_seed_bytes)
             )
-    files.update(pages.render_pages(config.site, views))
+    if with_pages:
+        from syndicate.render import pages  # Jinja2: only when pages are rendered
+
+        files.update(pages.render_pages(config.site, views))
     if config.site.websub_hubs:
         report.hub_topics = tuple(path for feed in report.feeds for path in feed.files)
     names = {feed_id: tuple(item.name for item in items) for feed_id, items in chosen.items()}
@@ -188,7 +198,9 @@ def _write(
 
     report.floods = flood_problems(config, options.config_path.as_posix(), options.out_dir, files)
 
-    jobs = output.jobs_for(sum(feed.items for feed in report.feeds), options.jobs)
+    # The items of the feeds rendered now (an incremental build keeps the others as they are).
+    rendered = sum(f.items for f in report.feeds if any(path in files for path in f.files))
+    jobs = output.jobs_for(rendered, options.jobs)
     written = output.write_tree(options.out_dir, files, report.hub_topics, keep, jobs)
     report.written = written.written
     report.unchanged = sorted([*written.unchanged, *keep])

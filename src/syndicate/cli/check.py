@@ -35,6 +35,11 @@ from syndicate.words import plural
     show_default=True,
     help="text: PATH:LINE: field: message; github: Actions annotations; json: a list.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Check everything again instead of answering from the last build when nothing changed.",
+)
 @verbosity
 def check_command(
     seeds_dir: Path,
@@ -43,6 +48,7 @@ def check_command(
     jobs: int | None,
     out_dir: Path,
     output_format: str,
+    no_cache: bool,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -51,13 +57,19 @@ def check_command(
     Every problem is printed to stdout, config and seeds at once. Exit status as for build:
     0 all fine (warnings allowed), 1 some seed was rejected, 2 config error.
     """
-    from syndicate.review import check
+    from syndicate.review.check_replay import replayed
 
     quiet, verbose = flags(quiet, verbose)
     recover_output(out_dir, sweep=False)
-    options = build_options(seeds_dir, config_path, max_seed_bytes, jobs, out_dir=out_dir)
-    with progress_bar(not quiet and output_format == "text") as on_seed:
-        result = check.check(options, on_seed)
+    options = build_options(
+        seeds_dir, config_path, max_seed_bytes, jobs, out_dir=out_dir, use_cache=not no_cache
+    )
+    result = replayed(options)  # nothing changed since the last build: what it found
+    if result is None:
+        from syndicate.review import check
+
+        with progress_bar(not quiet and output_format == "text") as on_seed:
+            result = check.check(options, on_seed)
     if output_format == "json":
         click.echo(report.problems_json(result.problems))
     elif output_format == "github":

@@ -8,8 +8,9 @@ build: an incremental one (incremental.py) from the Selection kept here when it 
 full one.
 
 The file holds three values, decoded only as far as needed: the head (key, when the build
-started, report, outputs, discovery's problems, the parse cache file's stat), the seed files as
-seen, and the Selection.
+started, report, outputs, discovery's problems, the parse cache file's stat, and what `check`
+reports besides the build's problems), the seed files as seen, and the Selection. `check`
+answers from the memo too when nothing changed (review/check_replay.py).
 """
 
 from __future__ import annotations
@@ -132,6 +133,9 @@ class Memo:
     cache_stat: tuple[int, ...] | None  # the parse cache file as the build left it
     seen: Seen
     selection_frame: memoryview | None  # the Selection, decoded only by an incremental build
+    # What `check` reports before the build's problems (the config's own warnings); None: not
+    # known (a head written without it), so `check` checks again.
+    check_problems: ProblemRows | None = None
 
     def selection(self) -> Selection | None:
         if self.selection_frame is None:
@@ -157,7 +161,7 @@ def load(folder: Path) -> Memo | None:
     frames = cache.read_frames(folder / MEMO_FILE, "build memo")
     try:
         if frames is not None:
-            key, written_ns, report, outputs, found, cache_stat = cache.decode(next(frames))
+            key, written_ns, report, outputs, found, cache_stat, *rest = cache.decode(next(frames))
             seen = Seen(*cache.decode(next(frames)))
             return Memo(
                 key,
@@ -168,9 +172,17 @@ def load(folder: Path) -> Memo | None:
                 cache_stat,
                 seen,
                 _next_frame(frames),
+                _check_problems(rest),
             )
     except (cache.CorruptCacheError, StopIteration, TypeError, ValueError):
         log.warning("%s: corrupt build memo ignored", folder / MEMO_FILE)
+    return None
+
+
+def _check_problems(rest: list[Any]) -> ProblemRows | None:
+    """The head's optional last value; anything else than one tuple: not known."""
+    if len(rest) == 1 and isinstance(rest[0], tuple):
+        return tuple(rest[0])
     return None
 
 
@@ -230,9 +242,11 @@ def save(
     seen: Seen,
     selection: Selection | None,
     started_ns: int,
+    check_problems: ProblemRows = (),
 ) -> None:
     """`started_ns`: when the build started, before it looked at any seed: a seed whose
-    mtime is not well before is looked at again by the next build (see cache.RACY_NS)."""
+    mtime is not well before is looked at again by the next build (see cache.RACY_NS).
+    `check_problems`: what `check` would report besides the build's problems."""
     outputs = []
     for name in sorted(names):
         try:
@@ -247,6 +261,7 @@ def save(
         tuple(outputs),
         found,
         stat_of(folder / cache.CACHE_FILE),
+        check_problems,
     )
     values = [head, (seen.names, seen.stats), None if selection is None else selection.row()]
     cache.write_marshal(folder / MEMO_FILE, values, "build memo")

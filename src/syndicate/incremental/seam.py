@@ -117,14 +117,21 @@ class Past:
     def replay(self) -> BuildReport | None:
         """The last build's report when nothing it depends on changed; else None, and the
         memo is forgotten before anything is written (a build that fails midway leaves none)."""
+        last = self.unchanged()
+        if last is not None:
+            log.debug("nothing changed since the last build")
+            return _replayed(last)
+        if self.options.use_cache:
+            memo.forget(self.options.cache_folder)
+        return None
+
+    def unchanged(self) -> memo.Memo | None:
+        """The last build's memo when nothing it depends on changed, else None; nothing is
+        forgotten or written (`check` asks too)."""
         if self.last is None or self.key is None or self.seen is None:
-            if self.options.use_cache:
-                memo.forget(self.options.cache_folder)
             return None
         if memo.holds(self.last, self.key, self.seen, self.found, self.options.out_dir):
-            log.debug("nothing changed since the last build")
-            return _replayed(self.last)
-        memo.forget(self.options.cache_folder)
+            return self.last
         return None
 
     def update(self, config: Config) -> Update | None:
@@ -218,8 +225,11 @@ class Past:
         else:
             store.save(rows, self.started_ns)
 
-    def remember(self, report: BuildReport, chosen: Chosen | None) -> None:
-        """Keep this build's memo for the next (`chosen`: what a full build chose)."""
+    def remember(
+        self, report: BuildReport, chosen: Chosen | None, check_problems: list[Problem]
+    ) -> None:
+        """Keep this build's memo for the next (`chosen`: what a full build chose;
+        `check_problems`: what `check` would report besides the build's problems)."""
         self._aside.wait()  # the memo records the parse cache file as written
         if self.key is None:
             return
@@ -239,6 +249,7 @@ class Past:
             seen,
             self.selection,
             self.started_ns,
+            memo.rows_of(check_problems),
         )
 
 
@@ -255,6 +266,7 @@ def _memo_key(options: BuildOptions) -> str | None:
         return None  # load_config reports it
     settings = repr(
         (
+            options.config_path.as_posix(),  # as the report's problems show it
             options.seeds_dir.as_posix(),
             options.out_dir.as_posix(),
             options.strict,

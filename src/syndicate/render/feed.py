@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import partial
+from typing import TYPE_CHECKING
 
 from syndicate import __version__
 from syndicate.config import FeedConfig, Site
-from syndicate.render import entry, pages
-from syndicate.render.pages import WriteTo
+from syndicate.render import entry
 from syndicate.render.writers import WRITERS
 from syndicate.selection.select import archive_pages
+
+if TYPE_CHECKING:
+    from syndicate.render.pages import WriteTo
 
 
 def feed_view(
@@ -43,7 +46,7 @@ def feed_view(
         icon=feed.icon or site.icon,
         logo=feed.logo or site.logo,
         hubs=tuple(site.websub_hubs or ()) if current else (),
-        stylesheet=pages.STYLESHEET if site.stylesheet else None,
+        stylesheet=_stylesheet() if site.stylesheet else None,
         archive=archive,
     )
 
@@ -69,6 +72,14 @@ def feed_files(
 def feed_paths(feed: FeedConfig) -> tuple[str, ...]:
     """The paths in out/ of the current feed's documents (what WebSub hubs hear about)."""
     return tuple(f"{feed.id}/{WRITERS[name].filename}" for name in feed.formats)
+
+
+def _stylesheet() -> str:
+    """The stylesheet's path in out/: pages.py (and Jinja2) imported only when a site has one,
+    so that rendering the feeds alone (`check`) needs no templates."""
+    from syndicate.render.pages import STYLESHEET
+
+    return STYLESHEET
 
 
 def _current_files(feed: FeedConfig, view: entry.FeedView) -> dict[str, WriteTo]:

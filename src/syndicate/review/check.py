@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from syndicate import build
 from syndicate.config import Config, placeholder_problems
@@ -10,23 +10,9 @@ from syndicate.config import load as load_config
 from syndicate.errors import ConfigError, Problem, SyndicateError
 from syndicate.publish import output
 from syndicate.review import diff
+from syndicate.review.check_result import CheckResult
 
-
-@dataclass(slots=True)
-class CheckResult:
-    """Every problem of the config and of every seed, and what stopped the check, if anything."""
-
-    problems: list[Problem] = field(default_factory=list)
-    seeds_read: int = 0
-    seeds_rejected: int = 0
-    config_failed: bool = False
-    fatal: str | None = None  # an error that belongs to no file (no seeds folder...)
-
-    @property
-    def exit_code(self) -> int:
-        if self.config_failed or self.fatal:
-            return 2
-        return 1 if any(p.severity == "error" for p in self.problems) else 0
+__all__ = ["CheckResult", "Staleness", "changes", "check", "stale"]
 
 
 def check(options: build.BuildOptions, on_seed: build.OnSeed | None = None) -> CheckResult:
@@ -37,12 +23,13 @@ def check(options: build.BuildOptions, on_seed: build.OnSeed | None = None) -> C
     warnings about feeds (a feed that selects nothing) are reported as well, and so is a
     base_url that is still the placeholder of `syndicate init`.
     """
+    options = replace(options, use_cache=False)  # nothing read from or written to the cache
     result = CheckResult()
     try:
         config = load_config(options.config_path)
         shown = options.config_path.as_posix()
         result.problems.extend(placeholder_problems(config, shown))
-        report, files = build.prepare(options, on_seed, config=config)
+        report, files = build.prepare(options, on_seed, config=config, with_pages=False)
         report.problems.extend(_size_warnings(config, options, report, files))
         report.floods = _floods(options, config, files)
     except ConfigError as exc:
@@ -137,7 +124,7 @@ def changes(
     ConfigError and SyndicateError propagate as from `build.build`; nothing is written.
     """
     config = load_config(options.config_path)
-    report, files = build.prepare(options, on_seed, config=config)
+    report, files = build.prepare(options, on_seed, config=config, with_pages=False)
     found = diff.compare(
         config, options.config_path.as_posix(), options.out_dir, files, flood_threshold
     )
