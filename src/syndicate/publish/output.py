@@ -395,7 +395,7 @@ def jobs_for(items: int, jobs: int) -> int:
 
 # Written content is staged in forked processes when the feeds hold this many items in all:
 # below it, starting the processes costs more than the second core saves (docs/speed.md).
-PARALLEL_MIN_ITEMS = 100
+PARALLEL_MIN_ITEMS = 500
 
 # What the forked processes of `_stage_forked` write: (target, content), found by index (a
 # WriteTo is a closure over the build's entries, which a forked process has; never pickled).
