@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import hashlib
 import os
@@ -11,7 +10,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -347,6 +345,8 @@ def in_workers(
 ) -> Generator[list[R], None, None]:
     """`work(chunk, max_bytes)` of every chunk, in order, in a pool of `jobs` worker processes
     (see _worker_start); workers left unstarted are cancelled when the caller stops early."""
+    from concurrent.futures import ProcessPoolExecutor  # only with many seeds: 14 ms to import
+
     with ProcessPoolExecutor(jobs, initializer=_worker_start, initargs=(os.getpid(),)) as pool:
         try:
             yield from pool.map(work, chunks, repeat(max_bytes))
@@ -376,6 +376,8 @@ def _end_with_parent() -> bool:
     """Ask Linux to kill this process when its parent ends; False where that cannot be done."""
     if not sys.platform.startswith("linux"):
         return False
+    import ctypes  # in worker processes only
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         return int(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)) == 0
