@@ -167,11 +167,7 @@ def rss_item(entry: Entry) -> bytes | None:
             parts.append("/>\n")
         if index == 0:
             parts += ('      <media:thumbnail url="', picture_url, '"', size, "/>\n")
-    for link in entry.related:
-        parts += ('      <atom:link rel="related" href="', _ours(link.url), '"')
-        if link.title:
-            parts += (' title="', _ours(link.title), '"')
-        parts.append("/>\n")
+    parts += _related_links(entry, '      <atom:link rel="related" href="')
     parts.append("    </item>\n")
     return _xml("".join(parts))
 
@@ -223,10 +219,18 @@ def atom_entry(entry: Entry) -> bytes | None:
         if picture.title:
             parts += (' title="', _ours(picture.title), '"')
         parts.append("/>\n")
+    parts += _related_links(entry, '    <link rel="related" href="')
+    parts.append("  </entry>\n")
+    return _xml("".join(parts))
+
+
+def _related_links(entry: Entry, opening: str) -> list[str]:
+    """The pieces of an item's related links (RSS's atom:link, Atom's link), each line begun
+    with `opening` (indent, element and `href="`)."""
+    parts: list[str] = []
     for link in entry.related:
-        parts += ('    <link rel="related" href="', _ours(link.url), '"')
+        parts += (opening, _ours(link.url), '"')
         if link.title:
             parts += (' title="', _ours(link.title), '"')
         parts.append("/>\n")
-    parts.append("  </entry>\n")
-    return _xml("".join(parts))
+    return parts
