@@ -45,6 +45,13 @@ def _imported(args: list[str], cwd: Path) -> dict[str, object]:
     return result
 
 
+def _feeds_repository(folder: Path) -> None:
+    """The repository's seeds and config (not its cache) in `folder`."""
+    shutil.copytree(ROOT / "seeds", folder / "seeds")
+    (folder / "config").mkdir()
+    shutil.copy(ROOT / "config" / "feeds.yaml", folder / "config" / "feeds.yaml")
+
+
 @pytest.mark.parametrize(
     "args", [["--version"], ["--help"], ["build", "--help"], ["check", "--help"]]
 )
@@ -53,9 +60,7 @@ def test_version_and_help_import_nothing_heavy(args: list[str], tmp_path: Path) 
 
 
 def test_a_replayed_build_imports_nothing_heavy(tmp_path: Path) -> None:
-    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
-    (tmp_path / "config").mkdir()
-    shutil.copy(ROOT / "config" / "feeds.yaml", tmp_path / "config" / "feeds.yaml")
+    _feeds_repository(tmp_path)
     first = _imported(["build", "-q"], tmp_path)
     assert first["code"] == 0
     assert "pydantic" in first["heavy"]  # the probe sees imports: a full build needs them
@@ -81,9 +86,7 @@ def test_only_the_command_line_imports_click() -> None:
 def test_check_and_diff_render_no_preview_page(tmp_path: Path, command: list[str]) -> None:
     """`check` measures and compares the feeds' files only, `diff` compares them with out/'s:
     no template, no Jinja2."""
-    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
-    (tmp_path / "config").mkdir()
-    shutil.copy(ROOT / "config" / "feeds.yaml", tmp_path / "config" / "feeds.yaml")
+    _feeds_repository(tmp_path)
     checked = _imported(command, tmp_path)
     assert checked["code"] == 0
     assert "pydantic" in checked["heavy"]  # the probe sees imports: a cold check needs them
@@ -92,9 +95,7 @@ def test_check_and_diff_render_no_preview_page(tmp_path: Path, command: list[str
 
 def test_a_check_after_an_unchanged_build_imports_nothing_heavy(tmp_path: Path) -> None:
     """Answered from the build memo: no seed read, no config model, no writer."""
-    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
-    (tmp_path / "config").mkdir()
-    shutil.copy(ROOT / "config" / "feeds.yaml", tmp_path / "config" / "feeds.yaml")
+    _feeds_repository(tmp_path)
     for path in (tmp_path / "seeds").rglob("*"):
         os.utime(path, (1_000_000_000, 1_000_000_000))  # old: the memo holds at once
     assert _imported(["build", "-q"], tmp_path)["code"] == 0

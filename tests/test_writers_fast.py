@@ -186,6 +186,17 @@ def test_a_preview_item_in_python_is_the_macro(item: Entry) -> None:
         assert html == reference
 
 
+@FAST
+@given(moment=any_moment)
+def test_preview_dates_formatted_by_hand_are_strftime_s(moment: datetime) -> None:
+    """`iso` and `human_date` (the pages' date filters, which item_html shares with the macro)
+    format by hand what strftime writes of the UTC time."""
+    utc = moment.astimezone(UTC)
+    assert pages.iso(moment) == utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+    month = pages.MONTHS[utc.month - 1]
+    assert pages.human_date(moment) == f"{utc.day} {month} {utc.year}, {utc:%H:%M} UTC"
+
+
 def _macro(item: Entry) -> str:
     module = pages._environment().get_template("_macros.html").module
     return str(module.preview_item(item))  # type: ignore[attr-defined]

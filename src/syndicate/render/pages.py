@@ -326,16 +326,9 @@ def _html(value: object) -> str:
 
 
 def _time(moment: datetime) -> str:
-    """`<time>` of `moment`: the `iso` and `human_date` filters' text, with one conversion to
-    UTC (the filters themselves for years before 1000, which strftime writes its own way)."""
-    utc = moment.astimezone(UTC)
-    if utc.year < 1000:
-        return f'<time datetime="{_html(iso(moment))}">{_html(human_date(moment))}</time>'
-    y, mo, d, h, mi = utc.year, utc.month, utc.day, utc.hour, utc.minute
-    return (
-        f'<time datetime="{y}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{utc.second:02d}Z">'
-        f"{d} {MONTHS[mo - 1]} {y}, {h:02d}:{mi:02d} UTC</time>"
-    )
+    """`<time>` of `moment`, as the macro writes it with the `iso` and `human_date` filters
+    (their text holds nothing to escape)."""
+    return f'<time datetime="{iso(moment)}">{human_date(moment)}</time>'
 
 
 _XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -364,13 +357,21 @@ def http_url(url: str) -> str:
 
 
 def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """`2020-06-11T22:56:00Z`: strftime's `%Y-%m-%dT%H:%M:%SZ` of the UTC time, formatted by
+    hand (a preview item has one or more; strftime itself for the years it pads its own way)."""
+    utc = moment.astimezone(UTC)
+    if utc.year < 1000:
+        return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (
+        f"{utc.year}-{utc.month:02d}-{utc.day:02d}"
+        f"T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}Z"
+    )
 
 
 def human_date(moment: datetime) -> str:
     """`11 June 2020, 22:56 UTC`: English month names from a fixed table, not the locale."""
     utc = moment.astimezone(UTC)
-    return f"{utc.day} {MONTHS[utc.month - 1]} {utc.year}, {utc:%H:%M} UTC"
+    return f"{utc.day} {MONTHS[utc.month - 1]} {utc.year}, {utc.hour:02d}:{utc.minute:02d} UTC"
 
 
 def rfc822(moment: datetime) -> str:

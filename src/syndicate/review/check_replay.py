@@ -25,8 +25,8 @@ def replayed(options: BuildOptions) -> CheckResult | None:
     Nothing is written: the memo is not forgotten when it no longer holds."""
     if not (options.use_cache and (options.cache_folder / memo.MEMO_FILE).is_file()):
         return None  # no build to answer from: the seeds are not even listed
-    past = Past.open(options)
-    last = past.unchanged()
+    with Past.open(options) as past:
+        last = past.unchanged()
     if last is None or last.check_problems is None:
         return None
     rows = [*last.check_problems, *last.report.problems]

@@ -72,7 +72,7 @@ def _certain(entry: Entry) -> bool:
     """Whether the fast path renders `entry` as feedgen does, but for the characters (see
     `_xml`): no empty field that feedgen leaves out or writes as an empty element, an aware
     date."""
-    if not (entry.url and entry.title and entry.content_html) or entry.published.tzinfo is None:
+    if not (entry.url and entry.title and entry.content_html):
         return False
     if entry.published.utcoffset() is None or (entry.author and not entry.author.name):
         return False
