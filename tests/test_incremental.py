@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from syndicate import build as syndicate_build
 from syndicate.build import BuildOptions, BuildReport
 from syndicate.errors import OutputError, StrictModeError
-from syndicate.incremental import cache, memo
+from syndicate.incremental import cache, memo, walk
 from syndicate.incremental import update as incremental
 from syndicate.publish import output
 from syndicate.render import entry
@@ -225,17 +225,23 @@ def _apply(project: Project, edit: tuple[str, int, object]) -> None:
 @given(
     config=st.sampled_from([CONFIG, OTHER_CONFIG]),
     steps=st.lists(st.lists(EDITS, min_size=1, max_size=2), min_size=1, max_size=4),
+    walk_aside=st.booleans(),  # the seeds walked in a child process (walk.py) or in place
 )
 def test_incremental_builds_equal_full_builds(
-    config: str, steps: list[list[tuple[str, int, object]]]
+    config: str, steps: list[list[tuple[str, int, object]]], walk_aside: bool
 ) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        project = Project(Path(folder), config)
-        project.check()
-        for edits in steps:
-            for edit in edits:
-                _apply(project, edit)
+    default = walk.WALK_ASIDE_MIN_SEEDS
+    walk.WALK_ASIDE_MIN_SEEDS = 0 if walk_aside else default
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            project = Project(Path(folder), config)
             project.check()
+            for edits in steps:
+                for edit in edits:
+                    _apply(project, edit)
+                project.check()
+    finally:
+        walk.WALK_ASIDE_MIN_SEEDS = default
 
 
 # A placeholder base_url (check's own warning) and a size guard that warns.

@@ -8,12 +8,14 @@ build reads no seed and renders nothing, so it imports neither pydantic nor the 
 
 from __future__ import annotations
 
+import importlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from syndicate.errors import Problem, StrictModeError
 from syndicate.incremental.seam import Chosen, Past
+from syndicate.render.writers import WRITERS
 from syndicate.run import BuildOptions, BuildReport, FeedReport, OnSeed
 from syndicate.seeds.discovery import gc_paused
 
@@ -31,7 +33,7 @@ log = logging.getLogger(__name__)
 
 def build(options: BuildOptions, on_seed: OnSeed | None = None) -> BuildReport:
     """Build every feed and write the output tree all at once."""
-    with Past.open(options) as past:
+    with Past.open(options, _preparing()) as past:
         replayed = past.replay()  # nothing changed since the last build
         if replayed is not None:
             return replayed
@@ -55,6 +57,29 @@ def build(options: BuildOptions, on_seed: OnSeed | None = None) -> BuildReport:
         report.problems.extend(size_warnings(config, options, report))
         past.remember(report, chosen, advice)
         return report
+
+
+# What a build that renders imports, and a replayed one does not: imported one module a step
+# while a large seeds folder is walked in another process (incremental/walk.py).
+STAGES = (
+    "pydantic",
+    "syndicate.seeds.models",
+    "syndicate.config",
+    "syndicate.incremental.update",
+    *(writer.module for writer in WRITERS.values()),
+    "syndicate.publish.output",
+    "syndicate.review.diff",
+)
+
+
+def _preparing() -> Iterator[None]:
+    for name in STAGES:
+        importlib.import_module(name)
+        yield
+    from syndicate.render import pages
+
+    pages.prepare()
+    yield
 
 
 def prepare(
@@ -97,7 +122,7 @@ def _candidates(
     on_seed: OnSeed | None,
     scanned: EntryStore | None = None,
 ) -> list[Candidate]:
-    report.problems.extend(past.discovered[1])
+    report.problems.extend(past.discovery_problems)
     candidates: list[Candidate] = []
     with gc_paused():
         for scan in past.scan(on_seed, None if scanned is None else scanned.stash):

@@ -3,7 +3,10 @@
 A cold build renders on one core once every seed is parsed, and the other core would idle
 while the same process encodes and writes the parse cache (0.5-0.8 s at 100,000 seeds). A
 forked child has every row already in memory: it writes the cache there, and the build waits
-for it before it writes the memo, which records the cache file.
+for it before it writes the memo, which records the cache file (`Aside`).
+
+A rebuild of a large seeds folder walks it (a stat per seed) on one core while the other idles;
+a forked child walks it and sends back what it found, while the build prepares (`compute`).
 
 Only where fork is safe: a POSIX system, and no other thread in this process (a child would
 inherit locks held by threads that do not exist in it). Elsewhere the work is done in place.
@@ -16,6 +19,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable
+from functools import partial
 from types import TracebackType
 
 log = logging.getLogger(__name__)
@@ -62,6 +66,59 @@ class Aside:
             code = os.waitstatus_to_exitcode(status)
             if code != 0:
                 log.warning("%s failed (its process ended with status %d)", what, code)
+
+
+class Pending:
+    """The bytes a child computes (see `compute`)."""
+
+    def __init__(self, pid: int, fd: int) -> None:
+        self._pid, self._fd = pid, fd
+
+    def ready(self) -> bool:
+        """Whether the child has begun sending its result (it is done working), without
+        waiting."""
+        import select
+
+        return bool(select.select([self._fd], [], [], 0)[0])
+
+    def result(self) -> bytes | None:
+        """The child's bytes, once it has sent them all and ended; None when it failed."""
+        chunks = []
+        try:
+            while chunk := os.read(self._fd, 1 << 20):
+                chunks.append(chunk)
+        finally:
+            os.close(self._fd)
+            _, status = os.waitpid(self._pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            return None
+        return b"".join(chunks)
+
+
+def compute(work: Callable[[], bytes]) -> Pending | None:
+    """`work()` in a forked child, its bytes sent back through a pipe; None where this process
+    may not fork (see can_fork) or no process can be spared: the caller then works in place."""
+    if not can_fork():
+        return None
+    sys.stdout.flush()
+    sys.stderr.flush()
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:
+        os.close(read_end)
+        _run_child(partial(_send, work, write_end))
+    os.close(write_end)
+    return Pending(pid, read_end)
+
+
+def _send(work: Callable[[], bytes], fd: int) -> None:
+    with open(fd, "wb") as pipe:  # a file descriptor: the pipe to the parent
+        pipe.write(work())
 
 
 def can_fork() -> bool:

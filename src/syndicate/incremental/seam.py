@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import logging
 import time
+from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from syndicate.errors import Problem, SyndicateError
-from syndicate.incremental import cache, memo
+from syndicate.incremental import cache, memo, walk
 from syndicate.incremental.aside import Aside
 from syndicate.run import BuildOptions, BuildReport, FeedReport, OnSeed
 from syndicate.seeds import discovery
@@ -76,23 +79,38 @@ class Past:
     found: memo.ProblemRows = ()
     selection: memo.Selection | None = None
     _discovered: Discovered | None = None
+    _listing: walk.Listing | None = None  # what a child walking the seeds found (walk.py)
     _aside: Aside = field(default_factory=Aside)
 
     @classmethod
-    def open(cls, options: BuildOptions) -> Past:
+    def open(cls, options: BuildOptions, preparing: Iterable[object] | None = None) -> Past:
         """With the cache off, or no seeds folder yet, nothing is looked at until the seeds
-        are read (a config error is reported before a missing seeds folder)."""
+        are read (a config error is reported before a missing seeds folder). `preparing`:
+        steps the build may take while a child walks a large seeds folder (walk.py); without
+        them, the folder is walked in place."""
         past = cls(options)
         if not (options.use_cache and options.seeds_dir.is_dir()):
             return past
         with discovery.gc_paused():  # 100,000 SeedFiles and stat rows: no cycles, much collecting
-            past.last = memo.load(options.cache_folder)
-            # Without a memo or a parse cache, nothing compares stats before the files are read.
-            with_stats = past.last is not None or (options.cache_folder / cache.CACHE_FILE).exists()
-            files, found = past._discovered = discover(options, with_stats)
+            past.last = last = memo.load(options.cache_folder)
+            if (
+                preparing is not None
+                and last is not None
+                and walk.walks_aside(len(last.seen.names))
+            ):
+                past._listing = walk.discover_while(options.seeds_dir, preparing, last.seen)
+            if past._listing is not None:
+                seen, found = past._listing.seen, past._listing.problems
+            else:
+                # Without a memo or a parse cache, nothing compares stats before files are read.
+                with_stats = (
+                    past.last is not None or (options.cache_folder / cache.CACHE_FILE).exists()
+                )
+                files, found = past._discovered = discover(options, with_stats)
+                seen = memo.Seen.of(files)
             past.key, past.found = _memo_key(options), memo.rows_of(found)
             if past.last is not None:
-                past.seen = memo.Seen.of(files).sharing_names(past.last.seen)
+                past.seen = seen.sharing_names(past.last.seen)
         return past
 
     def __enter__(self) -> Past:
@@ -108,9 +126,26 @@ class Past:
 
     @property
     def discovered(self) -> Discovered:
+        """The seed files, sorted by name, and what discovery reported."""
         if self._discovered is None:
-            self._discovered = discover(self.options, with_stats=self.options.use_cache)
+            if self._listing is not None:
+                self._discovered = (self._listing.files(), self._listing.problems)
+            else:
+                self._discovered = discover(self.options, with_stats=self.options.use_cache)
         return self._discovered
+
+    @property
+    def discovery_problems(self) -> list[Problem]:
+        return self._listing.problems if self._listing is not None else self.discovered[1]
+
+    def file_of(self, name: str) -> discovery.SeedFile | None:
+        """The seed file of that name, if there is one."""
+        if self._discovered is None and self._listing is not None:
+            return self._listing.file_of(name)
+        files = self.discovered[0]
+        at = bisect_left(files, name, key=attrgetter("name"))
+        found = files[at] if at < len(files) else None
+        return found if found is not None and found.name == name else None
 
     # --------------------------------------------------------------- the three questions
 
@@ -143,9 +178,9 @@ class Past:
             return None
         from syndicate.incremental import update
 
-        options, files = self.options, self.discovered[0]
+        options = self.options
         sources = update.Sources(
-            files,
+            self.file_of,
             seen,
             self._parse_cache(),
             options.out_dir,
@@ -159,8 +194,8 @@ class Past:
         log.debug("incremental build: %d files rendered again", len(found.files))
         self.selection = found.selection
         report = _replayed(last)
-        report.seeds_read, report.seeds_rejected = len(files), found.seeds_rejected
-        report.problems = [*self.discovered[1], *found.problems]
+        report.seeds_read, report.seeds_rejected = len(seen.names), found.seeds_rejected
+        report.problems = [*self.discovery_problems, *found.problems]
         return Update(report, found.files, found.keep)
 
     def scan(self, on_seed: OnSeed | None, rows: Rows | None = None) -> list[Scan]:

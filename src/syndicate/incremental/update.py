@@ -17,11 +17,9 @@ incrementally and from scratch and require the same bytes.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import compress
-from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +51,7 @@ class Update:
 class Sources:
     """Where the incremental build reads: the seed files now, the parse cache, the options."""
 
-    files: list[discovery.SeedFile]
+    file_of: Callable[[str], discovery.SeedFile | None]  # the seed file of a name, if any
     seen: memo.Seen  # the files' names and stats
     store: cache.SeedCache  # the parse cache
     out: Path
@@ -126,7 +124,7 @@ def _render_edited(
             continue
         for name in names:
             if name in edited or name not in entries:
-                file = _file(sources, name)
+                file = sources.file_of(name)
                 loaded = None if file is None else reading.read(file, sources.max_seed_bytes)
                 if loaded is None or loaded.seed is None:
                     return None  # changed again meanwhile
@@ -162,7 +160,7 @@ def _rescan(
     is the same; None when --strict meets a rejected seed."""
     after: dict[str, reading.Scan | None] = {}
     for name in sorted(changed):
-        file = _file(sources, name)
+        file = sources.file_of(name)
         scan = (
             None if file is None else reading.scan(file, sources.max_seed_bytes, before.get(name))
         )
@@ -201,10 +199,3 @@ def _seen_by_a_feed(rules: list[list[ActiveRule]], *items: Candidate | None) -> 
 
 def _rejected(scan: reading.Scan | None) -> int:
     return int(scan is not None and scan.candidate is None)
-
-
-def _file(sources: Sources, name: str) -> discovery.SeedFile | None:
-    """The seed file of that name, if there is one now (files are sorted by name)."""
-    at = bisect_left(sources.files, name, key=attrgetter("name"))
-    found = sources.files[at] if at < len(sources.files) else None
-    return found if found is not None and found.name == name else None

@@ -223,6 +223,13 @@ def _render(env: Environment, name: str, common: dict[str, Any], **context: Any)
     return env.get_template(name).render(**common, **context).encode("utf-8")
 
 
+def prepare() -> None:
+    """Compile the templates of a feed's preview pages (else done when first rendered)."""
+    _style()
+    for name in ("feed.html", "base.html", "_macros.html"):
+        _environment().get_template(name)
+
+
 def _write(
     env: Environment, name: str, common: dict[str, Any], stream: BinaryIO, **context: Any
 ) -> None:

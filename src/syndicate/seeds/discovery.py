@@ -6,7 +6,7 @@ from __future__ import annotations
 import errno
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from operator import attrgetter
 from pathlib import Path
@@ -57,6 +57,22 @@ def discover(root: Path, with_stats: bool = True) -> tuple[list[SeedFile], list[
     files.sort(key=attrgetter("name"))
     problems.sort(key=attrgetter("path"))
     return files, problems
+
+
+def seed_files(
+    root: Path, names: Iterable[str], sizes: Iterable[int], mtimes_ns: Iterable[int]
+) -> list[SeedFile]:
+    """The SeedFiles `discover(root)` makes for the seed files `names` (relative POSIX paths)
+    with those sizes and mtimes."""
+    base, shown_prefix = os.fspath(root), _shown_prefix(root)
+    files = []
+    for name, size, mtime_ns in zip(names, sizes, mtimes_ns, strict=True):
+        location = os.path.join(base, name)  # noqa: PTH118 (as os.scandir makes entry paths)
+        shown = shown_prefix + name
+        files.append(
+            SeedFile(location, name, location if shown == location else shown, size, mtime_ns)
+        )
+    return files
 
 
 def _walk(
