@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -162,3 +162,29 @@ def _shown(report: BuildReport, seeds: Path) -> list[object]:
         [(f.id, f.items, f.files) for f in report.feeds],
         sorted([*report.written, *report.unchanged]),
     ]
+
+
+@needs_fork
+def test_a_step_that_fails_ends_the_child(tmp_path: Path) -> None:
+    root = tmp_path / "seeds"
+    _tree(root)
+    children = []
+    real_compute = aside.compute
+
+    def recorded(work: Callable[[], bytes]) -> aside.Pending | None:
+        pending = real_compute(work)
+        children.append(pending)
+        return pending
+
+    def steps() -> Iterator[None]:
+        yield
+        raise KeyboardInterrupt
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(aside, "compute", recorded)
+        with pytest.raises(KeyboardInterrupt):
+            walk.discover_while(root, steps(), memo.Seen((), b""))
+    (pending,) = children
+    assert pending is not None
+    with pytest.raises(ChildProcessError):  # reaped: no child left behind
+        os.waitpid(pending._pid, os.WNOHANG)

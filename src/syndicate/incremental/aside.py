@@ -14,6 +14,7 @@ inherit locks held by threads that do not exist in it). Elsewhere the work is do
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -81,6 +82,15 @@ class Pending:
 
         return bool(select.select([self._fd], [], [], 0)[0])
 
+    def cancel(self) -> None:
+        """End the child now, its work unwanted (the build is stopping)."""
+        import signal
+
+        os.close(self._fd)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self._pid, signal.SIGKILL)
+        os.waitpid(self._pid, 0)
+
     def result(self) -> bytes | None:
         """The child's bytes, once it has sent them all and ended; None when it failed."""
         chunks = []
@@ -117,6 +127,9 @@ def compute(work: Callable[[], bytes]) -> Pending | None:
 
 
 def _send(work: Callable[[], bytes], fd: int) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (cancel)
     with open(fd, "wb") as pipe:  # a file descriptor: the pipe to the parent
         pipe.write(work())
 

@@ -66,8 +66,10 @@ def discover_while(root: Path, steps: Iterable[object], last: Seen) -> Listing |
         for _ in steps:
             if pending.ready():
                 break
-    finally:
-        data = pending.result()
+    except BaseException:
+        pending.cancel()
+        raise
+    data = pending.result()
     return None if data is None else _listing(root, data, last.names)
 
 
