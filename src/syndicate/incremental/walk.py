@@ -14,7 +14,6 @@ the child fails, the build walks the folder itself.
 from __future__ import annotations
 
 import marshal
-from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -45,12 +44,10 @@ class Listing:
 
     def file_of(self, name: str) -> discovery.SeedFile | None:
         """The seed file of that name, if discovery found one."""
-        names = self.seen.names
-        at = bisect_left(names, name)
-        if at == len(names) or names[at] != name:
+        stat = self.seen.stats_of([name]).get(name)
+        if stat is None:
             return None
-        numbers, count = self.seen.numbers(), len(names)
-        (found,) = discovery.seed_files(self.root, [name], [numbers[at]], [numbers[count + at]])
+        (found,) = discovery.seed_files(self.root, [name], [stat[0]], [stat[1]])
         return found
 
 
