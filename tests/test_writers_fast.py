@@ -110,19 +110,19 @@ entry = st.one_of(
 
 
 def _view(entries: list[Entry], extras: dict[str, object] | None = None) -> FeedView:
-    return FeedView(
-        id="f",
-        title="F & <co>",
-        description="About F",
-        language="en",
-        home_url="https://example.org/",
-        feed_base="https://example.org/f/",
-        author=Person("Site", "https://example.org/"),
-        generator="syndicate",
-        version="1.0",
-        entries=tuple(entries),
-        **(extras or {}),  # type: ignore[arg-type]
-    )
+    fields: dict[str, object] = {
+        "id": "f",
+        "title": "F & <co>",
+        "description": "About F",
+        "language": "en",
+        "home_url": "https://example.org/",
+        "feed_base": "https://example.org/f/",
+        "author": Person("Site", "https://example.org/"),
+        "generator": "syndicate",
+        "version": "1.0",
+        "entries": tuple(entries),
+    }
+    return FeedView(**{**fields, **(extras or {})})  # type: ignore[arg-type]
 
 
 views = st.builds(
@@ -131,6 +131,18 @@ views = st.builds(
     st.fixed_dictionaries(
         {},
         optional={
+            "title": st.one_of(clean, text),
+            "description": st.one_of(st.just(""), clean, text),
+            "language": st.one_of(st.none(), st.just("en-GB")),
+            "author": st.one_of(
+                st.none(),
+                st.builds(
+                    Person,
+                    st.one_of(clean, text),
+                    st.one_of(st.none(), st.just("https://example.org/a?b=1&c=<2>")),
+                    st.one_of(st.none(), st.just("https://example.org/avatar.png")),
+                ),
+            ),
             "icon": st.just("https://example.org/icon.png"),
             "logo": st.just("https://example.org/logo.png"),
             "hubs": st.just(("https://hub.example/", "https://hub2.example/?a=1&b=2")),
@@ -274,11 +286,13 @@ def test_the_writers_write_an_ordinary_entry_without_the_reference(
 ) -> None:
     reference = "_item" if writer is jsonfeed else "_element"
     monkeypatch.setattr(writer, reference, _no_reference)
+    if writer is jsonfeed:  # nor the document's head
+        monkeypatch.setattr(writer, "_document", _no_reference)
     data = _written(writer.write, _view([_entry(), _entry(url="https://example.com/b")]))  # type: ignore[attr-defined]
     assert isinstance(data, bytes) and b"example.com/b" in data
 
 
-def _no_reference(entry: Entry) -> object:
+def _no_reference(*args: object) -> object:
     raise AssertionError("the reference was used")
 
 

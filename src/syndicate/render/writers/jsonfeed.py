@@ -1,4 +1,6 @@
-"""JSON Feed 1.1, written from a Pydantic model of the document (fixed key order).
+"""JSON Feed 1.1, written from a Pydantic model of the document (fixed key order): the model
+is the reference, and what it would dump is written straight wherever that is certain (the
+models are built only when the reference is asked for: see `write`).
 
 RFC 5005 archive pages: JSON Feed has no link relations, so `next_url` (the spec's pagination,
 towards older items) is the `prev-archive` page, and a feed-level `_syndicate` object carries
@@ -22,7 +24,8 @@ VERSION = "https://jsonfeed.org/version/1.1"
 
 
 class _Doc(BaseModel):
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
+    # Built when first used: the fast paths below write nearly every document without them.
+    model_config = ConfigDict(frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Author(_Doc):
@@ -138,13 +141,13 @@ def _feed_extension(view: FeedView, links: dict[str, str]) -> FeedExtension | No
 
 
 def write(view: FeedView, stream: BinaryIO) -> None:
-    """The JSON Feed document of `view`, its items written straight (`item_text`), with
-    Pydantic for any item that cannot be."""
+    """The JSON Feed document of `view`, written straight (`head_json`, `item_json`), with
+    Pydantic for any part that cannot be."""
     _write(view, stream, fast=True)
 
 
 def write_pydantic(view: FeedView, stream: BinaryIO) -> None:
-    """The same document with every item dumped by Pydantic: the reference."""
+    """The same document with every part dumped by Pydantic: the reference."""
     _write(view, stream, fast=False)
 
 
@@ -153,21 +156,7 @@ def _write(view: FeedView, stream: BinaryIO, fast: bool) -> None:
     item at a time: the document without items, then each item dumped on its own and indented
     by two levels (JSON text has no raw newline inside a string, so every newline is layout)."""
     links = archive_links(view, WRITER)
-    document = Document(
-        title=view.title,
-        home_page_url=view.home_url,
-        feed_url=view.url_of(WRITER.document()),
-        description=view.description or None,
-        next_url=links.get("prev-archive"),
-        icon=view.logo,
-        favicon=view.icon,
-        language=view.language,
-        authors=_author(view.author),
-        hubs=[Hub(type="WebSub", url=hub) for hub in view.hubs] or None,
-        syndicate=_feed_extension(view, links),
-        items=[],
-    )
-    text = _dumped(document)
+    text = (head_json(view, links) if fast else None) or _dumped(_document(view, links))
     if not text.endswith(_NO_ITEMS):
         raise ValueError("the items are not the document's last member")  # never seen
     if not view.entries:
@@ -187,6 +176,70 @@ def _write(view: FeedView, stream: BinaryIO, fast: bool) -> None:
 
 _NO_ITEMS = "[]\n}"
 _ITEM_INDENT = "    "
+
+
+def _document(view: FeedView, links: dict[str, str]) -> Document:
+    """The document of `view` without its items: the reference for `head_json`."""
+    return Document(
+        title=view.title,
+        home_page_url=view.home_url,
+        feed_url=view.url_of(WRITER.document()),
+        description=view.description or None,
+        next_url=links.get("prev-archive"),
+        icon=view.logo,
+        favicon=view.icon,
+        language=view.language,
+        authors=_author(view.author),
+        hubs=[Hub(type="WebSub", url=hub) for hub in view.hubs] or None,
+        syndicate=_feed_extension(view, links),
+        items=[],
+    )
+
+
+def head_json(view: FeedView, links: dict[str, str]) -> str | None:
+    """What `_document` dumps, written straight (its strings escaped as in `item_json`); None
+    (use Pydantic) when a string holds a lone surrogate, which Pydantic refuses."""
+    q = encode_basestring
+    parts = [
+        f'{{\n  "version": "{VERSION}",\n  "title": {q(view.title)}',
+        f',\n  "home_page_url": {q(view.home_url)}',
+        f',\n  "feed_url": {q(view.url_of(WRITER.document()))}',
+    ]
+    optional = (
+        ("description", view.description or None),
+        ("next_url", links.get("prev-archive")),
+        ("icon", view.logo),
+        ("favicon", view.icon),
+        ("language", view.language),
+    )
+    parts += [f',\n  "{key}": {q(value)}' for key, value in optional if value is not None]
+    author = view.author
+    if author is not None:
+        parts.append(f',\n  "authors": [\n    {{\n      "name": {q(author.name)}')
+        if author.url is not None:
+            parts.append(f',\n      "url": {q(author.url)}')
+        if author.avatar is not None:
+            parts.append(f',\n      "avatar": {q(author.avatar)}')
+        parts.append("\n    }\n  ]")
+    if view.hubs:
+        hubs = ",\n".join(
+            f'    {{\n      "type": "WebSub",\n      "url": {q(hub)}\n    }}' for hub in view.hubs
+        )
+        parts.append(f',\n  "hubs": [\n{hubs}\n  ]')
+    page = view.archive_page
+    if page is not None or links:  # `_syndicate`, as FeedExtension orders it
+        members = []
+        if page is not None:
+            members += ['"archive": true', f'"self": {q(view.url_of(WRITER.document(page)))}']
+        members += [f'"{relation.replace("-", "_")}": {q(url)}' for relation, url in links.items()]
+        parts.append(',\n  "_syndicate": {\n    ' + ",\n    ".join(members) + "\n  }")
+    parts.append(f',\n  "items": {_NO_ITEMS}')
+    text = "".join(parts)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, which Pydantic refuses
+        return None
+    return text
 
 
 def _dumped(model: BaseModel) -> str:
