@@ -312,7 +312,7 @@ def test_feeds_json(ws: Path) -> None:
     assert feeds[2] == {
         "id": "bbc-news",
         "title": "BBC news",
-        "description": None,
+        "description": "BBC news",  # as published: no description of its own or the site's
         "rules": {
             "exclude_topics": ["Robotics"],
             "published_only": True,
@@ -346,6 +346,14 @@ def test_feeds_empty_feed_and_config_error(ws: Path) -> None:
     result = run("feeds", "--format", "json")
     assert result.exit_code == 0
     assert [(f["items"], f["newest"]) for f in json.loads(result.stdout)] == [(0, None)] * 3
+    assert result.stderr.splitlines() == [
+        f"config/feeds.yaml:{line}: feeds.{feed}: warning: feed {feed!r} selected no items{hint}"
+        for line, feed, hint in [
+            (5, "all", ""),
+            (8, "vision", "; no seed has topic 'Computer Vision'"),
+            (13, "bbc-news", ""),
+        ]
+    ]
     assert run("feeds").stdout.splitlines()[1].startswith("all       Everything      0  -  ")
     (ws / "config" / "feeds.yaml").write_text("feeds: []\n", encoding="utf-8")
     broken = run("feeds")

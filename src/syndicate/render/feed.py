@@ -33,7 +33,7 @@ def feed_view(
     return entry.FeedView(
         id=feed.id,
         title=feed.title,
-        description=feed.description or site.description or feed.title,
+        description=description(site, feed),
         language=site.language,
         home_url=site.base_url,
         feed_base=f"{site.base_url}{feed.id}/",
@@ -49,6 +49,11 @@ def feed_view(
         stylesheet=_stylesheet() if site.stylesheet else None,
         archive=archive,
     )
+
+
+def description(site: Site, feed: FeedConfig) -> str:
+    """The description a feed publishes: its own, else the site's, else its title."""
+    return feed.description or site.description or feed.title
 
 
 def feed_files(

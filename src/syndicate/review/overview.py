@@ -13,9 +13,11 @@ from syndicate.cli import report
 from syndicate.config import FeedConfig
 from syndicate.config import load as load_config
 from syndicate.publish import guard
+from syndicate.render.feed import description
 from syndicate.render.writers import WRITERS
 from syndicate.review.explain import from_instant
 from syndicate.selection import rules
+from syndicate.selection.hints import empty_feed
 from syndicate.selection.select import select
 
 
@@ -25,6 +27,7 @@ class FeedOverview:
     items: int
     newest: datetime | None
     files: tuple[str, ...]  # paths inside the output folder
+    description: str  # as published: the feed's, else the site's, else its title
 
     def as_dict(self) -> dict[str, Any]:
         feed = self.feed
@@ -33,7 +36,7 @@ class FeedOverview:
         return {
             "id": feed.id,
             "title": feed.title,
-            "description": feed.description,
+            "description": self.description,
             "rules": {name: value for name, value in dumped.items() if name in active},
             "limit": feed.limit,
             "formats": list(feed.formats),
@@ -47,19 +50,24 @@ def overview(
     options: build.BuildOptions, on_seed: build.OnSeed | None = None
 ) -> tuple[list[FeedOverview], build.BuildReport]:
     """Every feed of the config with the items it selects from the seeds (nothing written).
-    The size guard's warnings about item counts go to the report's problems (sizes need the
-    files rendered: `syndicate check` and `build` warn about those too)."""
+    The warnings about feeds a build gives without rendering go to the report's problems: a
+    feed that selects nothing, and the size guard's about item counts (sizes need the files
+    rendered: `syndicate check` and `build` warn about those too)."""
     config = load_config(options.config_path)
     seen = build.BuildReport()
     candidates = build.load_candidates(options, seen, on_seed)
+    path = options.config_path.as_posix()
     feeds = []
     for feed in config.feeds:
         chosen = select(candidates, feed, feed.limit)
         newest = from_instant(chosen[0].instant) if chosen else None
         files = tuple(f"{feed.id}/{WRITERS[name].filename}" for name in feed.formats)
-        feeds.append(FeedOverview(feed, len(chosen), newest, files))
+        published = description(config.site, feed)
+        feeds.append(FeedOverview(feed, len(chosen), newest, files, published))
+        if not chosen:
+            seeds, max_bytes = options.seeds_dir, options.max_seed_bytes
+            seen.problems.append(empty_feed(path, feed, candidates, seeds, max_bytes))
     items = {f.feed.id: f.items for f in feeds}
-    path = options.config_path.as_posix()
     seen.problems.extend(guard.warnings(path, config.feeds, items, {}, lambda _: None))
     return feeds, seen
 
