@@ -221,6 +221,43 @@ CONFIG_ERRORS = [
             " got nothing (an empty value)"
         ),
     ),
+    # A key with no value, where None would mean "rule not applied": the feed would widen.
+    _case(
+        "rule-without-value",
+        ONE_FEED + "    topics:\n",
+        "feeds.yaml:7: feeds[0].topics: has no value: write one, or leave the key out",
+    ),
+    _case(
+        "quality-null",
+        ONE_FEED + "    min_quality: ~\n",
+        "feeds.yaml:7: feeds[0].min_quality: has no value: write one, or leave the key out",
+    ),
+    _case(
+        "defaults-rule-without-value",
+        SITE + "defaults:\n  providers:\n" + ONE_FEED[len(SITE) :],
+        "feeds.yaml:5: defaults.providers: has no value: write one, or leave the key out",
+    ),
+    _case(
+        "site-description-without-value",
+        SITE + "  description:\n" + ONE_FEED[len(SITE) :],
+        "feeds.yaml:4: site.description: has no value: write one, or leave the key out",
+    ),
+    # Text that is only white space (feed readers would show nothing).
+    _case(
+        "blank-feed-title",
+        SITE + 'feeds:\n  - id: a\n    title: "  \\t "\n',
+        "feeds.yaml:6: feeds[0].title: is blank: write some text",
+    ),
+    _case(
+        "blank-author-name",
+        SITE + '  author:\n    name: "\\u00a0"\n' + ONE_FEED[len(SITE) :],
+        "feeds.yaml:5: site.author.name: is blank: write some text",
+    ),
+    _case(
+        "yaml-set-tag",
+        ONE_FEED + "    topics: !!set {a, b}\n",
+        "feeds.yaml:7: config: unsupported YAML tag !!set",
+    ),
     _case(
         "empty-topics",
         ONE_FEED + "    topics: []\n",

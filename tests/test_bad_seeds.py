@@ -262,6 +262,17 @@ REJECTED = [
         seed_text(extra="x: !include /etc/passwd\n"),
         "seeds/bad.txt:5: front matter: unsupported YAML tag !include",
     ),
+    # A set has no stable order (it would change the output from one build to the next).
+    _case(
+        "set-tag",
+        seed_text(extra="topics: !!set {alpha, beta, gamma}\n"),
+        "seeds/bad.txt:5: front matter: unsupported YAML tag !!set",
+    ),
+    _case(
+        "binary-tag",
+        seed_text(extra="title2: !!binary aGVsbG8=\n"),
+        "seeds/bad.txt:5: front matter: unsupported YAML tag !!binary",
+    ),
     _case(
         "alias",
         seed_text(extra="x: &x hello\ny: *x\n"),

@@ -45,6 +45,8 @@ FEED_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 def _clean_text(value: str) -> str:
     if XML_FORBIDDEN.search(value):
         raise ValueError("contains control characters that XML does not allow")
+    if not value.strip():
+        raise ValueError("is blank: write some text")
     return value.strip()
 
 
@@ -263,6 +265,7 @@ def _not_found(path: Path) -> str:
 
 
 def parse(raw: yamlsrc.LineDict, shown: str) -> Config:
+    empty = _keys_without_value(raw)  # before the defaults are copied into the feeds
     problems = _defaults_problems(raw, shown)
     if not problems:
         _apply_defaults(raw)
@@ -275,6 +278,7 @@ def parse(raw: yamlsrc.LineDict, shown: str) -> Config:
             if not (e["type"] == "value_error" and "is used twice" in e["msg"])
         ]
         config = None
+    problems += _without_value(raw, shown, empty, {p.field for p in problems})
     problems += _duplicate_id_lines(raw, shown)
     if problems or config is None:
         unique = sorted(set(problems), key=lambda p: (p.line, p.field, p.message))
@@ -301,6 +305,35 @@ def placeholder_problems(config: Config, shown: str) -> list[Problem]:
         " and ids are made from it"
     )
     return [Problem(shown, config._base_url_line, "site.base_url", message, "warning")]
+
+
+def _without_value(
+    raw: yamlsrc.LineDict, shown: str, empty: list[tuple[str | int, ...]], reported: set[str]
+) -> list[Problem]:
+    """The keys written with no value (`topics:`, or `~`: `empty`) where the model takes None:
+    for a rule that would mean "not applied", widening the feed. (Where None is refused, the
+    model's message about that key is already among the problems: `reported`.)"""
+    message = "has no value: write one, or leave the key out"
+    return [
+        Problem(shown, yamlsrc.line_of(raw, loc), _field(loc), message)
+        for loc in empty
+        if _field(loc) not in reported
+    ]
+
+
+def _keys_without_value(node: Any, at: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    """Where a mapping's key has the value None (YAML's empty value)."""
+    if isinstance(node, yamlsrc.LineDict):
+        return [
+            found
+            for key, value in node.items()
+            for found in ([(*at, key)] if value is None else _keys_without_value(value, (*at, key)))
+        ]
+    if isinstance(node, yamlsrc.LineList):
+        return [
+            found for i, item in enumerate(node) for found in _keys_without_value(item, (*at, i))
+        ]
+    return []
 
 
 def _defaults_problems(raw: yamlsrc.LineDict, shown: str) -> list[Problem]:
