@@ -207,6 +207,34 @@ def test_when_putting_back_fails_too_the_next_command_finishes_it(
     assert leftovers(ws.out) == []
 
 
+def test_a_file_that_cannot_be_replaced_is_left_alone_while_the_others_are_put_back(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An immutable file (chattr +i): neither the commit nor the undo can rename onto it. It
+    was never replaced, so the undo leaves it and puts back every file that was."""
+    before, stamps = _prepared(ws)
+    real = os.replace
+    locked = (ws.out / "index.html").resolve()
+    attempts: list[str] = []
+
+    def replace(source: Any, target: Any, **kwargs: Any) -> None:
+        if Path(target).resolve() == locked:
+            attempts.append(os.fspath(source))
+            raise PermissionError(errno.EPERM, "Operation not permitted")
+        real(source, target, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    run = ws.build()
+    assert run.code == 2, run.report()
+    assert run.lines == [
+        "error: cannot replace out/index.html: Operation not permitted; out/ was left as it was"
+    ]
+    assert len(attempts) == 1  # the commit's; the undo did not try to put it back
+    assert (tree(ws.out), mtimes(ws.out)) == (before, stamps)
+    assert not (ws.out / output.JOURNAL).exists()
+    assert leftovers(ws.out) == []
+
+
 # --------------------------------------------------------------------------- a killed commit
 
 

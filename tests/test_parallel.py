@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -172,6 +172,35 @@ def test_a_failing_worker_leaves_out_as_it_was(
     build_into(seeds, config, out, jobs=2)
     assert b"Changed " in (out / "all" / "atom.xml").read_bytes()
     assert taken["staged"] == 2
+
+
+def test_an_interrupted_build_leaves_no_staged_file(
+    tmp_path: Path, site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while the build waits for a worker: that worker still stages its file, which
+    is removed with the others; out/ is as it was."""
+    seeds, config = site
+    out = tmp_path / "out"
+    build_into(seeds, config, out, jobs=1)
+    before, stamps = tree(out), mtimes(out)
+    _change_every_seed(seeds)
+    _parallel(monkeypatch)
+    real_result = Future.result
+    waits: list[object] = []
+
+    def interrupted(future: Future[Any], timeout: float | None = None) -> Any:
+        if not waits and output._FORKED:  # the first wait of the build for a staged file
+            waits.append(future)
+            real_result(future, timeout)  # the worker staged it
+            raise KeyboardInterrupt
+        return real_result(future, timeout)
+
+    monkeypatch.setattr(Future, "result", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build_into(seeds, config, out, jobs=2)
+    assert waits
+    assert (tree(out), mtimes(out)) == (before, stamps)
+    assert leftovers(out) == []
 
 
 def test_no_process_to_spare_stages_in_the_build_process(

@@ -461,6 +461,13 @@ def _stage_forked(out: Path, changes: Mapping[str, Content], jobs: int) -> Stage
         return stage(out, changes)
     if failed is None:
         return staged
+    # A wait cut short in this process (Ctrl-C) is a failure of that name, but its worker
+    # went on and staged the file: the pool is shut down now, so every staged file is known.
+    taken = {path for _, path in staged.files}
+    for name, future in zip(names, futures, strict=False):
+        done = future.done() and not future.cancelled() and future.exception() is None
+        if done and (path := Path(future.result())) not in taken:
+            staged.files.append((name, path))
     staged.discard()
     name, error = failed
     if isinstance(error, BrokenProcessPool):  # a worker was killed (which file it wrote, and
@@ -737,25 +744,35 @@ def _undo_journal(out: Path) -> int | None:
 
 
 def _undo(out: Path, entries: list[tuple[str, str | None, str | None]], folders: list[Path]) -> int:
-    """Every target back as it was before the commit, then the journal removed."""
+    """Every target back as it was before the commit, then the journal removed. A target the
+    commit never reached is left alone (only its staged file and backup go); when putting a
+    file back fails, the others are still put back, the journal stays (the next command
+    tries again) and the first error is raised."""
     put_back = 0
+    failed: tuple[OSError, Path] | None = None
     for target, temp, backup in reversed(entries):
         path = out / target
         # Replaced (its staged file is gone) or, for a file to remove, removed.
         changed = not (out / temp).exists() if temp is not None else not path.exists()
         try:
-            if backup is not None and (out / backup).exists():
+            if changed and backup is not None and (out / backup).exists():
                 (out / backup).replace(path)  # two links to one file: nothing happens, and ...
                 _unlink_quietly(out / backup)  # ... the second name goes
-                put_back += changed
-            elif backup is None and changed and path.exists():
+                put_back += 1
+            elif changed and backup is None and path.exists():
                 path.unlink()  # a new file that was put in place: removed
                 put_back += 1
+            elif backup is not None:
+                _unlink_quietly(out / backup)  # the old file is still in place
         except OSError as exc:
-            exc.filename = os.fspath(path)  # the file to put back, not its backup's name
-            raise
+            failed = failed or (exc, path)
+            continue
         if temp is not None:
             _unlink_quietly(out / temp)
+    if failed is not None:
+        error, path = failed
+        error.filename = os.fspath(path)  # the file to put back, not its backup's name
+        raise error
     (out / JOURNAL).unlink(missing_ok=True)
     _remove_empty(folders)
     return put_back
