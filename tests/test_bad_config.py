@@ -259,6 +259,16 @@ CONFIG_ERRORS = [
         "feeds.yaml:7: config: unsupported YAML tag !!set",
     ),
     _case(
+        "published-only-no",
+        ONE_FEED + "    published_only: no\n",
+        "feeds.yaml:7: feeds[0].published_only: must be true or false, got 'no'",
+    ),
+    _case(
+        "min-quality-sexagesimal",
+        ONE_FEED + "    min_quality: 1:20\n",
+        "feeds.yaml:7: feeds[0].min_quality: must be a whole number, got '1:20'",
+    ),
+    _case(
         "empty-topics",
         ONE_FEED + "    topics: []\n",
         "feeds.yaml:7: feeds[0].topics: is an empty list: list at least one, or leave the key out",

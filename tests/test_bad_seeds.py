@@ -162,6 +162,29 @@ REJECTED = [
         seed_text(extra="published: yes please\n"),
         "seeds/bad.txt:5: published: must be true or false, got 'yes please'",
     ),
+    # YAML 1.1's other spellings of booleans and numbers are not read as such.
+    *[
+        _case(
+            f"published-{word}",
+            seed_text(extra=f"published: {word}\n"),
+            f"seeds/bad.txt:5: published: must be true or false, got '{word}'",
+        )
+        for word in ("yes", "No", "on", "OFF")
+    ],
+    *[
+        _case(
+            f"quality-{name}",
+            seed_text(extra=f"quality: {value}\n"),
+            f"seeds/bad.txt:5: quality: must be a whole number, got '{value}'",
+        )
+        for name, value in [
+            ("octal", "017"),
+            ("hex", "0x50"),
+            ("binary", "0b101"),
+            ("underscore", "1_000"),
+            ("sexagesimal", "1:30"),
+        ]
+    ],
     _case(
         "topics-as-string",
         seed_text(extra="topics: Computer Vision\n"),
@@ -645,6 +668,19 @@ def test_bad_related_url_drops_that_related_item(ws: Workspace) -> None:
     run.expect(
         "seeds/a.txt:7: related[0].webUrl: warning: not an absolute http(s) URL: "
         "'data:text/html,hi'; dropped related[0]"
+    )
+
+
+@pytest.mark.parametrize("domain", ["-.-", ".", "a..b", "news-.example", "-news.example"])
+def test_a_provider_domain_that_is_no_host_name_is_dropped(ws: Workspace, domain: str) -> None:
+    """The provider's link is https://DOMAIN: a domain no URL could have is not written."""
+    ws.seed("a.txt", seed_text(extra=f'provider:\n  name: Prov\n  domain: "{domain}"\n'))
+    run = ws.build()
+    assert run.code == 0, run.report()
+    assert ws.items()[0]["authors"] == [{"name": "Prov"}]
+    run.expect(
+        f"seeds/a.txt:7: provider.domain: warning: must be a domain name such as example.com,"
+        f" got {domain!r}; dropped provider.domain"
     )
 
 

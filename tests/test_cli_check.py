@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from syndicate.cli import main, report
 from syndicate.errors import Problem
-from syndicate.words import readable, short_path
+from syndicate.words import readable_path, short_path
 
 from conftest import SCHEMAS, SMALL_CONFIG, seed_text, write_seed
 
@@ -152,8 +152,10 @@ def test_no_color_environment_variable(ws: Path, monkeypatch: pytest.MonkeyPatch
 )
 @example(Problem("0" * 201, 1, "0", ""))  # a path shortened for reading
 def test_styled_text_is_exactly_the_problem_line(problem: Problem) -> None:
-    """Styles add nothing but styles; a path too long to read is shortened in the middle."""
-    shown = dataclasses.replace(problem, path=readable(short_path(problem.path)))
+    """Styles add nothing but styles; a path too long to read is shortened in the middle, and
+    a path's or field's control characters are escaped (`\\x0a`)."""
+    path, field = readable_path(short_path(problem.path)), readable_path(problem.field)
+    shown = dataclasses.replace(problem, path=path, field=field)
     assert click.unstyle(report.problem_text(problem)) == str(shown)
 
 

@@ -364,3 +364,16 @@ def test_a_file_name_that_is_not_utf8_is_escaped_in_every_format(ws: Workspace) 
     run = ws.build()
     assert run.lines == [f"seeds/\\xfe-bad.txt:1: front matter: {message}"]
     assert leftovers(ws.out) == []
+
+
+def test_a_file_name_with_a_line_break_cannot_forge_a_problem_line(ws: Workspace) -> None:
+    """Text output shows a control character in a name escaped: one problem, one line (a
+    name could otherwise print a second line that a person or CI reads as a problem)."""
+    (ws.seeds / "x\n::error file=fake.txt,line=9::\x1b[2Jbad.txt").write_bytes(b"nope\n")
+    shown = "seeds/x\\x0a::error file=fake.txt,line=9::\\x1b[2Jbad.txt"
+    message = "file does not start with a '---' line"
+    run = _check(ws)
+    assert run.stdout.splitlines()[0] == f"{shown}:1: front matter: {message}"
+    assert len(run.stdout.splitlines()) == 2  # that problem and the summary
+    run = ws.build()
+    assert run.lines == [f"{shown}:1: front matter: {message}"]

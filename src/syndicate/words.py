@@ -38,6 +38,16 @@ def readable(text: str) -> str:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def readable_path(path: str) -> str:
+    """`readable`, and a control character a file name may hold (a line break, an escape) as
+    `\\x0a`: one problem stays one line, and no name can forge another problem's line or a
+    terminal's escape sequence."""
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", readable(path))
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def _escaped(found: re.Match[str]) -> str:
     code = ord(found.group())
     return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import click
 
-from syndicate.cli.options import build_options, flags, inputs, progress_bar, user_errors, verbosity
+from syndicate.cli import report
+from syndicate.cli.options import (
+    build_options,
+    colour,
+    flags,
+    inputs,
+    progress_bar,
+    user_errors,
+    verbosity,
+)
 from syndicate.words import plural
 
 
@@ -47,7 +56,7 @@ def feeds_command(
             click.echo(line)
     for problem in seen.problems:
         if problem.severity == "warning" and problem.field.startswith("feeds."):
-            click.echo(str(problem), err=True)
+            click.echo(report.problem_text(problem), err=True, color=colour())
     if seen.seeds_rejected and not quiet:
         rejected = plural(seen.seeds_rejected, "seed file")
         click.echo(f"note: {rejected} rejected, not counted (see `syndicate check`)", err=True)

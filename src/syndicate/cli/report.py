@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from syndicate.errors import Problem
-from syndicate.words import plural, readable, short_path
+from syndicate.words import plural, readable, readable_path, short_path
 
 if TYPE_CHECKING:
     from syndicate.publish.websub import Delivery, HubResult
@@ -33,11 +33,11 @@ def problem_text(problem: Problem) -> str:
     200 characters shortened in the middle, a file name's bytes that are not UTF-8 as `\\xfe`).
     """
     prefix = "warning: " if problem.severity == "warning" else ""
-    path = readable(short_path(problem.path))  # a file name's bytes that are not UTF-8: \xfe
+    path = readable_path(short_path(problem.path))  # a byte that is not UTF-8: \xfe
     return (
         click.style(f"{path}:{problem.line}:", bold=True)
         + " "
-        + click.style(f"{problem.field}:", fg="cyan")
+        + click.style(f"{readable_path(problem.field)}:", fg="cyan")
         + " "
         + click.style(f"{prefix}{readable(problem.message)}", fg=_SEVERITY_COLOUR[problem.severity])
     )

@@ -88,11 +88,15 @@ class Image(_Model):
     title: Annotated[str, _text(max_length=MAX_TITLE)] | None = None
 
 
+# A host name as urls.py accepts one in a URL (labels of letters, digits, '_' and '-', not
+# starting or ending with '-'), with an optional port: the provider's link is https://DOMAIN.
+_LABEL = "[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
+DOMAIN_PATTERN = rf"^{_LABEL}(?:\.{_LABEL})*\.?(?::[0-9]{{1,5}})?$"
+
+
 class Provider(_Model):
     name: Annotated[str, _text(1, MAX_NAME)]
-    domain: (
-        Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9.-]+(:\d+)?$", max_length=253)] | None
-    ) = None
+    domain: Annotated[StrictStr, Field(pattern=DOMAIN_PATTERN, max_length=253)] | None = None
     images: list[Image] = Field(default_factory=list)
 
 

@@ -114,6 +114,30 @@ _Loader.add_constructor(None, _construct_undefined)
 for _tag in ("set", "omap", "pairs", "binary"):
     _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _construct_undefined)
 
+# Plain scalars YAML 1.1 reads as what the editor did not write stay text, so that a field that
+# wants true/false or a number says so: `yes`, `no`, `on`, `off` (only true and false are
+# booleans), `017` (octal 15 in YAML 1.1, 17 in YAML 1.2), `0x50`, `0b101`, `1_000`, `1:30`
+# (sexagesimal 90). Null, dates (read as text) and merge keys (refused) resolve as before.
+_RESOLVED_HERE = {f"tag:yaml.org,2002:{kind}" for kind in ("bool", "int", "float")}
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag not in _RESOLVED_HERE]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+)
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^(?:[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+][0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
+
 
 MAX_DEPTH = 100
 
