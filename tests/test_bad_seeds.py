@@ -162,6 +162,35 @@ REJECTED = [
         seed_text(extra="published: yes please\n"),
         "seeds/bad.txt:5: published: must be true or false, got 'yes please'",
     ),
+    _case(
+        "title-is-a-boolean",
+        seed_text().replace('title: "A story"', "title: true"),
+        "seeds/bad.txt:2: title: must be text, got true",
+    ),
+    _case(
+        "offset-out-of-range",
+        seed_text(date="2020-06-11T22:56:00+25:00"),
+        "seeds/bad.txt:4: publishedDateTime: not a valid date-time (its offset must be between"
+        " -23:59 and +23:59): '2020-06-11T22:56:00+25:00'",
+    ),
+    _case(
+        "unclosed-ipv6-host",
+        seed_text(url="https://[::1/story"),
+        URL_LINE + "URL has an invalid host or port: 'https://[::1/story'",
+    ),
+    _case(
+        "surrogate-escape",
+        seed_text(extra='excerpt: "smile \\ud83d\\ude00"\n'),
+        "seeds/bad.txt:5: front matter: a \\u escape that is no character: \\ud800 to \\udfff are"
+        " halves of a pair, as JSON writes an emoji (\\ud83d\\ude00); write the character"
+        " itself, or one \\U escape of 8 digits (\\U0001F600)",
+    ),
+    _case(
+        "document-end-marker",
+        seed_text(extra="...\nx: 1\n"),
+        "seeds/bad.txt:6: front matter: a line '...' or '%' in the front matter, which is one"
+        " YAML document: remove it",
+    ),
     # YAML 1.1's other spellings of booleans and numbers are not read as such.
     *[
         _case(
@@ -394,6 +423,25 @@ def test_every_bad_seed_is_reported_once_and_all_good_ones_built(ws: Workspace) 
     reported = [line.split(":")[0] for line in run.lines]
     assert reported == [f"seeds/{name}" for name in sorted(bad)], run.report()
     assert run.stdout.startswith("seeds: 5 read, 3 rejected, 0 warnings"), run.report()
+
+
+def test_a_seeds_problems_are_reported_in_the_order_of_the_file(ws: Workspace) -> None:
+    """A repair noticed before validation (a long image title, line 7) after an error found
+    by it (an empty title, line 2): reported by line."""
+    ws.seed(
+        "bad.txt",
+        seed_text(
+            title="",
+            extra="images:\n  - url: https://example.com/i.png\n    title: " + "x" * 1200 + "\n",
+        ),
+    )
+    run = ws.build()
+    assert run.code == 1, run.report()
+    assert [line.split(": ")[1] for line in run.lines if line.startswith("seeds/")] == [
+        "title",
+        "images[0].title",
+    ]
+    run.expect("seeds/bad.txt:2: title: must not be empty", "seeds/bad.txt:7: images[0].title: *")
 
 
 def test_body_after_front_matter_is_ignored(ws: Workspace) -> None:

@@ -67,6 +67,8 @@ def shown(value: Any) -> str:
         return "an empty list" if not value else "a list"
     if value is None:
         return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as YAML writes it, not Python's True
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -173,6 +175,18 @@ YAML: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
             "",
             "an unknown escape (a backslash) in a double-quoted value: write two backslashes"
             " for one, or use single quotes",
+        ),
+        (
+            r"found invalid Unicode character escape code",
+            "",
+            "a \\u escape that is no character: \\ud800 to \\udfff are halves of a pair, as"
+            " JSON writes an emoji (\\ud83d\\ude00); write the character itself, or one"
+            " \\U escape of 8 digits (\\U0001F600)",
+        ),
+        (
+            r"did not find expected <document start>",
+            "",
+            "a line '...' or '%' in the front matter, which is one YAML document: remove it",
         ),
     )
 )

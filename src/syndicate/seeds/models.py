@@ -50,6 +50,10 @@ def _instant(value: object) -> datetime:
         if str(exc).startswith("Invalid isoformat string"):  # Python's words for "not a date"
             form = "write it as 2020-06-11T22:56:00Z (date, T, time, Z or an offset such as +02:00)"
             raise ValueError(f"not a valid date-time: {text!r}; {form}") from None
+        if str(exc).startswith("offset must be a timedelta"):  # Python's words, in ours
+            raise ValueError(
+                f"not a valid date-time (its offset must be between -23:59 and +23:59): {text!r}"
+            ) from None
         raise ValueError(f"not a valid date-time ({exc}): {text!r}") from None
     if parsed.tzinfo is None:
         raise ValueError(f"date-time has no time zone: {text!r}")

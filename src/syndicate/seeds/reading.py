@@ -153,6 +153,13 @@ def _parse_reference(file: SeedFile, matter: frontmatter.FrontMatter) -> LoadedS
 
 
 def _validate(file: SeedFile, raw: yamlsrc.LineDict, text: str) -> LoadedSeed:
+    """The seed of `raw`, repaired where it can be; its problems in the order of the file."""
+    loaded = _validated(file, raw, text)
+    loaded.problems.sort(key=lambda problem: problem.line)  # stable: one line's stay in order
+    return loaded
+
+
+def _validated(file: SeedFile, raw: yamlsrc.LineDict, text: str) -> LoadedSeed:
     loaded = LoadedSeed(file, None)
     for loc, message in repairs.before_validation(raw, text):
         loaded.problems.append(_problem(file, raw, loc, message, "warning"))

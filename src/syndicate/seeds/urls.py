@@ -58,7 +58,10 @@ def to_uri(url: str) -> str:
         return url
     if _FORBIDDEN.search(url):
         raise ValueError("URL contains spaces or control characters")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unclosed IPv6 host: Python's "Invalid IPv6 URL"
+        raise ValueError(f"URL has an invalid host or port: {url!r}") from None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise ValueError(f"not an absolute http(s) URL: {url!r}")
     try:
