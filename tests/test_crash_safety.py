@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -230,6 +231,49 @@ def test_a_file_that_cannot_be_replaced_is_left_alone_while_the_others_are_put_b
         "error: cannot replace out/index.html: Operation not permitted; out/ was left as it was"
     ]
     assert len(attempts) == 1  # the commit's; the undo did not try to put it back
+    assert (tree(ws.out), mtimes(ws.out)) == (before, stamps)
+    assert not (ws.out / output.JOURNAL).exists()
+    assert leftovers(ws.out) == []
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signal masks")
+def test_ctrl_c_during_the_commit_waits_for_its_end(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real SIGINT at the 4th rename is held back until the commit has ended: out/ is the
+    new build's, whole, with no backup or journal left; then the build stops (130)."""
+    _prepared(ws)
+    real = os.replace
+    calls: list[str] = []
+
+    def replace(source: Any, target: Any, **kwargs: Any) -> None:
+        calls.append(os.fspath(target))
+        if len(calls) == 4:
+            os.kill(os.getpid(), signal.SIGINT)
+        real(source, target, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    run = ws.build()
+    assert run.code == 130, run.report()
+    assert run.lines == ["interrupted: nothing was left half-written"]
+    assert len(calls) > 4  # every rename of the commit was made
+    assert b"Better one" in (ws.out / "all" / "feed.json").read_bytes()
+    assert (ws.out / "nlp" / "rss.xml").is_file()
+    assert not (ws.out / output.JOURNAL).exists()
+    assert leftovers(ws.out) == []
+
+
+def test_ctrl_c_during_the_commit_puts_every_file_back_at_once(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where Ctrl-C cannot be held back (not POSIX, not the main thread), an interrupt
+    midway through the renames: the build puts back what it replaced before it exits (130,
+    as for any program SIGINT stops), leaving no journal for the next command."""
+    before, stamps = _prepared(ws)
+    monkeypatch.setattr(os, "replace", Replace(ws.out, 4, KeyboardInterrupt()))
+    run = ws.build()
+    assert run.code == 130, run.report()
+    assert run.lines == ["interrupted: nothing was left half-written"]
     assert (tree(ws.out), mtimes(ws.out)) == (before, stamps)
     assert not (ws.out / output.JOURNAL).exists()
     assert leftovers(ws.out) == []

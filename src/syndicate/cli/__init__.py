@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import click
 
@@ -21,6 +22,8 @@ class Settings:
     quiet: bool = False
     verbose: bool = False
 
+
+INTERRUPTED = 128 + 2  # the exit status of a program that SIGINT (Ctrl-C) stopped
 
 # command name -> "module:attribute"; the one place a new command is registered.
 COMMANDS = {
@@ -50,6 +53,16 @@ class LazyGroup(click.Group):
         module, attribute = target.split(":")
         command: click.Command = getattr(importlib.import_module(module), attribute)
         return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Ctrl-C: exit status 130, as shells report an interrupted program (click says
+        "Aborted!" and exits 1, the status of a rejected seed). A build undoes its
+        unfinished write first (publish/output.py)."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("interrupted: nothing was left half-written", err=True)
+            ctx.exit(INTERRUPTED)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -361,7 +361,8 @@ def write_tree(
                 streamed.discard()
                 raise
             staged.join(streamed)
-            commit(staged, report.removed)
+            with ctrl_c_deferred():  # a few renames: all of them, or none (see commit)
+                commit(staged, report.removed)
     except BaseException:
         _remove_empty(folders)
         raise
@@ -500,6 +501,26 @@ def _stage_at(index: int) -> str:
     return os.fspath(_stage(target, data))
 
 
+@contextlib.contextmanager
+def ctrl_c_deferred() -> Iterator[None]:
+    """Ctrl-C (SIGINT) held back meanwhile and delivered at the end (POSIX, main thread): a
+    commit interrupted after its last rename would leave its backups, and one interrupted
+    midway would have to be undone. Elsewhere `commit` undoes what an interrupt cut short."""
+    import signal
+    import threading
+
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not (
+        threading.main_thread()
+    ):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def commit(staged: Staged, removed: Collection[str] = ()) -> None:
     """Put the staged files in place and remove the files `removed` (names in out/), all or
     nothing: on failure every old file is put back, and OutputError names the file and the
@@ -542,6 +563,10 @@ def commit(staged: Staged, removed: Collection[str] = ()) -> None:
                 f" {_reason(undo_exc)}): the next syndicate build or check puts them back"
             ) from None
         raise OutputError(f"{failed}; {_as_it_was(out)}") from None
+    except KeyboardInterrupt:  # not held back (see ctrl_c_deferred): every file put back now
+        with contextlib.suppress(OSError):  # else the journal stays for the next command
+            _undo(out, entries, staged.folders)
+        raise
     _drop_backups(out, entries)
     for name in removed:
         with contextlib.suppress(OSError):  # a folder that stays is no failure

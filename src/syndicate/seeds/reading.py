@@ -362,9 +362,11 @@ def in_workers(
 
 
 def _worker_start(parent: int) -> None:
-    """In each worker process, first: no cyclic collector (see gc_paused), and an end with the
+    """In each worker process, first: no cyclic collector (see gc_paused), Ctrl-C left to the
+    build's process (which stops the pool: no traceback from each worker), and an end with the
     build's process however that one ends (killed included), never a worker left behind."""
     gc.disable()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if not _end_with_parent():  # elsewhere: a thread that watches for the parent's end
         threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     if sys.platform != "win32":  # (there, os.kill would end the process)
