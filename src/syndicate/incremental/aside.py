@@ -127,9 +127,6 @@ def compute(work: Callable[[], bytes]) -> Pending | None:
 
 
 def _send(work: Callable[[], bytes], fd: int) -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (cancel)
     with open(fd, "wb") as pipe:  # a file descriptor: the pipe to the parent
         pipe.write(work())
 
@@ -140,7 +137,12 @@ def can_fork() -> bool:
 
 
 def _run_child(work: Callable[[], None]) -> None:
-    """In the child: do the work, then exit at once (no atexit, no buffers of the parent)."""
+    """In the child: do the work, then exit at once (no atexit, no buffers of the parent).
+    Ctrl-C is the parent's to handle: it cancels a child whose work it no longer wants, and
+    lets a cache write finish (a cache file is renamed into place whole)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     code = 1
     try:
         work()
