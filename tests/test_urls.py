@@ -59,6 +59,16 @@ def test_usable_urls(url: str, expected: str) -> None:
         ("https://a..b/", "URL host is not a valid domain name: 'a..b'"),
         ("javascript:alert(1)", "not an absolute http(s) URL: 'javascript:alert(1)'"),
         ("https://exa mple.com/", "URL contains spaces or control characters"),
+        ("https://[::1/x", "URL has an invalid host or port: 'https://[::1/x'"),
+        # IDNA 2003 would write ss.example, browsers xn--zca.example: two different hosts.
+        *[
+            (
+                f"https://{host}/",
+                f"URL host {host!r} has a character (ß, ς or a zero-width joiner) that"
+                " browsers and other software encode differently; write the host in its xn-- form",
+            )
+            for host in ("ß.example", "straße.example", "σας.example", "a\u200db.example")
+        ],
     ],
 )
 def test_unusable_urls(url: str, message: str) -> None:

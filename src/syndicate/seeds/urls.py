@@ -79,8 +79,18 @@ def to_uri(url: str) -> str:
     return _iri_to_uri(parts.scheme, parts.netloc, host, parts.path, parts.query, parts.fragment)
 
 
+# Characters IDNA 2003 (Python's "idna" codec) maps away where browsers (UTS 46, not
+# transitional) keep them: `ß.example` would become ss.example, another host than the reader's.
+_DEVIATIONS = frozenset("\u00df\u03c2\u200c\u200d")
+
+
 def _iri_to_uri(scheme: str, netloc: str, host: str, path: str, query: str, fragment: str) -> str:
     if not host.isascii():
+        if _DEVIATIONS.intersection(host):
+            raise ValueError(
+                f"URL host {host!r} has a character (ß, ς or a zero-width joiner) that browsers"
+                " and other software encode differently; write the host in its xn-- form"
+            )
         try:
             ascii_host = host.encode("idna").decode("ascii")
         except UnicodeError:
