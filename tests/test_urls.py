@@ -60,6 +60,10 @@ def test_usable_urls(url: str, expected: str) -> None:
         ("javascript:alert(1)", "not an absolute http(s) URL: 'javascript:alert(1)'"),
         ("https://exa mple.com/", "URL contains spaces or control characters"),
         ("https://[::1/x", "URL has an invalid host or port: 'https://[::1/x'"),
+        (
+            "https://evil.example\\@good.example/",
+            "URL contains a backslash (write '/' or %5C): 'https://evil.example\\\\@good.example/'",
+        ),
         # IDNA 2003 would write ss.example, browsers xn--zca.example: two different hosts.
         *[
             (

@@ -58,6 +58,8 @@ def to_uri(url: str) -> str:
         return url
     if _FORBIDDEN.search(url):
         raise ValueError("URL contains spaces or control characters")
+    if "\\" in url:  # browsers read it as '/': https://a.example\@b.example/ opens a.example
+        raise ValueError(f"URL contains a backslash (write '/' or %5C): {url!r}")
     try:
         parts = urlsplit(url)
     except ValueError:  # an unclosed IPv6 host: Python's "Invalid IPv6 URL"
