@@ -98,7 +98,8 @@ class RssItemExtension(BaseEntryExtension):  # type: ignore[misc]
         assert entry is not None
         if entry.author:
             _sub(item, f"{{{DC_NS}}}creator", entry.author.name)
-        _sub(item, f"{{{CONTENT_NS}}}encoded", entry.content_html)
+        if entry.summary:  # without one, the body is the description (see rss.py)
+            _sub(item, f"{{{CONTENT_NS}}}encoded", entry.content_html)
         for index, picture in enumerate(entry.images):
             size = {"width": _int(picture.width), "height": _int(picture.height)}
             content = _sub(

@@ -123,12 +123,9 @@ def rss_item(entry: Entry) -> bytes | None:
         url,
         "</link>\n",
     ]
-    if entry.summary:
-        parts += (
-            "      <description>",
-            _text(escape(entry.summary, quote=False)),
-            "</description>\n",
-        )
+    summary = entry.summary
+    description = escape(summary, quote=False) if summary else entry.content_html  # see rss.py
+    parts += ("      <description>", _text(description), "</description>\n")
     parts += ('      <guid isPermaLink="true">', url, "</guid>\n")
     for tag in entry.tags:
         parts += ("      <category>", _text(tag), "</category>\n")
@@ -145,7 +142,8 @@ def rss_item(entry: Entry) -> bytes | None:
     parts += ("      <pubDate>", rfc822(entry.published), "</pubDate>\n")
     if entry.author:
         parts += ("      <dc:creator>", _text(entry.author.name), "</dc:creator>\n")
-    parts += ("      <content:encoded>", _text(entry.content_html), "</content:encoded>\n")
+    if summary:
+        parts += ("      <content:encoded>", _text(entry.content_html), "</content:encoded>\n")
     for index, picture in enumerate(images):
         size = _size(picture.width, picture.height)
         picture_url = _ours(picture.url)

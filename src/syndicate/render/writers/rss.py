@@ -66,9 +66,10 @@ def _element(entry: Entry) -> Any:
     item = new_entry(entry, RSS_EXTENSION)
     item.link(href=entry.url)
     item.guid(entry.url, permalink=True)
-    if entry.summary:
-        # RSS descriptions are HTML to readers: escape, so the excerpt stays text.
-        item.description(escape(entry.summary, quote=False))
+    # RSS descriptions are HTML to readers: the excerpt escaped, so that it stays text, and the
+    # body in content:encoded; without an excerpt, the body is the description and there is no
+    # content:encoded (the Best Practices Profile: no content:encoded without a description).
+    item.description(escape(entry.summary, quote=False) if entry.summary else entry.content_html)
     if entry.images:
         lead = entry.images[0]
         item.enclosure(lead.url, "0", lead.mime_type)
