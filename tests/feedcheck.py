@@ -90,8 +90,15 @@ def check_rss(path: Path, seeds: list[Seed], self_url: str, home: str) -> list[S
         assert related == [(r.web_url, r.title) for r in seed.related]
         if seed.provider:
             assert entry.author == seed.provider.name
+        # Every item has a description (the Best Practices Profile: no content:encoded without
+        # one): the excerpt beside the body in content:encoded, else the body itself.
+        assert item.findtext("description")
+        encoded = item.find("{http://purl.org/rss/1.0/modules/content/}encoded")
         if seed.excerpt:
             assert "content" in entry and entry.content[0].value
+            assert encoded is not None
+        else:
+            assert encoded is None
         seen.append(Seen(entry.id, entry.link, entry.title, _time(entry.published_parsed)))
     return seen
 

@@ -314,8 +314,10 @@ def _contents(out: Path) -> list[str]:
     rss = etree.parse(str(out / "all" / "rss.xml"))
     atom = etree.parse(str(out / "all" / "atom.xml"))
     feed = json.loads((out / "all" / "feed.json").read_text("utf-8"))
+    # RSS: content:encoded, or the description when the item has no excerpt (output.md).
+    rss_body = rss.findtext(f"channel/item/{{{CONTENT_NS}}}encoded")
     return [
-        rss.findtext(f"channel/item/{{{CONTENT_NS}}}encoded"),
+        rss_body if rss_body is not None else rss.findtext("channel/item/description"),
         atom.findtext(f"{{{ATOM_NS}}}entry/{{{ATOM_NS}}}content"),
         feed["items"][0]["content_html"],
     ]
