@@ -213,14 +213,8 @@ def head_json(view: FeedView, links: dict[str, str]) -> str | None:
         ("language", view.language),
     )
     parts += [f',\n  "{key}": {q(value)}' for key, value in optional if value is not None]
-    author = view.author
-    if author is not None:
-        parts.append(f',\n  "authors": [\n    {{\n      "name": {q(author.name)}')
-        if author.url is not None:
-            parts.append(f',\n      "url": {q(author.url)}')
-        if author.avatar is not None:
-            parts.append(f',\n      "avatar": {q(author.avatar)}')
-        parts.append("\n    }\n  ]")
+    if view.author is not None:
+        parts.append(_authors_json(view.author, "  "))
     if view.hubs:
         hubs = ",\n".join(
             f'    {{\n      "type": "WebSub",\n      "url": {q(hub)}\n    }}' for hub in view.hubs
@@ -272,14 +266,8 @@ def item_json(entry: Entry) -> bytes | None:
     if entry.tags:
         tags = _TAG_SEPARATOR.join(map(q, entry.tags))
         parts.append(f',\n      "tags": [\n        {tags}\n      ]')
-    author = entry.author
-    if author is not None:
-        parts.append(f',\n      "authors": [\n        {{\n          "name": {q(author.name)}')
-        if author.url is not None:
-            parts.append(f',\n          "url": {q(author.url)}')
-        if author.avatar is not None:
-            parts.append(f',\n          "avatar": {q(author.avatar)}')
-        parts.append("\n        }\n      ]")
+    if entry.author is not None:
+        parts.append(_authors_json(entry.author, "      "))
     if images:
         parts.append(',\n      "attachments": [')
         separator = "\n"
@@ -316,6 +304,19 @@ def item_json(entry: Entry) -> bytes | None:
         return "".join(parts).encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate, which Pydantic refuses
         return None
+
+
+def _authors_json(person: Person, indent: str) -> str:
+    """`, "authors": [{...}]` of one person as Pydantic dumps it, the member at `indent`."""
+    q = encode_basestring
+    members = [f'"name": {q(person.name)}']
+    if person.url is not None:
+        members.append(f'"url": {q(person.url)}')
+    if person.avatar is not None:
+        members.append(f'"avatar": {q(person.avatar)}')
+    inner = indent + "    "
+    body = f",\n{inner}".join(members)
+    return f',\n{indent}"authors": [\n{indent}  {{\n{inner}{body}\n{indent}  }}\n{indent}]'
 
 
 def _date(moment: datetime) -> str | None:
