@@ -719,17 +719,33 @@ def test_bad_related_url_drops_that_related_item(ws: Workspace) -> None:
     )
 
 
-@pytest.mark.parametrize("domain", ["-.-", ".", "a..b", "news-.example", "-news.example"])
-def test_a_provider_domain_that_is_no_host_name_is_dropped(ws: Workspace, domain: str) -> None:
+NOT_A_DOMAIN = "must be a domain name such as example.com, got {!r}"
+A_NUMBER = (
+    "URL host {!r} ends in a number, which browsers read as an IPv4 address: write the"
+    " address as four numbers from 0 to 255 (such as 192.0.2.1)"
+)
+
+
+@pytest.mark.parametrize(
+    ("domain", "message"),
+    [
+        *[
+            (domain, NOT_A_DOMAIN.format(domain))
+            for domain in ["-.-", ".", "a..b", "news-.example", "-news.example"]
+        ],
+        ("2130706433", A_NUMBER.format("2130706433")),
+        ("0x7f.1:8080", A_NUMBER.format("0x7f.1")),
+    ],
+)
+def test_a_provider_domain_that_is_no_host_name_is_dropped(
+    ws: Workspace, domain: str, message: str
+) -> None:
     """The provider's link is https://DOMAIN: a domain no URL could have is not written."""
     ws.seed("a.txt", seed_text(extra=f'provider:\n  name: Prov\n  domain: "{domain}"\n'))
     run = ws.build()
     assert run.code == 0, run.report()
     assert ws.items()[0]["authors"] == [{"name": "Prov"}]
-    run.expect(
-        f"seeds/a.txt:7: provider.domain: warning: must be a domain name such as example.com,"
-        f" got {domain!r}; dropped provider.domain"
-    )
+    run.expect(f"seeds/a.txt:7: provider.domain: warning: {message}; dropped provider.domain")
 
 
 def test_bad_optional_urls_are_dropped(ws: Workspace) -> None:

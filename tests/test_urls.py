@@ -45,6 +45,11 @@ def test_host_patterns_accept_what_the_definition_accepts(prefix: str, body: str
         ("https://x_y.example/", "https://x_y.example/"),
         ("https://example.com/a&amp;b", "https://example.com/a&b"),
         ("https://bücher.example/ä", "https://xn--bcher-kva.example/%C3%A4"),
+        ("https://192.0.2.1/a", "https://192.0.2.1/a"),
+        ("https://1.2.3.4./x?a&#038;b", "https://1.2.3.4./x?a&b"),
+        ("https://123.example/", "https://123.example/"),
+        ("https://a.0xz/", "https://a.0xz/"),  # a last label that is no number: a domain
+        ("https://e.example:8080/", "https://e.example:8080/"),
     ],
 )
 def test_usable_urls(url: str, expected: str) -> None:
@@ -64,6 +69,25 @@ def test_usable_urls(url: str, expected: str) -> None:
             "https://evil.example\\@good.example/",
             "URL contains a backslash (write '/' or %5C): 'https://evil.example\\\\@good.example/'",
         ),
+        ("https://e.example:0/", "URL has an invalid host or port: 'https://e.example:0/'"),
+        # Browsers read a host that ends in a number as an IPv4 address (0x7f.1: 127.0.0.1).
+        *[
+            (
+                url,
+                f"URL host {host!r} ends in a number, which browsers read as an IPv4 address:"
+                " write the address as four numbers from 0 to 255 (such as 192.0.2.1)",
+            )
+            for url, host in [
+                ("https://0x7f.1/", "0x7f.1"),
+                ("http://2130706433/x", "2130706433"),
+                ("https://1.2.3.04/", "1.2.3.04"),
+                ("https://1.2.3.256/", "1.2.3.256"),
+                ("https://example.123/", "example.123"),
+                ("https://a.0x/", "a.0x"),
+                ("https://0x7f.1/a;b", "0x7f.1"),  # the second fast path
+                ("https://user@0x7f.1:8080/", "0x7f.1"),  # the full path
+            ]
+        ],
         # IDNA 2003 would write ss.example, browsers xn--zca.example: two different hosts.
         *[
             (

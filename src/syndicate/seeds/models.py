@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Annotated
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -20,7 +21,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from syndicate.seeds.urls import to_uri
+from syndicate.seeds.urls import check_number_host, to_uri
 
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
@@ -98,9 +99,17 @@ _LABEL = "[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
 DOMAIN_PATTERN = rf"^{_LABEL}(?:\.{_LABEL})*\.?(?::[0-9]{{1,5}})?$"
 
 
+def _domain(value: str) -> str:
+    check_number_host(value.rpartition(":")[0] if ":" in value else value)
+    return value
+
+
 class Provider(_Model):
     name: Annotated[str, _text(1, MAX_NAME)]
-    domain: Annotated[StrictStr, Field(pattern=DOMAIN_PATTERN, max_length=253)] | None = None
+    domain: (
+        Annotated[StrictStr, Field(pattern=DOMAIN_PATTERN, max_length=253), AfterValidator(_domain)]
+        | None
+    ) = None
     images: list[Image] = Field(default_factory=list)
 
 

@@ -22,12 +22,12 @@ _FORBIDDEN = re.compile(r"[\x00-\x20\x7f-\x9f]")
 # '.', ':', '/', '?', '#' or the end, so a shorter run could never match where this fails.
 _LABEL = "[A-Za-z0-9_][A-Za-z0-9_-]*+(?<!-)"
 _HOST = re.compile(f"{_LABEL}(?:\\.{_LABEL})*+\\.?|\\[[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*\\]")
-_SIMPLE = re.compile(f"[hH][tT][tT][pP][sS]?://(?:{_HOST.pattern})(?:[/?#][{_URI_CHARS}%]*)?")
+_SIMPLE = re.compile(f"[hH][tT][tT][pP][sS]?://(?P<host>{_HOST.pattern})(?:[/?#][{_URI_CHARS}%]*)?")
 # Most URLs, taken as they are in one step: _SIMPLE without ';' (so no character reference to
 # decode) and with '%' only before two hex digits.
 _CLEAN_CHARS = f"[{_URI_CHARS.replace(';', '')}]*+"
 _CLEAN = re.compile(
-    f"[hH][tT][tT][pP][sS]?://(?:{_HOST.pattern})"
+    f"[hH][tT][tT][pP][sS]?://(?P<host>{_HOST.pattern})"
     f"(?:[/?#]{_CLEAN_CHARS}(?:%[0-9A-Fa-f]{{2}}{_CLEAN_CHARS})*+)?"
 )
 
@@ -51,10 +51,13 @@ def to_uri(url: str) -> str:
     """The URL as written, decoded of references; IRIs become URIs. ValueError if unusable."""
     if len(url) > MAX_URL_LENGTH:
         raise ValueError(f"URL is longer than {MAX_URL_LENGTH} characters")
-    if _CLEAN.fullmatch(url):
+    if clean := _CLEAN.fullmatch(url):
+        check_number_host(clean["host"])
         return url
     url = decode_references(url)
-    if _SIMPLE.fullmatch(url) and ("%" not in url or not _LONE_PERCENT.search(url)):
+    simple = _SIMPLE.fullmatch(url)
+    if simple and ("%" not in url or not _LONE_PERCENT.search(url)):
+        check_number_host(simple["host"])
         return url
     if _FORBIDDEN.search(url):
         raise ValueError("URL contains spaces or control characters")
@@ -68,11 +71,14 @@ def to_uri(url: str) -> str:
         raise ValueError(f"not an absolute http(s) URL: {url!r}")
     try:
         host = parts.hostname or ""
-        parts.port  # noqa: B018 - raises ValueError for a bad port
+        if parts.port == 0:  # a bad port raises ValueError; 0 is none a server listens on
+            raise ValueError
     except ValueError:
         raise ValueError(f"URL has an invalid host or port: {url!r}") from None
     if not host:
         raise ValueError(f"URL has no host: {url!r}")
+    if not host.startswith("["):
+        check_number_host(host)
     ipv6 = "[" in parts.netloc and ":" in host
     if host.isascii() and not _HOST.fullmatch(f"[{host}]" if ipv6 else host):
         raise ValueError(f"URL host is not a valid domain name: {host!r}")
@@ -84,6 +90,30 @@ def to_uri(url: str) -> str:
 # Characters IDNA 2003 (Python's "idna" codec) maps away where browsers (UTS 46, not
 # transitional) keep them: `ß.example` would become ss.example, another host than the reader's.
 _DEVIATIONS = frozenset("\u00df\u03c2\u200c\u200d")
+
+
+_HEX = frozenset("0123456789abcdefABCDEF")
+_NOT_HEX = frozenset("ghijklmnopqrstuvwyzGHIJKLMNOPQRSTUVWYZ_-")  # ends no number (x: 0x)
+
+
+def check_number_host(host: str) -> None:
+    """A host whose last label is a number is an IPv4 address to browsers (the WHATWG URL
+    standard), which read 0x7f.1 or 2130706433 as 127.0.0.1: of those, only four numbers from
+    0 to 255 (written without leading zeros) are taken, the address a reader sees."""
+    if host[-1:] in _NOT_HEX:  # most hosts (.com, .org, .uk): nothing more to ask
+        return
+    last = host.rstrip(".").rpartition(".")[2]
+    if not (last.isdigit() or (last[:2] in ("0x", "0X") and _HEX.issuperset(last[2:]))):
+        return  # a domain name (its last label is not a number)
+    numbers = host.rstrip(".").split(".")
+    if len(numbers) == 4 and all(
+        n.isdigit() and n.isascii() and int(n) <= 255 and (n == "0" or n[0] != "0") for n in numbers
+    ):
+        return
+    raise ValueError(
+        f"URL host {host!r} ends in a number, which browsers read as an IPv4 address: write"
+        " the address as four numbers from 0 to 255 (such as 192.0.2.1)"
+    )
 
 
 def _iri_to_uri(scheme: str, netloc: str, host: str, path: str, query: str, fragment: str) -> str:
