@@ -322,18 +322,17 @@ def _without_value(
 
 
 def _keys_without_value(node: Any, at: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
-    """Where a mapping's key has the value None (YAML's empty value)."""
-    if isinstance(node, yamlsrc.LineDict):
-        return [
-            found
-            for key, value in node.items()
-            for found in ([(*at, key)] if value is None else _keys_without_value(value, (*at, key)))
-        ]
-    if isinstance(node, yamlsrc.LineList):
-        return [
-            found for i, item in enumerate(node) for found in _keys_without_value(item, (*at, i))
-        ]
-    return []
+    """Where a mapping's key has the value None (YAML's empty value), in the file's order."""
+    if not isinstance(node, yamlsrc.LineDict | yamlsrc.LineList):
+        return []
+    children: Any = node.items() if isinstance(node, yamlsrc.LineDict) else enumerate(node)
+    found: list[tuple[str | int, ...]] = []
+    for key, value in children:
+        if value is None and isinstance(node, yamlsrc.LineDict):
+            found.append((*at, key))
+        else:
+            found += _keys_without_value(value, (*at, key))
+    return found
 
 
 def _defaults_problems(raw: yamlsrc.LineDict, shown: str) -> list[Problem]:

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import click
 
-from syndicate.cli import report
 from syndicate.cli.options import (
     build_options,
-    colour,
+    echo_problems,
     flags,
     inputs,
     progress_bar,
@@ -54,9 +53,8 @@ def feeds_command(
     else:
         for line in overview.table(feeds):
             click.echo(line)
-    for problem in seen.problems:
-        if problem.severity == "warning" and problem.field.startswith("feeds."):
-            click.echo(report.problem_text(problem), err=True, color=colour())
+    about_feeds = [p for p in seen.problems if p.field.startswith("feeds.")]
+    echo_problems([p for p in about_feeds if p.severity == "warning"], verbose=verbose)
     if seen.seeds_rejected and not quiet:
         rejected = plural(seen.seeds_rejected, "seed file")
         click.echo(f"note: {rejected} rejected, not counted (see `syndicate check`)", err=True)

@@ -29,8 +29,9 @@ _SEVERITY_COLOUR = {"error": "red", "warning": "yellow"}
 def problem_text(problem: Problem) -> str:
     """`PATH:LINE: field: message`, styled (click.echo drops the style when not a terminal).
 
-    Without styles this is exactly `str(problem)`, the form every command uses (a path over
-    200 characters shortened in the middle, a file name's bytes that are not UTF-8 as `\\xfe`).
+    Without styles this is `str(problem)`, the form every command uses, as a terminal shows
+    it: a path over 200 characters shortened in the middle, a file name's bytes that are not
+    UTF-8 as `\\xfe` and a control character of a path or field as `\\x0a` (see readable_path).
     """
     prefix = "warning: " if problem.severity == "warning" else ""
     path = readable_path(short_path(problem.path))  # a byte that is not UTF-8: \xfe

@@ -509,9 +509,8 @@ def ctrl_c_deferred() -> Iterator[None]:
     import signal
     import threading
 
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not (
-        threading.main_thread()
-    ):
+    main_thread = threading.current_thread() is threading.main_thread()
+    if not (hasattr(signal, "pthread_sigmask") and main_thread):
         yield
         return
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})

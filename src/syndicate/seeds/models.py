@@ -100,7 +100,7 @@ DOMAIN_PATTERN = rf"^{_LABEL}(?:\.{_LABEL})*\.?(?::[0-9]{{1,5}})?$"
 
 
 def _domain(value: str) -> str:
-    check_number_host(value.rpartition(":")[0] if ":" in value else value)
+    check_number_host(value.partition(":")[0])  # the host, without its port
     return value
 
 

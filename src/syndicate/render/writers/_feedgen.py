@@ -98,7 +98,7 @@ class RssItemExtension(BaseEntryExtension):  # type: ignore[misc]
         assert entry is not None
         if entry.author:
             _sub(item, f"{{{DC_NS}}}creator", entry.author.name)
-        if entry.summary:  # without one, the body is the description (see rss.py)
+        if entry.summary:  # without one, the body is the description (_items.rss_description)
             _sub(item, f"{{{CONTENT_NS}}}encoded", entry.content_html)
         for index, picture in enumerate(entry.images):
             size = {"width": _int(picture.width), "height": _int(picture.height)}

@@ -111,6 +111,13 @@ def rfc822(moment: datetime) -> str:
     )
 
 
+def rss_description(entry: Entry) -> str:
+    """An RSS item's description, HTML to readers: the excerpt escaped (so that it stays
+    text), the body being in content:encoded; without an excerpt, the body itself, and no
+    content:encoded (the Best Practices Profile: no content:encoded without a description)."""
+    return escape(entry.summary, quote=False) if entry.summary else entry.content_html
+
+
 def rss_item(entry: Entry) -> bytes | None:
     """The `<item>` of `entry` in an RSS channel, or None (use feedgen)."""
     if not _certain(entry):
@@ -123,9 +130,7 @@ def rss_item(entry: Entry) -> bytes | None:
         url,
         "</link>\n",
     ]
-    summary = entry.summary
-    description = escape(summary, quote=False) if summary else entry.content_html  # see rss.py
-    parts += ("      <description>", _text(description), "</description>\n")
+    parts += ("      <description>", _text(rss_description(entry)), "</description>\n")
     parts += ('      <guid isPermaLink="true">', url, "</guid>\n")
     for tag in entry.tags:
         parts += ("      <category>", _text(tag), "</category>\n")
@@ -142,7 +147,7 @@ def rss_item(entry: Entry) -> bytes | None:
     parts += ("      <pubDate>", rfc822(entry.published), "</pubDate>\n")
     if entry.author:
         parts += ("      <dc:creator>", _text(entry.author.name), "</dc:creator>\n")
-    if summary:
+    if entry.summary:  # see rss_description
         parts += ("      <content:encoded>", _text(entry.content_html), "</content:encoded>\n")
     for index, picture in enumerate(images):
         size = _size(picture.width, picture.height)

@@ -7,7 +7,6 @@ RSS has no archive pages: an archived feed's history is in its Atom and JSON Fee
 from __future__ import annotations
 
 from collections.abc import Iterator
-from html import escape
 from typing import Any, BinaryIO
 
 from syndicate.render.entry import Entry, FeedView
@@ -19,7 +18,7 @@ from syndicate.render.writers._feedgen import (
     register_rss,
     write_document,
 )
-from syndicate.render.writers._items import RSS_PREFIXES, rss_item
+from syndicate.render.writers._items import RSS_PREFIXES, rss_description, rss_item
 
 WRITER = WRITERS["rss"]
 MEDIA_TYPE = WRITER.media_type
@@ -66,10 +65,7 @@ def _element(entry: Entry) -> Any:
     item = new_entry(entry, RSS_EXTENSION)
     item.link(href=entry.url)
     item.guid(entry.url, permalink=True)
-    # RSS descriptions are HTML to readers: the excerpt escaped, so that it stays text, and the
-    # body in content:encoded; without an excerpt, the body is the description and there is no
-    # content:encoded (the Best Practices Profile: no content:encoded without a description).
-    item.description(escape(entry.summary, quote=False) if entry.summary else entry.content_html)
+    item.description(rss_description(entry))
     if entry.images:
         lead = entry.images[0]
         item.enclosure(lead.url, "0", lead.mime_type)
