@@ -89,7 +89,6 @@ SHORT_FLOORS = ("stat",)
 COLD, NOOP, CHANGED, HUGO = "cold build", "no-op rebuild", "one changed", "hugo cold"
 STARTUP = "start-up (--help)"
 FLOOR_KINDS = {"read": READ, "stat": STAT, "parse": PARSE, "parse-rs": PARSE_RS}
-FAST_PARSERS = ("yaml_rs",)  # module names syndicate.seeds.yamlsrc may import; yaml_rs has a floor
 
 # (label, numerator, denominator, issue 4 target)
 RATIOS = (
@@ -611,7 +610,7 @@ def probe_parsers() -> Parsers:
     probe = (
         "import yaml, syndicate.seeds.yamlsrc as m\n"
         "base = getattr(m, '_BaseLoader', None)\n"
-        f"fast = [n for n in {FAST_PARSERS!r} if getattr(m, n, None) is not None]\n"
+        "fast = [p.__name__ for p in [m._fast_parser()] if p is not None]\n"
         "print(getattr(yaml, 'CSafeLoader', yaml.SafeLoader).__name__,"
         " getattr(base, '__name__', '?'), *fast)\n"
     )

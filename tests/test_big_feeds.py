@@ -19,8 +19,8 @@ from syndicate.publish import guard, output
 from syndicate.render import entry
 from syndicate.render.feed import feed_view
 from syndicate.render.store import EntryStore
-from syndicate.render.writers import WRITERS, atom, jsonfeed, rss, stylesheet_href
-from syndicate.render.writers._feedgen import with_stylesheet
+from syndicate.render.writers import WRITERS, _feedgen, atom, jsonfeed, rss, stylesheet_href
+from syndicate.render.writers._heads import with_stylesheet
 
 from conftest import build_into, run, seed_text, write_seed
 
@@ -50,14 +50,14 @@ def item(number: int, title: str = "Story") -> entry.Entry:
 
 def whole_rss(view: entry.FeedView) -> bytes:
     """RSS as feedgen writes it with every entry in the tree (the writers before issue 17)."""
-    feed = rss.new_feed(view, view.url_of("rss.xml"), rss.MEDIA_TYPE)
+    feed = _feedgen.new_feed(view, view.url_of("rss.xml"), rss.MEDIA_TYPE)
     image = view.logo or view.icon
     if image:
         feed.image(url=image, title=view.title, link=view.home_url)
-    rss.register_rss(feed, tuple(("hub", hub, "") for hub in view.hubs))
+    _feedgen.register_rss(feed, tuple(("hub", hub, "") for hub in view.hubs))
     root, document = feed._create_rss()
-    for element in rss._items(view):
-        root.find("channel").append(element)
+    for item in view.entries:
+        root.find("channel").append(rss._element(item))
     data = etree.tostring(document, pretty_print=True, encoding="UTF-8", xml_declaration=True)
     return with_stylesheet(data, stylesheet_href(view, "rss.xml"))
 
@@ -65,15 +65,15 @@ def whole_rss(view: entry.FeedView) -> bytes:
 def whole_atom(view: entry.FeedView) -> bytes:
     page = view.archive_page
     writer = atom.WRITER
-    feed = atom.new_feed(
+    feed = _feedgen.new_feed(
         view, view.url_of(writer.document(page)), atom.MEDIA_TYPE, view.url_of(writer.document())
     )
     if view.description:
         feed.subtitle(view.description)
-    atom.register_atom(feed, atom._links(view), archive=page is not None)
+    _feedgen.register_atom(feed, atom._links(view), archive=page is not None)
     root, document = feed._create_atom()
-    for element in atom._entries(view):
-        root.append(element)
+    for item in view.entries:
+        root.append(atom._element(item))
     data = etree.tostring(document, pretty_print=True, encoding="UTF-8", xml_declaration=True)
     return with_stylesheet(data, stylesheet_href(view, writer.document(page)))
 

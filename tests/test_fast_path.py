@@ -21,6 +21,27 @@ FILE = discovery.SeedFile(Path("x.txt"), "x.txt", "x.txt")
 HEAD = 'title: "T"\nwebUrl: "https://e.com/a"\npublishedDateTime: 2020-01-01T00:00:00Z\n'
 
 
+@pytest.fixture(autouse=True)
+def _fast_from_the_first_document() -> None:
+    """These tests hold the fast path to the reference from their first document on."""
+    yamlsrc.expect_many()
+
+
+def test_a_process_reads_its_first_documents_with_the_reference(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Until the fast path has paid for its parser and guard (FAST_AFTER documents), unless
+    the process said it will read many."""
+    monkeypatch.setattr(yamlsrc, "_loaded", itertools.count())
+    text = HEAD + "quality: 89\n"
+    first = [yamlsrc.load_fast(text) for _ in range(yamlsrc.FAST_AFTER)]
+    assert first == [None] * yamlsrc.FAST_AFTER
+    assert yamlsrc.load_fast(text) == yamlsrc.load(text)
+    monkeypatch.setattr(yamlsrc, "_loaded", itertools.count())
+    yamlsrc.expect_many()
+    assert yamlsrc.load_fast(text) == yamlsrc.load(text)
+
+
 def both(yaml_text: str) -> tuple[reading.LoadedSeed | None, reading.LoadedSeed]:
     matter = frontmatter.FrontMatter(yaml_text, 2)
     return reading._parse_fast(FILE, yaml_text), reading._parse_reference(FILE, matter)

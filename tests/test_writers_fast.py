@@ -6,9 +6,12 @@ with certainty goes to the reference."""
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import astuple
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import BinaryIO
 
 import pytest
@@ -20,6 +23,7 @@ from syndicate.render import pages
 from syndicate.render.entry import Archive, Entry, FeedView, Person, Picture, RelatedLink
 from syndicate.render.writers import _items, atom, jsonfeed, rss
 
+ROOT = Path(__file__).resolve().parents[1]
 Write = Callable[[FeedView, BinaryIO], None]
 WRITERS: dict[str, tuple[Write, Write]] = {
     "rss": (rss.write, rss.write_feedgen),
@@ -133,7 +137,7 @@ views = st.builds(
         optional={
             "title": st.one_of(clean, text),
             "description": st.one_of(st.just(""), clean, text),
-            "language": st.one_of(st.none(), st.just("en-GB")),
+            "language": st.one_of(st.none(), st.just("en-GB"), clean),
             "author": st.one_of(
                 st.none(),
                 st.builds(
@@ -286,10 +290,63 @@ def test_the_writers_write_an_ordinary_entry_without_the_reference(
 ) -> None:
     reference = "_item" if writer is jsonfeed else "_element"
     monkeypatch.setattr(writer, reference, _no_reference)
-    if writer is jsonfeed:  # nor the document's head
-        monkeypatch.setattr(writer, "_document", _no_reference)
+    # nor the document's head
+    monkeypatch.setattr(writer, "_document", _no_reference)
     data = _written(writer.write, _view([_entry(), _entry(url="https://example.com/b")]))  # type: ignore[attr-defined]
     assert isinstance(data, bytes) and b"example.com/b" in data
+
+
+def test_rendering_an_ordinary_feed_imports_neither_feedgen_nor_lxml() -> None:
+    """The reference's libraries are imported only when the reference is used."""
+    probe = (
+        "import io, sys\n"
+        "from datetime import UTC, datetime\n"
+        "from syndicate.render.entry import Entry, FeedView, Person, Picture, RelatedLink\n"
+        "from syndicate.render.writers import WRITERS\n"
+        "entry = Entry('https://example.com/a', 'A', 'S', '<p>A</p>',\n"
+        "    datetime(2021, 3, 3, tzinfo=UTC), Person('Ex'), ('AI',),\n"
+        "    (Picture('https://example.com/i.png', 'image/png', 10, None, 'T'),),\n"
+        "    (RelatedLink('https://other.example/r', 'R', None, 'Other'),))\n"
+        "view = FeedView('f', 'F', 'About F', 'en', 'https://example.org/',\n"
+        "    'https://example.org/f/', Person('Site'), 'syndicate', '1.0', (entry,),\n"
+        "    hubs=('https://hub.example/',))\n"
+        "for writer in WRITERS.values():\n"
+        "    writer.write(view, io.BytesIO())\n"
+        "print(sorted(m for m in ('feedgen', 'lxml') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout == "[]\n"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"title": ""},
+        {"title": "bell \x07"},
+        {"title": "surrogate \ud800"},
+        {"description": ""},
+        {"description": "\ufffe"},
+        {"language": "e\x00"},
+        {"home_url": ""},
+        {"author": Person("")},
+        {"author": Person("A", "https://example.org/\x1f")},
+        {"hubs": ("https://hub.example/\x0b",)},
+        {"generator": ""},
+        {"version": ""},
+        {"entries": (_entry(published=datetime(2021, 3, 3)),)},  # naive
+    ],
+    ids=lambda fields: next(iter(fields)) + "=" + repr(next(iter(fields.values())))[:12],
+)
+@pytest.mark.parametrize("name", ["rss", "atom"])
+def test_feed_heads_the_fast_path_cannot_render_are_feedgen_s(
+    name: str, fields: dict[str, object]
+) -> None:
+    """What feedgen refuses (an error) or writes its own way, the writers take from feedgen."""
+    view = _view([_entry()], fields)
+    fast, reference = WRITERS[name]
+    _same(_written(fast, view), _written(reference, view))
 
 
 def _no_reference(*args: object) -> object:
@@ -299,7 +356,9 @@ def _no_reference(*args: object) -> object:
 def test_a_root_with_other_prefixes_writes_every_item_with_feedgen(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The fast items use the prefixes feedgen declares; should they change, feedgen writes."""
+    """The fast items use the prefixes feedgen declares; should they change, feedgen writes
+    (where the head is feedgen's: the fast head declares the fast items' prefixes)."""
+    monkeypatch.setattr(rss, "rss_head", lambda *args: None)
     monkeypatch.setattr(rss, "RSS_PREFIXES", {"media": "urn:other"})
     monkeypatch.setattr(rss, "rss_item", _no_fast_path)
     view = _view([_entry()])

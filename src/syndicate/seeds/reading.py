@@ -354,6 +354,7 @@ def in_workers(
     (see _worker_start); workers left unstarted are cancelled when the caller stops early."""
     from concurrent.futures import ProcessPoolExecutor  # only with many seeds: 14 ms to import
 
+    yamlsrc.expect_many()  # the workers inherit it: each reads many seeds
     with ProcessPoolExecutor(jobs, initializer=_worker_start, initargs=(os.getpid(),)) as pool:
         try:
             yield from pool.map(work, chunks, repeat(max_bytes))

@@ -14,9 +14,7 @@ content in CDATA (which `]]>` breaks), and dates default to "now". So:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from html import escape
-from typing import Any, BinaryIO
+from typing import Any
 
 from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -24,12 +22,12 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from syndicate.render.entry import Entry, FeedView, Person
+from syndicate.render.writers._heads import FH_NS, Link
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
-FH_NS = "http://purl.org/syndication/history/1.0"  # RFC 5005
 RSS_EXTENSION = "syndicate_rss"
 ATOM_EXTENSION = "syndicate_atom"
 
@@ -49,10 +47,6 @@ def attribute_text(value: str) -> str:
     serializer would write them as numeric references (`&#10;`), which some parsers leave
     undecoded in attributes. (URLs hold none: they are validated.)"""
     return value.translate(_ATTRIBUTE_BREAKS)
-
-
-# A feed-level link: rel, href, type ("" for none).
-Link = tuple[str, str, str]
 
 
 class RssFeedExtension(BaseExtension):  # type: ignore[misc]
@@ -143,17 +137,6 @@ class AtomEntryExtension(BaseEntryExtension):  # type: ignore[misc]
         return element
 
 
-def with_stylesheet(xml: bytes, href: str | None) -> bytes:
-    """`<?xml-stylesheet type="text/xsl" href=...?>` after the XML declaration feedgen writes."""
-    if href is None:
-        return xml
-    declaration, newline, rest = xml.partition(b"\n")
-    if not declaration.startswith(b"<?xml ") or not newline:
-        raise ValueError("feedgen output does not start with an XML declaration")
-    quoted = escape(href, quote=True).encode("utf-8")
-    return declaration + b'\n<?xml-stylesheet type="text/xsl" href="' + quoted + b'"?>\n' + rest
-
-
 def _int(value: int | None) -> str:
     return str(value) if value else ""
 
@@ -220,40 +203,32 @@ def register_atom(feed: FeedGenerator, links: tuple[Link, ...] = (), archive: bo
 _MARKER = "syndicate-entries"
 
 
-def write_document(
-    root: Any,
-    parent: Any,
-    items: Iterable[Any | bytes],
-    stream: BinaryIO,
-    stylesheet: str | None,
-) -> None:
-    """Write the document `root` (from feedgen's `_create_rss`/`_create_atom`, no entries) with
-    `items` (entry elements, made one at a time, or an entry's bytes as `_items` writes them)
-    appended to `parent`, into `stream`: the bytes feedgen's `rss_str`/`atom_str(pretty=True)`
-    give for the whole document, written an item at a time. The document is serialized with a
-    marker where the entries go (the head before it, the tail after it); each item element is
-    serialized in the document at its place and cut out, so that its indentation and namespace
-    prefixes are those of the whole document. The head gets the `stylesheet` processing
-    instruction (see `with_stylesheet`).
+class Document:
+    """The document `root` (from feedgen's `_create_rss`/`_create_atom`, no entries) as
+    feedgen's `rss_str`/`atom_str(pretty=True)` give it, cut where its entries go, under
+    `parent`: `head` before them, `tail` after. The document is serialized with a marker where
+    the entries go; `item` serializes the document with an entry element at its place and cuts
+    it out, so that its indentation and namespace prefixes are those of the whole document.
     """
-    marker = etree.SubElement(parent, _MARKER)
-    whole = _serialized(root)
-    parent.remove(marker)
-    at = whole.index(f"<{_MARKER}/>".encode("ascii"))
-    head = whole[: whole.rindex(b"\n", 0, at) + 1]
-    tail = whole[whole.index(b"\n", at) + 1 :]
-    stream.write(with_stylesheet(head, stylesheet))
-    for item in items:
-        if isinstance(item, bytes):
-            stream.write(item)
-            continue
-        parent.append(item)
+
+    def __init__(self, root: Any, parent: Any) -> None:
+        self.root, self._parent = root, parent
+        marker = etree.SubElement(parent, _MARKER)
         whole = _serialized(root)
-        parent.remove(item)
+        parent.remove(marker)
+        at = whole.index(f"<{_MARKER}/>".encode("ascii"))
+        self.head = whole[: whole.rindex(b"\n", 0, at) + 1]
+        self.tail = whole[whole.index(b"\n", at) + 1 :]
+
+    def item(self, element: Any) -> bytes:
+        """The bytes of one entry `element` in the document."""
+        self._parent.append(element)
+        whole = _serialized(self.root)
+        self._parent.remove(element)
+        head, tail = self.head, self.tail
         if not (whole.startswith(head) and whole.endswith(tail)):
             raise ValueError("an entry changed the rest of the document")  # never seen
-        stream.write(whole[len(head) : len(whole) - len(tail)])
-    stream.write(tail)
+        return whole[len(head) : len(whole) - len(tail)]
 
 
 def _serialized(root: Any) -> bytes:

@@ -42,7 +42,7 @@ _TEXT_SPECIAL = re.compile("[&<>\r]").search
 _ATTRIBUTE_SPECIAL = re.compile('[&<>"\t\n\r]').search
 
 
-def _text(value: str) -> str:
+def xml_text(value: str) -> str:
     """Element text as libxml2 writes it: `&`, `<`, `>` and carriage returns as references."""
     if _TEXT_SPECIAL(value) is None:
         return value
@@ -50,7 +50,7 @@ def _text(value: str) -> str:
     return value.replace("\r", "&#13;")
 
 
-def _attribute(value: str) -> str:
+def xml_attribute(value: str) -> str:
     """An attribute value as libxml2 writes it between double quotes."""
     if _ATTRIBUTE_SPECIAL(value) is None:
         return value
@@ -59,18 +59,18 @@ def _attribute(value: str) -> str:
     return value.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
 
 
-def _ours(value: str) -> str:
+def our_attribute(value: str) -> str:
     """An attribute our extension writes (`_feedgen._sub`): tabs and line breaks as spaces,
     then escaped."""
     if _ATTRIBUTE_SPECIAL(value) is None:
         return value
     value = value.replace("\t", " ").replace("\n", " ").replace("\r", " ")
-    return _attribute(value)
+    return xml_attribute(value)
 
 
 def _certain(entry: Entry) -> bool:
     """Whether the fast path renders `entry` as feedgen does, but for the characters (see
-    `_xml`): no empty field that feedgen leaves out or writes as an empty element, an aware
+    `xml_bytes`): no empty field that feedgen leaves out or writes as an empty element, an aware
     date."""
     if not (entry.url and entry.title and entry.content_html):
         return False
@@ -83,7 +83,7 @@ def _certain(entry: Entry) -> bool:
     )
 
 
-def _xml(text: str) -> bytes | None:
+def xml_bytes(text: str) -> bytes | None:
     """`text` in UTF-8 when XML can hold every character of it (lxml refuses any other), else
     None. Every character of the entry's fields that the item holds is in `text`: escaping
     changes only `&<>"` and tabs and line breaks."""
@@ -122,48 +122,48 @@ def rss_item(entry: Entry) -> bytes | None:
     """The `<item>` of `entry` in an RSS channel, or None (use feedgen)."""
     if not _certain(entry):
         return None
-    url = _text(entry.url)
+    url = xml_text(entry.url)
     parts = [
         "    <item>\n      <title>",
-        _text(entry.title),
+        xml_text(entry.title),
         "</title>\n      <link>",
         url,
         "</link>\n",
     ]
-    parts += ("      <description>", _text(rss_description(entry)), "</description>\n")
+    parts += ("      <description>", xml_text(rss_description(entry)), "</description>\n")
     parts += ('      <guid isPermaLink="true">', url, "</guid>\n")
     for tag in entry.tags:
-        parts += ("      <category>", _text(tag), "</category>\n")
+        parts += ("      <category>", xml_text(tag), "</category>\n")
     images = entry.images
     if images:
         lead = images[0]
         parts += (
             '      <enclosure url="',
-            _attribute(lead.url),
+            xml_attribute(lead.url),
             '" length="0" type="',
-            _attribute(lead.mime_type),
+            xml_attribute(lead.mime_type),
             '"/>\n',
         )
     parts += ("      <pubDate>", rfc822(entry.published), "</pubDate>\n")
     if entry.author:
-        parts += ("      <dc:creator>", _text(entry.author.name), "</dc:creator>\n")
+        parts += ("      <dc:creator>", xml_text(entry.author.name), "</dc:creator>\n")
     if entry.summary:  # see rss_description
-        parts += ("      <content:encoded>", _text(entry.content_html), "</content:encoded>\n")
+        parts += ("      <content:encoded>", xml_text(entry.content_html), "</content:encoded>\n")
     for index, picture in enumerate(images):
         size = _size(picture.width, picture.height)
-        picture_url = _ours(picture.url)
+        picture_url = our_attribute(picture.url)
         parts += (
             '      <media:content url="',
             picture_url,
             '" type="',
-            _ours(picture.mime_type),
+            our_attribute(picture.mime_type),
             '" medium="image"',
             size,
         )
         if picture.title:
             parts += (
                 '>\n        <media:title type="plain">',
-                _text(picture.title),
+                xml_text(picture.title),
                 "</media:title>\n      </media:content>\n",
             )
         else:
@@ -172,7 +172,7 @@ def rss_item(entry: Entry) -> bytes | None:
             parts += ('      <media:thumbnail url="', picture_url, '"', size, "/>\n")
     parts += _related_links(entry, '      <atom:link rel="related" href="')
     parts.append("    </item>\n")
-    return _xml("".join(parts))
+    return xml_bytes("".join(parts))
 
 
 def _size(width: int | None, height: int | None) -> str:
@@ -185,46 +185,47 @@ def atom_entry(entry: Entry) -> bytes | None:
     """The `<entry>` of `entry` in an Atom feed, or None (use feedgen)."""
     if not _certain(entry):
         return None
-    url = _text(entry.url)
+    url = xml_text(entry.url)
     published = entry.published.isoformat()
     parts = [
         "  <entry>\n    <id>",
         url,
         "</id>\n    <title>",
-        _text(entry.title),
+        xml_text(entry.title),
         "</title>\n    <updated>",
         published,
         "</updated>\n",
     ]
     author = entry.author
     if author is not None:
-        parts += ("    <author>\n      <name>", _text(author.name), "</name>\n")
+        parts += ("    <author>\n      <name>", xml_text(author.name), "</name>\n")
         if author.email:
-            parts += ("      <email>", _text(author.email), "</email>\n")
+            parts += ("      <email>", xml_text(author.email), "</email>\n")
         if author.url:
-            parts += ("      <uri>", _text(author.url), "</uri>\n")
+            parts += ("      <uri>", xml_text(author.url), "</uri>\n")
         parts.append("    </author>\n")
-    parts += ('    <content type="html">', _text(entry.content_html), "</content>\n")
+    parts += ('    <content type="html">', xml_text(entry.content_html), "</content>\n")
     if entry.summary:
-        parts += ("    <summary>", _text(entry.summary), "</summary>\n")
+        parts += ("    <summary>", xml_text(entry.summary), "</summary>\n")
     for tag in entry.tags:
-        parts += ('    <category term="', _attribute(tag), '"/>\n')
+        parts += ('    <category term="', xml_attribute(tag), '"/>\n')
     parts += ("    <published>", published, "</published>\n")
-    parts += ('    <link rel="alternate" type="text/html" href="', _ours(entry.url), '"/>\n')
+    alternate = our_attribute(entry.url)
+    parts += ('    <link rel="alternate" type="text/html" href="', alternate, '"/>\n')
     for picture in entry.images:
         parts += (
             '    <link rel="enclosure" type="',
-            _ours(picture.mime_type),
+            our_attribute(picture.mime_type),
             '" href="',
-            _ours(picture.url),
+            our_attribute(picture.url),
             '"',
         )
         if picture.title:
-            parts += (' title="', _ours(picture.title), '"')
+            parts += (' title="', our_attribute(picture.title), '"')
         parts.append("/>\n")
     parts += _related_links(entry, '    <link rel="related" href="')
     parts.append("  </entry>\n")
-    return _xml("".join(parts))
+    return xml_bytes("".join(parts))
 
 
 def _related_links(entry: Entry, opening: str) -> list[str]:
@@ -232,8 +233,8 @@ def _related_links(entry: Entry, opening: str) -> list[str]:
     with `opening` (indent, element and `href="`)."""
     parts: list[str] = []
     for link in entry.related:
-        parts += (opening, _ours(link.url), '"')
+        parts += (opening, our_attribute(link.url), '"')
         if link.title:
-            parts += (' title="', _ours(link.title), '"')
+            parts += (' title="', our_attribute(link.title), '"')
         parts.append("/>\n")
     return parts

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from functools import cache
 from typing import Any, BinaryIO
 
 from syndicate.render.entry import Entry, FeedView
 from syndicate.render.writers import WRITERS, archive_links, stylesheet_href
-from syndicate.render.writers._feedgen import (
-    ATOM_EXTENSION,
-    Link,
-    new_entry,
-    new_feed,
-    person,
-    register_atom,
-    write_document,
-)
+from syndicate.render.writers._heads import Link, atom_head, write_xml
 from syndicate.render.writers._items import ATOM_XMLNS, atom_entry
 
 WRITER = WRITERS["atom"]
@@ -23,51 +15,60 @@ MEDIA_TYPE = WRITER.media_type
 
 
 def write(view: FeedView, stream: BinaryIO) -> None:
-    """The Atom document of `view`, its entries written straight as bytes
-    (`_items.atom_entry`), with feedgen for any entry that cannot be."""
+    """The Atom document of `view`, written straight as bytes (`_heads.atom_head`,
+    `_items.atom_entry`), with feedgen for any part that cannot be."""
     _write(view, stream, fast=True)
 
 
 def write_feedgen(view: FeedView, stream: BinaryIO) -> None:
-    """The same document with every entry built by feedgen: the reference."""
+    """The same document built by feedgen: the reference."""
     _write(view, stream, fast=False)
 
 
 def _write(view: FeedView, stream: BinaryIO, fast: bool) -> None:
     page = view.archive_page
     # An archive page is a document of the same feed: same id, its own self link.
-    feed = new_feed(
-        view, view.url_of(WRITER.document(page)), MEDIA_TYPE, view.url_of(WRITER.document())
-    )
+    feed_id, self_url = view.url_of(WRITER.document()), view.url_of(WRITER.document(page))
+    links = _links(view)
+    head = atom_head(view, feed_id, self_url, MEDIA_TYPE, links) if fast else None
+    document = cache(lambda: _document(view, feed_id, self_url, links))  # when first needed
+    if head is None:
+        head = (document().head, document().tail)
+        # The fast entries are written without prefixes, in the Atom namespace the head declares.
+        root = document().root
+        fast = fast and root.get("xmlns") == ATOM_XMLNS and None not in root.nsmap
+    href = stylesheet_href(view, WRITER.document(page))
+    entry = atom_entry if fast else None
+    write_xml(stream, head, href, view.entries, entry, lambda e: document().item(_element(e)))
+
+
+def _document(view: FeedView, feed_id: str, self_url: str, links: tuple[Link, ...]) -> Any:
+    """The document without entries as feedgen and our extension build it."""
+    from syndicate.render.writers import _feedgen  # feedgen and lxml: only when needed
+
+    feed = _feedgen.new_feed(view, self_url, MEDIA_TYPE, feed_id)
     if view.description:
         feed.subtitle(view.description)
     if view.icon:
         feed.icon(view.icon)
     if view.logo:
         feed.logo(view.logo)
-    register_atom(feed, _links(view), archive=page is not None)
+    _feedgen.register_atom(feed, links, archive=view.archive_page is not None)
     root, _ = feed._create_atom()
-    href = stylesheet_href(view, WRITER.document(page))
-    fast = fast and root.get("xmlns") == ATOM_XMLNS and None not in root.nsmap
-    write_document(root, root, _entries(view, fast), stream, href)
-
-
-def _entries(view: FeedView, fast: bool = False) -> Iterator[Any | bytes]:
-    """Each entry: its bytes (fast) or, when it has none or not `fast`, its element."""
-    for entry in view.entries:
-        data = atom_entry(entry) if fast else None
-        yield _element(entry) if data is None else data
+    return _feedgen.Document(root, root)
 
 
 def _element(entry: Entry) -> Any:
     """The entry as feedgen and our extension build it."""
-    item = new_entry(entry, ATOM_EXTENSION)
+    from syndicate.render.writers import _feedgen
+
+    item = _feedgen.new_entry(entry, _feedgen.ATOM_EXTENSION)
     item.id(entry.url)
     if entry.summary:
         item.summary(entry.summary)
     item.content(entry.content_html, type="html")
     if entry.author:
-        item.author(person(entry.author))
+        item.author(_feedgen.person(entry.author))
     return item.atom_entry()
 
 

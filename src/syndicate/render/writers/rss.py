@@ -6,18 +6,12 @@ RSS has no archive pages: an archived feed's history is in its Atom and JSON Fee
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from functools import cache
 from typing import Any, BinaryIO
 
 from syndicate.render.entry import Entry, FeedView
 from syndicate.render.writers import WRITERS, stylesheet_href
-from syndicate.render.writers._feedgen import (
-    RSS_EXTENSION,
-    new_entry,
-    new_feed,
-    register_rss,
-    write_document,
-)
+from syndicate.render.writers._heads import rss_head, write_xml
 from syndicate.render.writers._items import RSS_PREFIXES, rss_description, rss_item
 
 WRITER = WRITERS["rss"]
@@ -30,39 +24,48 @@ MEDIA_TYPE = WRITER.media_type
 
 
 def write(view: FeedView, stream: BinaryIO) -> None:
-    """The RSS document of `view`, its items written straight as bytes (`_items.rss_item`),
-    with feedgen for any item that cannot be."""
+    """The RSS document of `view`, written straight as bytes (`_heads.rss_head`,
+    `_items.rss_item`), with feedgen for any part that cannot be."""
     _write(view, stream, fast=True)
 
 
 def write_feedgen(view: FeedView, stream: BinaryIO) -> None:
-    """The same document with every item built by feedgen: the reference."""
+    """The same document built by feedgen: the reference."""
     _write(view, stream, fast=False)
 
 
 def _write(view: FeedView, stream: BinaryIO, fast: bool) -> None:
-    feed = new_feed(view, view.url_of("rss.xml"), MEDIA_TYPE)
+    self_url = view.url_of(WRITER.filename)
+    head = rss_head(view, self_url, MEDIA_TYPE) if fast else None
+    document = cache(lambda: _document(view, self_url))  # feedgen's: built when first needed
+    if head is None:
+        head = (document().head, document().tail)
+        # The fast items use the prefixes the head declares.
+        fast = fast and document().root.nsmap == RSS_PREFIXES
+    href = stylesheet_href(view, WRITER.filename)
+    item = rss_item if fast else None
+    write_xml(stream, head, href, view.entries, item, lambda e: document().item(_element(e)))
+
+
+def _document(view: FeedView, self_url: str) -> Any:
+    """The document without items as feedgen and our extension build it (`_feedgen.Document`)."""
+    from syndicate.render.writers import _feedgen  # feedgen and lxml: only when needed
+
+    feed = _feedgen.new_feed(view, self_url, MEDIA_TYPE)
     image = view.logo or view.icon
     if image:
         # <image> needs url, title and link; title and link are the channel's (RSS 2.0 spec).
         feed.image(url=image, title=view.title, link=view.home_url)
-    register_rss(feed, tuple(("hub", hub, "") for hub in view.hubs))
+    _feedgen.register_rss(feed, tuple(("hub", hub, "") for hub in view.hubs))
     root, _ = feed._create_rss()
-    href = stylesheet_href(view, WRITER.filename)
-    fast = fast and root.nsmap == RSS_PREFIXES
-    write_document(root, root.find("channel"), _items(view, fast), stream, href)
-
-
-def _items(view: FeedView, fast: bool = False) -> Iterator[Any | bytes]:
-    """Each item: its bytes (fast) or, when it has none or not `fast`, its element."""
-    for entry in view.entries:
-        data = rss_item(entry) if fast else None
-        yield _element(entry) if data is None else data
+    return _feedgen.Document(root, root.find("channel"))
 
 
 def _element(entry: Entry) -> Any:
     """The item as feedgen and our extension build it."""
-    item = new_entry(entry, RSS_EXTENSION)
+    from syndicate.render.writers import _feedgen
+
+    item = _feedgen.new_entry(entry, _feedgen.RSS_EXTENSION)
     item.link(href=entry.url)
     item.guid(entry.url, permalink=True)
     item.description(rss_description(entry))
