@@ -331,12 +331,13 @@ def test_feeds_json(ws: Path) -> None:
 
 
 def test_feeds_notes_rejected_seeds_unless_quiet(ws: Path) -> None:
+    """A rejected seed: exit 1, as for every command."""
     write_seed(ws / "seeds", "bad.txt", "")
     result = run("feeds")
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     assert result.stderr == "note: 1 seed file rejected, not counted (see `syndicate check`)\n"
     quiet = run("feeds", "-q", "--format", "json")
-    assert (quiet.exit_code, quiet.stderr) == (0, "")
+    assert (quiet.exit_code, quiet.stderr) == (1, "")
     assert len(json.loads(quiet.stdout)) == 3
 
 

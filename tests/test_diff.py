@@ -129,6 +129,15 @@ def test_exit_code(project: Path) -> None:
     )
 
 
+def test_a_rejected_seed_exits_1_as_for_build(project: Path) -> None:
+    assert run("build", "-q").exit_code == 0
+    (project / "seeds" / "bad.txt").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    for args in (["diff"], ["diff", "--exit-code"], ["build", "-q"]):
+        result = run(*args)
+        assert result.exit_code == 1, args
+        assert "seeds/bad.txt:2: webUrl: required field is missing" in result.stderr
+
+
 def test_config_error_exits_2(project: Path) -> None:
     config = project / "config" / "feeds.yaml"
     config.write_text(config.read_text().replace("min_quality: 60", "min_qualty: 60"))

@@ -322,6 +322,10 @@ def test_symlink_loops_are_reported_as_loops(ws: Workspace) -> None:
         f"seeds/b.md:1: file: {message}",
         f"seeds/loop.txt:1: file: {message}",
     ]
+    # the summary counts them (3 of the exit status's errors), a replayed build too
+    summary = "seeds: 2 read, 0 rejected, 3 not read, 0 warnings"
+    assert run.stdout.splitlines()[0] == summary
+    assert ws.build().stdout.splitlines()[0] == summary
     assert tree(ws.out) == ws.reference()
 
 

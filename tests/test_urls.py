@@ -50,10 +50,40 @@ def test_host_patterns_accept_what_the_definition_accepts(prefix: str, body: str
         ("https://123.example/", "https://123.example/"),
         ("https://a.0xz/", "https://a.0xz/"),  # a last label that is no number: a domain
         ("https://e.example:8080/", "https://e.example:8080/"),
+        # the references to '&' only, in any spelling; any other stays as written
+        ("https://e.example/?a&#38;b&#0038;c&#X26;d&AMP;e", "https://e.example/?a&b&c&d&e"),
+        ("https://good.example&#64;evil.example/", None),  # '&' is no host character
+        ("https://e.example/x?a=&#39;b&#x2F;c&lt;d", "https://e.example/x?a=&#39;b&#x2F;c&lt;d"),
+        ("https://e.example/a&#32;b", "https://e.example/a&#32;b"),
+        # an IDN host: its userinfo and port kept, whatever its case
+        ("https://Bücher.example:8443/a", "https://xn--bcher-kva.example:8443/a"),
+        ("https://u:p@BÜCHER.example/a", "https://u:p@xn--bcher-kva.example/a"),
+        # what a URL cannot hold as written, percent-encoded (with a warning: test_bad_seeds)
+        ("https://e.example/x?q=a|b", "https://e.example/x?q=a%7Cb"),
+        ("https://e.example/caf%C-id", "https://e.example/caf%25C-id"),
+        ("https://e.example/{a}^`", "https://e.example/%7Ba%7D%5E%60"),
     ],
 )
-def test_usable_urls(url: str, expected: str) -> None:
-    assert to_uri(url) == expected
+def test_usable_urls(url: str, expected: str | None) -> None:
+    if expected is None:
+        with pytest.raises(ValueError, match="not a valid domain name"):
+            to_uri(url)
+    else:
+        assert to_uri(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "characters"),
+    [
+        ("https://e.example/a?b=1&c=%20", ""),
+        ("https://e.example/ä", ""),  # an IRI: converted, as documented, without a word
+        ("https://e.example/x?q=a|b|c", "|"),
+        ("https://e.example/%C-{x}%", "%{}"),
+        ('https://e.example/"<>\\^`', '"<>\\^`'),
+    ],
+)
+def test_what_a_url_cannot_hold_as_written(url: str, characters: str) -> None:
+    assert urls.encoded_characters(url) == characters
 
 
 @pytest.mark.parametrize(

@@ -77,7 +77,8 @@ def diff_command(
     Builds in memory and compares, feed by feed, the items it would publish with the items
     of the feeds in out/ (read from their files): added, removed and changed items, feeds
     the config adds or drops, and a warning when a change floods a feed with old items.
-    Exit status: 0 (with --exit-code: 1 when any feed would change), 2 usage or config error.
+    Exit status as for build: 0, 1 some seed was rejected (with --exit-code: or any feed
+    would change), 2 usage or config error.
     """
     from syndicate.review import check
 
@@ -103,7 +104,7 @@ def diff_command(
             click.echo(diff_report.markdown(found, rows))
     else:
         click.echo(diff_report.text(found))
-    sys.exit(1 if exit_code and found.changed else 0)
+    sys.exit(max(built.exit_code, 1 if exit_code and found.changed else 0))
 
 
 def _append(path: Path, text: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -40,7 +41,8 @@ def feeds_command(
 ) -> None:
     """The configured feeds: id, title, rules in short, items, newest item date, files.
 
-    Nothing is written. Exit status: 0, or 2 for a config error.
+    Nothing is written. Exit status as for build: 0, 1 some seed was rejected (the table
+    counts the good ones), 2 config error.
     """
     from syndicate.review import overview
 
@@ -58,3 +60,4 @@ def feeds_command(
     if seen.seeds_rejected and not quiet:
         rejected = plural(seen.seeds_rejected, "seed file")
         click.echo(f"note: {rejected} rejected, not counted (see `syndicate check`)", err=True)
+    sys.exit(seen.exit_code)

@@ -139,6 +139,15 @@ def _in_folder(names: list[str], feed_id: str) -> int:
     return sum(name.startswith(f"{feed_id}/") for name in names)
 
 
+def _not_read(report: BuildReport, feed_fields: set[str]) -> int:
+    """The seed files found but not read (a link loop, a folder named like a seed, a folder
+    that cannot be listed): their errors are the discovery's, on paths of their own, where
+    every rejected seed has errors on its path."""
+    paths = {p.path for p in report.problems if p.severity == "error"}
+    paths -= {p.path for p in report.problems if _of_feed(p, feed_fields)}
+    return max(len(paths) - report.seeds_rejected, 0)
+
+
 def summary(report: BuildReport, verbose: bool = False) -> str:
     """The closing summary of a build: seeds, then one row per feed, then files.
 
@@ -151,9 +160,11 @@ def summary(report: BuildReport, verbose: bool = False) -> str:
         p.severity == "warning" and not _of_feed(p, feed_fields)
         for p in [*report.problems, *report.floods]
     )
+    unread = _not_read(report, feed_fields)
     lines = [
         f"seeds: {report.seeds_read} read, {report.seeds_rejected} rejected"
-        f", {plural(warnings, 'warning')}",
+        + (f", {unread} not read" if unread else "")
+        + f", {plural(warnings, 'warning')}",
     ]
     rows = [
         (

@@ -46,7 +46,8 @@ def _instant(value: object) -> datetime:
         raise ValueError("must be a date-time string such as 2020-06-11T22:56:00Z")
     text = value.strip()
     try:
-        parsed = datetime.fromisoformat(text)
+        # RFC 3339 allows a lowercase z, which Python's parser does not read
+        parsed = datetime.fromisoformat(text[:-1] + "Z" if text.endswith("z") else text)
     except ValueError as exc:
         if str(exc).startswith("Invalid isoformat string"):  # Python's words for "not a date"
             form = "write it as 2020-06-11T22:56:00Z (date, T, time, Z or an offset such as +02:00)"

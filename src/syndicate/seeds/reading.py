@@ -22,7 +22,7 @@ from pydantic_core import ErrorDetails
 
 from syndicate import plain
 from syndicate.errors import Problem
-from syndicate.seeds import frontmatter, repairs, yamlsrc
+from syndicate.seeds import frontmatter, repairs, urls, yamlsrc
 from syndicate.seeds.candidate import Candidate
 from syndicate.seeds.discovery import (
     DEFAULT_MAX_SEED_BYTES,
@@ -131,10 +131,13 @@ def _parse_fast(file: SeedFile, text: str) -> LoadedSeed | None:
     raw = yamlsrc.load_fast(text)
     if raw is None or repairs.needed(raw):
         return None
+    encoded = urls.encoded_count
     try:
-        return LoadedSeed(file, Seed.model_validate(raw))
+        seed = Seed.model_validate(raw)
     except ValidationError:
         return None
+    # a URL percent-encoded: the reference path says so (repairs.encoded_urls)
+    return LoadedSeed(file, seed) if urls.encoded_count == encoded else None
 
 
 def _parse_reference(file: SeedFile, matter: frontmatter.FrontMatter) -> LoadedSeed:

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from syndicate.seeds import urls
 from syndicate.seeds.models import MAX_EXCERPT, MAX_NAME, MAX_TITLE, MAX_TOPICS, NAIVE_DATE
 from syndicate.seeds.shorten import shorten
 from syndicate.seeds.yamlsrc import LineDict, LineList
@@ -79,6 +80,7 @@ def before_validation(data: LineDict, text: str) -> list[Repair]:
             if isinstance(item, LineDict):
                 repairs.extend(_naive_date(item, ("related", index)))
                 repairs.extend(_cap(item, "images", MAX_IMAGES, ("related", index)))
+    repairs.extend(encoded_urls(data, ()))
     return repairs
 
 
@@ -101,6 +103,35 @@ def _strip_forbidden(node: Any, loc: Loc) -> Iterator[Repair]:
                 yield (*loc, key), "removed characters that XML 1.0 does not allow"
         else:
             yield from _strip_forbidden(value, (*loc, key))
+
+
+def encoded_urls(node: Any, loc: Loc) -> Iterator[Repair]:
+    """A URL the model will write percent-encoded (`urls.encoded_characters`): not a repair,
+    but a change to a URL, which is never made without a word (a webUrl is the item's id)."""
+    if isinstance(node, dict):
+        children = list(node.items())
+    elif isinstance(node, list):
+        children = list(enumerate(node))
+    else:
+        return
+    for key, value in children:
+        if key in _URL_KEYS and isinstance(value, str):
+            text = urls.decode_references(value.strip())
+            found = urls.encoded_characters(text)
+            if found:
+                try:
+                    written = urls.to_uri(text)
+                except ValueError:  # the model says what is wrong with it
+                    continue
+                yield (*loc, key), _encoded_message(found, written)
+        elif not isinstance(value, str):
+            yield from encoded_urls(value, (*loc, key))
+
+
+def _encoded_message(found: str, written: str) -> str:
+    shown = ", ".join(repr(char) for char in found)
+    verb, pronoun = ("is", "it") if len(found) == 1 else ("are", "them")
+    return f"{shown} {verb} percent-encoded (a URL cannot hold {pronoun} as written): {written}"
 
 
 # The length limits of the seed model's text, by key (a provider's `name` only in a provider).

@@ -174,6 +174,8 @@ def load(text: str, first_line: int = 1) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else first_line
         raw = " ".join(part for part in (exc.context, exc.problem) if part)
+        if mark and "expected <document start>" in raw:  # noticed on the line after
+            line = _document_marker_line(padded, mark.line) or line
         char = _char_at(padded, mark.line, mark.column) if mark else ""
         raise YamlError(plain.yaml_message(raw, char), line, f"invalid YAML: {raw}") from None
     except yaml.YAMLError as exc:
@@ -182,6 +184,24 @@ def load(text: str, first_line: int = 1) -> Any:
         raise YamlError("YAML is nested too deeply", first_line) from None
     finally:
         loader.dispose()
+
+
+_DOCUMENT_MARKER = re.compile(r"^(?:\.\.\.|%)", re.MULTILINE)
+
+
+def _document_marker_line(text: str, before: int) -> int | None:
+    """The 1-based line of the last `...` or `%` line on or before 0-based line `before`: the
+    line that ended the document, where libyaml notices the next one without a `---`."""
+    end = -1
+    for _ in range(before + 1):
+        end = text.find("\n", end + 1)
+        if end == -1:
+            end = len(text)
+            break
+    found = None
+    for match in _DOCUMENT_MARKER.finditer(text, 0, end):
+        found = match.start()
+    return None if found is None else text.count("\n", 0, found) + 1
 
 
 def _char_at(text: str, line: int, column: int) -> str:
