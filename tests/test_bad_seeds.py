@@ -226,6 +226,12 @@ REJECTED = [
         "seeds/bad.txt:5: front matter: duplicate key 'title' (first given on line 2)",
     ),
     _case(
+        "null-keys-spelled-twice",
+        seed_text(extra="~: a\nnull: b\n"),
+        "seeds/bad.txt:6: front matter: duplicate key: '~' and 'null' are one key"
+        " (first given on line 5)",
+    ),
+    _case(
         "quality-too-high",
         seed_text(extra="quality: 1000001\n"),
         "seeds/bad.txt:5: quality: must be 1000000 or less, got 1000001",
@@ -662,6 +668,16 @@ def test_a_url_is_percent_encoded_only_with_a_warning(ws: Workspace) -> None:
             f"seeds/{name}:{line}: webUrl: warning: '|', '%', '{{', '}}' are percent-encoded (a URL"
             f" cannot hold them as written): https://example.com/{name}?q=a%7Cb&p=caf%25C-%7Bx%7D"
         )
+
+
+def test_keys_that_are_not_text_are_unknown_keys_as_spelled(ws: Workspace) -> None:
+    """YAML's 1, 1.0 and true are three keys (Python's dict would hold one): each an unknown
+    field, ignored."""
+    ws.seed("a.txt", seed_text(extra="1: x\n1.0: y\ntrue: z\n"))
+    run = ws.build()
+    assert run.code == 0, run.report()
+    assert "a.txt" not in run.stderr
+    assert len(ws.items()) == 1
 
 
 def test_a_date_time_may_end_in_a_lowercase_z(ws: Workspace) -> None:

@@ -63,18 +63,28 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     result = LineDict(node.start_mark.line + 1)
+    # Each key's YAML value, with its type: Python's dict holds 1, 1.0 and true as one key,
+    # YAML as three. A key that is not text is kept as spelled (no field has such a name: it is
+    # an unknown key, named as the editor wrote it).
+    seen: dict[tuple[type, Any], Any] = {}
     for key_node, value_node in node.value:
         line = key_node.start_mark.line + 1
         if key_node.tag == "tag:yaml.org,2002:merge":
             raise YamlError("YAML merge keys (<<) are not allowed", line)
-        key = loader.construct_object(key_node, deep=True)
+        value = loader.construct_object(key_node, deep=True)
+        key = key_node.value if not isinstance(value, str) and key_node.id == "scalar" else value
         try:
-            duplicate = key in result
+            first = seen.get((type(value), value))
         except TypeError:
             raise YamlError("a mapping key must be a plain value", line) from None
-        if duplicate:
-            first = result.lines[key]
-            raise YamlError(f"duplicate key {key!r} (first given on line {first})", line)
+        if first is None and key in result:  # "1" and 1: YAML's two keys, one spelling
+            first = key
+        if first is not None:
+            where = f"first given on line {result.lines[first]}"
+            if first == key:
+                raise YamlError(f"duplicate key {key!r} ({where})", line)
+            raise YamlError(f"duplicate key: {first!r} and {key!r} are one key ({where})", line)
+        seen[(type(value), value)] = key
         result[key] = loader.construct_object(value_node, deep=True)
         result.lines[key] = line
     return result
