@@ -358,6 +358,8 @@ def in_workers(
     from concurrent.futures import ProcessPoolExecutor  # only with many seeds: 14 ms to import
 
     yamlsrc.expect_many()  # the workers inherit it: each reads many seeds
+    if sys.platform.startswith("linux"):
+        import ctypes  # noqa: F401 (for _end_with_parent: imported once, before the fork)
     with ProcessPoolExecutor(jobs, initializer=_worker_start, initargs=(os.getpid(),)) as pool:
         try:
             yield from pool.map(work, chunks, repeat(max_bytes))

@@ -411,10 +411,14 @@ _loaded = itertools.count()
 
 
 def expect_many() -> None:
-    """Take the fast path from the next document on (before starting worker processes, which
-    inherit it)."""
-    global _loaded
-    _loaded = itertools.count(FAST_AFTER)
+    """Take the fast path from the next document on, its parser imported and its guards
+    compiled now: before worker processes are started, which inherit all that (each would
+    otherwise pay it again, about 20 ms)."""
+    global _loaded, _checked
+    _loaded, _checked = itertools.count(FAST_AFTER), itertools.count(RE2_AFTER)
+    if _fast_parser() is not None:
+        _plain_document()
+        _re2_guard()
 
 
 @functools.cache
