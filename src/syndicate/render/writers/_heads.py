@@ -11,6 +11,7 @@ holds both to the same bytes.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from html import escape
 from typing import BinaryIO
 
@@ -50,21 +51,22 @@ def with_stylesheet(xml: bytes, href: str | None) -> bytes:
     return declaration + b'\n<?xml-stylesheet type="text/xsl" href="' + quoted + b'"?>\n' + rest
 
 
-def _certain(view: FeedView) -> bool:
-    """The fields feedgen requires are there, and the date is aware."""
+def _certain(view: FeedView, updated: datetime) -> bool:
+    """The fields feedgen requires are there, and the date (`view.updated`) is aware."""
     author = view.author
     return bool(
         view.title
         and view.home_url
         and view.feed_base
-        and view.updated.utcoffset() is not None
+        and updated.utcoffset() is not None
         and (author is None or author.name)
     )
 
 
 def rss_head(view: FeedView, self_url: str, self_type: str) -> Head | None:
     """The RSS document of `view` around its items (`rss.py`), or None (use feedgen)."""
-    if not (view.description and _certain(view)):
+    updated = view.updated  # the newest item's date: read once (a big feed has many)
+    if not (view.description and _certain(view, updated)):
         return None
     parts = [
         DECLARATION,
@@ -87,7 +89,7 @@ def rss_head(view: FeedView, self_url: str, self_type: str) -> Head | None:
         )
     if view.language:
         parts.append(f"    <language>{xml_text(view.language)}</language>\n")
-    parts.append(f"    <lastBuildDate>{rfc822(view.updated)}</lastBuildDate>\n")
+    parts.append(f"    <lastBuildDate>{rfc822(updated)}</lastBuildDate>\n")
     parts += (_link("    <atom:link", "hub", hub, "") for hub in view.hubs)
     return _split("".join(parts), "  </channel>\n</rss>\n")
 
@@ -101,7 +103,8 @@ def atom_head(
 ) -> Head | None:
     """The Atom document of `view` around its entries (`atom.py`), or None (use feedgen).
     `links`: the feed-level links but self and alternate, (rel, href, type or "")."""
-    if not _certain(view):
+    updated = view.updated
+    if not _certain(view, updated):
         return None
     archive = view.archive_page is not None
     parts = [DECLARATION, "<feed"]
@@ -113,7 +116,7 @@ def atom_head(
     parts += (
         f">\n  <id>{xml_text(feed_id)}</id>\n",
         f"  <title>{xml_text(view.title)}</title>\n",
-        f"  <updated>{view.updated.isoformat()}</updated>\n",
+        f"  <updated>{updated.isoformat()}</updated>\n",
     )
     author = view.author
     if author is not None:
