@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from lxml import etree
 from syndicate import config as config_module
 from syndicate.build import BuildOptions, BuildReport, load_candidates
 from syndicate.config import Config
+from syndicate.render.feed import description
 from syndicate.seeds.discovery import SeedFile
 from syndicate.seeds.models import Seed
 from syndicate.seeds.reading import read as read_seed
@@ -57,15 +59,34 @@ def expected_items(
     return {f.id: [seeds[c.name] for c in select(candidates, f, f.limit)] for f in config.feeds}
 
 
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_text(html: str) -> str:
+    """The text a browser shows of `html` (its tags dropped, references decoded)."""
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts)
+
+
 def _time(struct: Any) -> datetime:
     return datetime(*struct[:6], tzinfo=UTC)
 
 
-def check_rss(path: Path, seeds: list[Seed], self_url: str, home: str) -> list[Seen]:
+def check_rss(path: Path, seeds: list[Seed], self_url: str, home: str, about: str) -> list[Seen]:
     parsed = feedparser.parse(path.read_bytes())
     assert not parsed.bozo, (path, parsed.get("bozo_exception"))
     assert parsed.version == "rss20"
     assert parsed.feed.link == home
+    # feedparser reads the channel description as HTML: its text is the feed's description
+    assert html_text(parsed.feed.description) == about
     assert [link.href for link in parsed.feed.links if link.rel == "self"] == [self_url]
     assert len(parsed.entries) == len(seeds)
     tree = etree.parse(str(path))
@@ -103,7 +124,7 @@ def check_rss(path: Path, seeds: list[Seed], self_url: str, home: str) -> list[S
     return seen
 
 
-def check_atom(path: Path, seeds: list[Seed], self_url: str, home: str) -> list[Seen]:
+def check_atom(path: Path, seeds: list[Seed], self_url: str, home: str, about: str) -> list[Seen]:
     tree = etree.parse(str(path))
     schema = atom_schema()
     assert schema.validate(tree), (path, schema.error_log.last_error)
@@ -111,6 +132,7 @@ def check_atom(path: Path, seeds: list[Seed], self_url: str, home: str) -> list[
     assert not parsed.bozo, (path, parsed.get("bozo_exception"))
     assert parsed.version == "atom10"
     assert parsed.feed.id == self_url
+    assert (parsed.feed.subtitle, parsed.feed.subtitle_detail.type) == (about, "text/plain")
     assert parsed.feed.link == home
     assert len(parsed.entries) == len(seeds)
     seen = []
@@ -137,11 +159,12 @@ def check_atom(path: Path, seeds: list[Seed], self_url: str, home: str) -> list[
     return seen
 
 
-def check_json(path: Path, seeds: list[Seed], self_url: str, home: str) -> list[Seen]:
+def check_json(path: Path, seeds: list[Seed], self_url: str, home: str, about: str) -> list[Seen]:
     document = json.loads(path.read_bytes())
     errors = sorted(json_validator().iter_errors(document), key=str)
     assert not errors, (path, errors[0].message, list(errors[0].absolute_path))
     assert document["feed_url"] == self_url
+    assert document["description"] == about
     assert document["home_page_url"] == home
     assert len(document["items"]) == len(seeds)
     seen = []
@@ -180,7 +203,9 @@ def check_tree(
             if not path.exists():
                 continue
             self_url = f"{config.site.base_url}{feed_id}/{name}"
-            views.append(check(path, seeds, self_url, config.site.base_url))
+            feed = next(f for f in config.feeds if f.id == feed_id)
+            about = description(config.site, feed)
+            views.append(check(path, seeds, self_url, config.site.base_url, about))
         for other in views[1:]:
             assert other == views[0], f"{feed_id}: formats disagree"
         counts[feed_id] = len(seeds)

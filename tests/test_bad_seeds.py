@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from syndicate.seeds import reading, yamlsrc
+from syndicate.seeds.candidate import Candidate
 from syndicate.seeds.discovery import SeedFile
 from syndicate.seeds.models import Seed
 from syndicate.seeds.reading import LoadedSeed, parse, read
@@ -680,6 +681,35 @@ def test_keys_that_are_not_text_are_unknown_keys_as_spelled(ws: Workspace) -> No
     assert len(ws.items()) == 1
 
 
+def test_a_misspelt_field_is_a_warning_naming_the_field_meant(ws: Workspace) -> None:
+    """Unknown fields are ignored; one close to a field's name (any case) is said, on its
+    line, at every level, whichever path reads the seed: it would move the item silently."""
+    yamlsrc.expect_many()  # a.txt is read by the fast path (in this process)
+    extra = (
+        "publishd: true\nQuality: 95\nsomethingNew: 1\n"
+        "images:\n  - url: https://example.com/i.png\n    wdith: 10\n"
+        "related:\n  - title: R\n    webUrl: https://example.com/r\n    provder:\n"
+        "      name: X\n"
+    )
+    ws.seed("a.txt", seed_text(extra=extra))
+    ws.seed("b.txt", seed_text(url="https://example.com/b", extra=extra + "# a comment\n"))
+    run = ws.build()
+    assert run.code == 0, run.report()
+    for name in ("a.txt", "b.txt"):
+        run.expect(
+            f"seeds/{name}:5: publishd: warning: unknown field 'publishd' (did you mean"
+            " 'published'?); ignored",
+            f"seeds/{name}:6: Quality: warning: unknown field 'Quality' (did you mean"
+            " 'quality'?); ignored",
+            f"seeds/{name}:10: images[0].wdith: warning: unknown field 'wdith' (did you mean"
+            " 'width'?); ignored",
+            f"seeds/{name}:14: related[0].provder: warning: unknown field 'provder' (did you"
+            " mean 'provider'?); ignored",
+        )
+    assert "somethingNew" not in run.stderr  # unknown, and close to no field: tolerated
+    assert len([line for line in run.lines if line.startswith("seeds/")]) == 8
+
+
 def test_a_date_time_may_end_in_a_lowercase_z(ws: Workspace) -> None:
     """RFC 3339 allows `t` and `z` in either case."""
     ws.seed("a.txt", seed_text(date="2020-06-11t22:56:00.5z"))
@@ -779,6 +809,11 @@ A_NUMBER = (
         ],
         ("2130706433", A_NUMBER.format("2130706433")),
         ("0x7f.1:8080", A_NUMBER.format("0x7f.1")),
+        (
+            "straße.example",
+            "host 'straße.example' has a character (ß, ς or a zero-width joiner) that browsers"
+            " and other software encode differently; write the host in its xn-- form",
+        ),
     ],
 )
 def test_a_provider_domain_that_is_no_host_name_is_dropped(
@@ -790,6 +825,23 @@ def test_a_provider_domain_that_is_no_host_name_is_dropped(
     assert run.code == 0, run.report()
     assert ws.items()[0]["authors"] == [{"name": "Prov"}]
     run.expect(f"seeds/a.txt:7: provider.domain: warning: {message}; dropped provider.domain")
+
+
+def test_a_provider_domain_in_unicode_is_written_as_a_url_host_is(ws: Workspace) -> None:
+    """IDNA, as the host of a URL: the provider's link is https://xn--...; its port kept."""
+    provider = 'provider:\n  name: Bücher\n  domain: "Bücher.example:8443"\n'
+    ws.seed("a.txt", seed_text(extra=provider))
+    run = ws.build()
+    assert run.code == 0, run.report()
+    assert "a.txt" not in run.stderr
+    assert ws.items()[0]["authors"] == [
+        {"name": "Bücher", "url": "https://xn--bcher-kva.example:8443"}
+    ]
+    # a `providers` rule may name the domain either way
+    loaded = parse(SeedFile(Path("a.txt"), "a.txt", "a.txt"), (ws.seeds / "a.txt").read_bytes())
+    assert loaded.seed is not None
+    keys = Candidate.of(loaded.seed, "a.txt").providers
+    assert {"bücher.example:8443", "xn--bcher-kva.example:8443"} <= keys
 
 
 def test_bad_optional_urls_are_dropped(ws: Workspace) -> None:

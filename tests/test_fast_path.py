@@ -11,7 +11,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from syndicate.seeds import discovery, frontmatter, reading, yamlsrc
+from syndicate.seeds import discovery, fieldnames, frontmatter, reading, yamlsrc
 
 from conftest import make_corpus
 
@@ -376,3 +376,25 @@ def test_re2_guard_is_asked_once_enough_documents_were_checked(
     assert asked == []
     assert yamlsrc.is_plain("a: [")  # this stub accepts anything; re would not
     assert asked == [b"a: ["]
+
+
+_FIELDS = fieldnames.SEED | fieldnames.RELATED | fieldnames.IMAGE | fieldnames.PROVIDER
+_TYPOS = ["publishd", "Quality", "wdith", "provder", "somethingNew", "URL", "nmae"]
+_KEYS = st.sampled_from([*sorted(_FIELDS), *_TYPOS])
+_objects = st.recursive(
+    st.just(1),
+    lambda inner: st.one_of(
+        st.dictionaries(_KEYS, inner, max_size=4),
+        st.lists(st.dictionaries(_KEYS, inner, max_size=4), max_size=3),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=500)
+@given(data=st.dictionaries(_KEYS, _objects, max_size=6))
+@example(data={"related": {"ampWebUrl": 1, "Quality": 1}})  # a mapping where a list is wanted
+def test_a_seed_with_a_misspelt_field_never_takes_the_fast_path(data: dict[str, object]) -> None:
+    """The fast path's cheap test sends every seed the reference path would warn about there."""
+    if list(fieldnames.near_misses(data)):
+        assert fieldnames.any_unknown(data)

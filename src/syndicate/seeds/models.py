@@ -21,7 +21,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from syndicate.seeds.urls import check_number_host, to_uri
+from syndicate.seeds.urls import check_number_host, idna_host, to_uri
 
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
@@ -105,10 +105,23 @@ def _domain(value: str) -> str:
     return value
 
 
+def _ascii_domain(value: object) -> object:
+    """A non-ASCII domain (`bücher.example`) in its IDNA form, as a URL's host is written."""
+    if isinstance(value, str) and not value.isascii():
+        host, colon, port = value.strip().partition(":")
+        return idna_host(host) + colon + port
+    return value
+
+
 class Provider(_Model):
     name: Annotated[str, _text(1, MAX_NAME)]
     domain: (
-        Annotated[StrictStr, Field(pattern=DOMAIN_PATTERN, max_length=253), AfterValidator(_domain)]
+        Annotated[
+            StrictStr,
+            Field(pattern=DOMAIN_PATTERN, max_length=253),
+            BeforeValidator(_ascii_domain),
+            AfterValidator(_domain),
+        ]
         | None
     ) = None
     images: list[Image] = Field(default_factory=list)

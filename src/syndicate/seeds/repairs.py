@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from syndicate.seeds import urls
+from syndicate.seeds import fieldnames, urls
 from syndicate.seeds.models import MAX_EXCERPT, MAX_NAME, MAX_TITLE, MAX_TOPICS, NAIVE_DATE
 from syndicate.seeds.shorten import shorten
 from syndicate.seeds.yamlsrc import LineDict, LineList
@@ -47,12 +47,12 @@ _DATED = ("publishedDateTime",)
 
 
 def needed(data: dict[Any, Any]) -> bool:
-    """Whether `before_validation` would change data that holds no unwanted characters
-    (cheap; for the fast path, whose text was checked for those)."""
+    """Whether `before_validation` would change data that holds no unwanted characters, or
+    warn about it (cheap; for the fast path, whose text was checked for those)."""
     dated = [data, *(r for r in _as_list(data.get("related")) if isinstance(r, dict))]
     if any(_is_naive(d.get("publishedDateTime")) for d in dated):
         return True
-    if len(_as_list(data.get("related"))) > MAX_RELATED:
+    if len(_as_list(data.get("related"))) > MAX_RELATED or fieldnames.any_unknown(data):
         return True
     return any(len(_as_list(d.get("images"))) > MAX_IMAGES for d in dated)
 
@@ -81,6 +81,7 @@ def before_validation(data: LineDict, text: str) -> list[Repair]:
                 repairs.extend(_naive_date(item, ("related", index)))
                 repairs.extend(_cap(item, "images", MAX_IMAGES, ("related", index)))
     repairs.extend(encoded_urls(data, ()))
+    repairs.extend(fieldnames.near_misses(data))
     return repairs
 
 

@@ -127,17 +127,26 @@ def check_number_host(host: str) -> None:
     )
 
 
+def idna_host(host: str) -> str:
+    """A non-ASCII host name in its ASCII (IDNA, `xn--`) form; ValueError if it has none, or
+    one that browsers and Python would not agree on."""
+    if _DEVIATIONS.intersection(host):
+        raise ValueError(
+            f"host {host!r} has a character (ß, ς or a zero-width joiner) that browsers"
+            " and other software encode differently; write the host in its xn-- form"
+        )
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ValueError(f"host is not a valid domain name: {host!r}") from None
+
+
 def _iri_to_uri(scheme: str, netloc: str, host: str, path: str, query: str, fragment: str) -> str:
     if not host.isascii():
-        if _DEVIATIONS.intersection(host):
-            raise ValueError(
-                f"URL host {host!r} has a character (ß, ς or a zero-width joiner) that browsers"
-                " and other software encode differently; write the host in its xn-- form"
-            )
         try:
-            ascii_host = host.encode("idna").decode("ascii")
-        except UnicodeError:
-            raise ValueError(f"URL host is not a valid domain name: {host!r}") from None
+            ascii_host = idna_host(host)
+        except ValueError as exc:
+            raise ValueError(f"URL {exc}") from None
         # userinfo and port kept as written (`host`, lowercased, is not what the URL spells)
         userinfo, at, host_and_port = netloc.rpartition("@")
         netloc = userinfo + at + ascii_host + "".join(host_and_port.partition(":")[1:])

@@ -63,6 +63,13 @@ def _certain(view: FeedView, updated: datetime) -> bool:
     )
 
 
+def channel_description(view: FeedView) -> str:
+    """The RSS channel's description, HTML to readers (feedparser, SimplePie), as an item's
+    is: the feed's description escaped, so that `<br>` or `AT&T` stays the text the Atom
+    subtitle and the JSON Feed description hold."""
+    return escape(view.description, quote=False)
+
+
 def rss_head(view: FeedView, self_url: str, self_type: str) -> Head | None:
     """The RSS document of `view` around its items (`rss.py`), or None (use feedgen)."""
     updated = view.updated  # the newest item's date: read once (a big feed has many)
@@ -73,7 +80,7 @@ def rss_head(view: FeedView, self_url: str, self_type: str) -> Head | None:
         _RSS_ROOT,
         f"    <title>{xml_text(view.title)}</title>\n",
         f"    <link>{xml_text(view.home_url)}</link>\n",
-        f"    <description>{xml_text(view.description)}</description>\n",
+        f"    <description>{xml_text(channel_description(view))}</description>\n",
         f'    <atom:link href="{xml_attribute(self_url)}" rel="self"',
         f' type="{xml_attribute(self_type)}"/>\n',
         f"    <docs>{RSS_DOCS}</docs>\n",

@@ -11,7 +11,7 @@ from typing import Any, BinaryIO
 
 from syndicate.render.entry import Entry, FeedView
 from syndicate.render.writers import WRITERS, stylesheet_href
-from syndicate.render.writers._heads import rss_head, write_xml
+from syndicate.render.writers._heads import channel_description, rss_head, write_xml
 from syndicate.render.writers._items import RSS_PREFIXES, rss_description, rss_item
 
 WRITER = WRITERS["rss"]
@@ -52,6 +52,7 @@ def _document(view: FeedView, self_url: str) -> Any:
     from syndicate.render.writers import _feedgen  # feedgen and lxml: only when needed
 
     feed = _feedgen.new_feed(view, self_url, MEDIA_TYPE)
+    feed.description(channel_description(view))
     image = view.logo or view.icon
     if image:
         # <image> needs url, title and link; title and link are the channel's (RSS 2.0 spec).
