@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -138,18 +139,25 @@ def _json_item(item: dict[str, Any]) -> Item:
 
 def _xml_root(data: bytes) -> Any:
     """The root element of an XML document: our own files, but read as untrusted (no
-    entities, no DTD, no network). lxml is imported here: a feed with a JSON Feed never needs
-    it, and importing it costs a command about 6 ms."""
+    entities, no DTD, no network)."""
     from lxml import etree
 
-    parser = etree.XMLParser(
+    return etree.fromstring(data, _xml_parser())
+
+
+@cache
+def _xml_parser() -> Any:
+    """lxml is imported here: a feed with a JSON Feed never needs it, and importing it costs a
+    command about 6 ms."""
+    from lxml import etree
+
+    return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
         huge_tree=True,
         remove_comments=True,
     )
-    return etree.fromstring(data, parser)
 
 
 def _atom(data: bytes, document: str) -> FeedItems:

@@ -108,7 +108,7 @@ def _domain(value: str) -> str:
 def _ascii_domain(value: object) -> object:
     """A non-ASCII domain (`bücher.example`) in its IDNA form, as a URL's host is written."""
     if isinstance(value, str) and not value.isascii():
-        host, colon, port = value.strip().partition(":")
+        host, colon, port = value.partition(":")
         return idna_host(host) + colon + port
     return value
 

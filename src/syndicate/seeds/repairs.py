@@ -88,45 +88,43 @@ def before_validation(data: LineDict, text: str) -> list[Repair]:
 _URL_KEYS = frozenset({"webUrl", "ampWebUrl", "cdnAmpWebUrl", "url"})
 
 
-def _strip_forbidden(node: Any, loc: Loc) -> Iterator[Repair]:
+def _texts(node: Any, loc: Loc, urls: bool) -> Iterator[tuple[Any, str | int, Loc, str]]:
+    """Every string below `node`, as (its container, its key or index, its loc, the string):
+    only the URLs (the values of _URL_KEYS) with `urls`, else everything but them."""
     if isinstance(node, dict):
-        # a URL is the item's id: never changed here; the model rejects a bad one
-        children = [(key, value) for key, value in node.items() if key not in _URL_KEYS]
+        children: Iterator[tuple[Any, Any]] = iter(list(node.items()))
     elif isinstance(node, list):
-        children = list(enumerate(node))
+        children = enumerate(node)
     else:
         return
     for key, value in children:
-        if isinstance(value, str):
-            cleaned = XML_FORBIDDEN.sub("", value)
-            if cleaned != value:
-                node[key] = cleaned
-                yield (*loc, key), "removed characters that XML 1.0 does not allow"
-        else:
-            yield from _strip_forbidden(value, (*loc, key))
+        if not isinstance(value, str):
+            yield from _texts(value, (*loc, key), urls)
+        elif (isinstance(node, dict) and key in _URL_KEYS) == urls:
+            yield node, key, (*loc, key), value
+
+
+def _strip_forbidden(node: Any, loc: Loc) -> Iterator[Repair]:
+    # a URL is the item's id: never changed here; the model rejects a bad one
+    for container, key, where, value in _texts(node, loc, urls=False):
+        cleaned = XML_FORBIDDEN.sub("", value)
+        if cleaned != value:
+            container[key] = cleaned
+            yield where, "removed characters that XML 1.0 does not allow"
 
 
 def encoded_urls(node: Any, loc: Loc) -> Iterator[Repair]:
     """A URL the model will write percent-encoded (`urls.encoded_characters`): not a repair,
     but a change to a URL, which is never made without a word (a webUrl is the item's id)."""
-    if isinstance(node, dict):
-        children = list(node.items())
-    elif isinstance(node, list):
-        children = list(enumerate(node))
-    else:
-        return
-    for key, value in children:
-        if key in _URL_KEYS and isinstance(value, str):
-            text = urls.decode_references(value.strip())
-            found = urls.encoded_characters(text)
-            if found:
-                try:
-                    written = urls.to_uri(text)
-                except ValueError:  # the model says what is wrong with it
-                    continue
-                yield (*loc, key), _encoded_message(found, written)
-        elif not isinstance(value, str):
-            yield from encoded_urls(value, (*loc, key))
+    for _, _, where, value in _texts(node, loc, urls=True):
+        text = urls.decode_references(value.strip())
+        found = urls.encoded_characters(text)
+        if found:
+            try:
+                written = urls.to_uri(text)
+            except ValueError:  # the model says what is wrong with it
+                continue
+            yield where, _encoded_message(found, written)
 
 
 def _encoded_message(found: str, written: str) -> str:

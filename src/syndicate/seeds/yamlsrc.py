@@ -196,22 +196,14 @@ def load(text: str, first_line: int = 1) -> Any:
         loader.dispose()
 
 
-_DOCUMENT_MARKER = re.compile(r"^(?:\.\.\.|%)", re.MULTILINE)
-
-
 def _document_marker_line(text: str, before: int) -> int | None:
     """The 1-based line of the last `...` or `%` line on or before 0-based line `before`: the
     line that ended the document, where libyaml notices the next one without a `---`."""
-    end = -1
-    for _ in range(before + 1):
-        end = text.find("\n", end + 1)
-        if end == -1:
-            end = len(text)
-            break
-    found = None
-    for match in _DOCUMENT_MARKER.finditer(text, 0, end):
-        found = match.start()
-    return None if found is None else text.count("\n", 0, found) + 1
+    lines = text.split("\n", before + 1)[: before + 1]
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].startswith(("...", "%")):
+            return index + 1
+    return None
 
 
 def _char_at(text: str, line: int, column: int) -> str:
