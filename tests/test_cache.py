@@ -47,6 +47,25 @@ def test_cache_is_written_and_reused(project: Path) -> None:
     _same_with_and_without_cache(project, "again")
 
 
+def test_a_build_removes_the_caches_of_older_formats(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = project / cache.CACHE_DIR
+    folder.mkdir()
+    older = [f"seeds-v{cache.FORMAT - 1}.marshal", f"build-v{cache.FORMAT - 1}.marshal"]
+    others = [f"seeds-v{cache.FORMAT + 1}.marshal", "notes.marshal"]  # not ours to remove
+    for name in [*older, *others]:
+        (folder / name).write_bytes(b"old")
+    monkeypatch.chdir(project)
+    args = ["--seeds", "seeds", "--config", "feeds.yaml", "-q"]
+    CliRunner().invoke(main, ["build", "--check", *args])
+    assert all((folder / name).exists() for name in older)  # --check writes nothing
+    CliRunner().invoke(main, ["build", *args])  # exit 1: a seed of the fixture is broken
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [cache.CACHE_FILE, memo.MEMO_FILE, *others]
+    )
+
+
 def test_touched_edited_renamed_deleted_added(project: Path) -> None:
     seeds = project / "seeds"
     _same_with_and_without_cache(project, "0")

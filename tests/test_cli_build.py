@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from syndicate.cli import options as cli_options
 from syndicate.cli.progress import Progress
 
-from conftest import SMALL_CONFIG, run, seed_text, write_seed
+from conftest import SMALL_CONFIG, edit_keeping_size_and_mtime, run, seed_text, write_seed
 
 TWO_FEEDS = (
     SMALL_CONFIG
@@ -269,6 +270,23 @@ def test_check_lists_changed_and_removed_and_writes_nothing(ws: Path) -> None:
     assert snapshot(ws / "site") == before
     assert run("build", "--out", "site").exit_code == 0
     assert run("build", "--check", "--out", "site").exit_code == 0
+
+
+def test_an_edit_that_sets_the_mtime_back_is_built_and_checked(ws: Path) -> None:
+    """`cp -p` or `touch -r` after an edit keeps a seed's size and mtime: `build` still
+    writes the edit, and `build --check` agrees before and after."""
+    for path in (ws / "seeds").iterdir():  # long past: a stat alone could be trusted
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    assert run("build", "-q").exit_code == 0
+    assert run("build", "--check", "-q").exit_code == 0
+    edit_keeping_size_and_mtime(ws / "seeds" / "a.txt", 'title: "A"', 'title: "Z"')
+    check = run("build", "--check")
+    assert check.exit_code == 1
+    assert "  changed  all/rss.xml" in check.stdout.splitlines()
+    built = run("build", "-q")
+    assert (built.exit_code, built.stdout, built.stderr) == (0, "", "")
+    assert b"<title>Z</title>" in (ws / "out" / "all" / "rss.xml").read_bytes()
+    assert run("build", "--check", "-q").exit_code == 0
 
 
 def test_check_notices_a_missing_manifest(ws: Path) -> None:

@@ -174,7 +174,7 @@ def test_a_full_disk_under_the_cache_warns_once_and_leaves_no_temp_file(
     monkeypatch.setattr(cache, "_NO_SPACE", set())
     run = ws.build()
     assert run.code == 0, run.report()
-    assert sorted(p.name for p in folder.iterdir()) == ["build-v3.marshal", cache.CACHE_FILE]
+    assert sorted(p.name for p in folder.iterdir()) == ["build-v4.marshal", cache.CACHE_FILE]
 
 
 def test_an_append_cut_short_by_a_full_disk_leaves_the_file_as_it_was(
@@ -198,9 +198,9 @@ def test_an_append_cut_short_by_a_full_disk_leaves_the_file_as_it_was(
 def test_cache_temp_files_of_stopped_builds_are_removed(ws: Workspace) -> None:
     assert ws.build().code == 0
     folder = ws.config.parent / cache.CACHE_DIR
-    dead = ".seeds-v3.marshal.999999999.abcdefgh.tmp"  # no process has that number
-    old_naming = ".build-v3.marshal.k2x9_q0a.tmp"  # before the process number was in it
-    running = f".seeds-v3.marshal.{os.getppid()}.zzzzzzzz.tmp"  # a build still writing
+    dead = ".seeds-v4.marshal.999999999.abcdefgh.tmp"  # no process has that number
+    old_naming = ".build-v4.marshal.k2x9_q0a.tmp"  # before the process number was in it
+    running = f".seeds-v4.marshal.{os.getppid()}.zzzzzzzz.tmp"  # a build still writing
     for name in (dead, old_naming, running):
         (folder / name).write_bytes(b"x" * 1000)
     run = ws.build()
@@ -216,7 +216,7 @@ def test_cache_temp_files_of_stopped_builds_are_removed(ws: Workspace) -> None:
     assert run.code == 0, run.report()
     assert run.stdout.splitlines() == [
         f"removed {folder / name}"
-        for name in sorted([dead, running, cache.CACHE_FILE, "build-v3.marshal"])
+        for name in sorted([dead, running, cache.CACHE_FILE, "build-v4.marshal"])
     ]
     assert list(folder.iterdir()) == []
 

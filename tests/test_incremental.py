@@ -28,7 +28,7 @@ from syndicate.review import check as review_check
 from syndicate.review import check_replay
 from syndicate.seeds import discovery, reading
 
-from conftest import SMALL_CONFIG, build_into, seed_text, write_seed
+from conftest import SMALL_CONFIG, build_into, edit_keeping_size_and_mtime, seed_text, write_seed
 
 CONFIG = """\
 site:
@@ -463,6 +463,36 @@ def test_recent_mtimes_are_looked_at_again(tmp_path: Path, monkeypatch: pytest.M
         project.check()
     assert taken == [True]
     assert b"Tale 7!" in (tmp_path / "out" / "all" / "rss.xml").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("memo_kept", "old", "new", "taken"),
+    [
+        (True, "Story 7", "Tale 7!", [True]),  # the memo sees it: an incremental build
+        (True, "quality: 70", "quality: 10", [False]),  # out of `best`: a full build
+        (False, "quality: 70", "quality: 10", []),  # the parse cache sees it
+    ],
+)
+def test_an_edit_that_sets_the_mtime_back_is_seen(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    memo_kept: bool,
+    old: str,
+    new: str,
+    taken: list[bool],
+) -> None:
+    """An edit that keeps the file's size and sets its old mtime back (`touch -r`, `cp -p`,
+    an archive's stored times) on a seed whose mtime is long past: the ctime tells it, to the
+    build memo and to the parse cache."""
+    project = Project(tmp_path)
+    project.check()
+    assert project.cached().written == []  # the memo holds: the seeds are old
+    if not memo_kept:
+        (tmp_path / cache.CACHE_DIR / memo.MEMO_FILE).unlink()
+    with counting_updates(monkeypatch) as tried:
+        edit_keeping_size_and_mtime(project.seeds / "07.txt", old, new)
+        project.check()  # out/ as a build without the cache makes it
+    assert tried == taken
 
 
 def test_strict_builds_stop_at_a_bad_seed_after_an_incremental_one(tmp_path: Path) -> None:

@@ -17,7 +17,13 @@ from syndicate.run import BuildReport
 from syndicate.seeds import reading
 
 from badinput import tree
-from conftest import build_into, make_corpus, seed_text, write_seed
+from conftest import (
+    build_into,
+    edit_keeping_size_and_mtime,
+    make_corpus,
+    seed_text,
+    write_seed,
+)
 
 SITE = """\
 site:
@@ -275,18 +281,19 @@ def test_which_configs_stash(tmp_path: Path) -> None:
 def test_keep_scanned_keeps_unchanged_files_only(tmp_path: Path) -> None:
     found = store.EntryStore()
     rows = {}
-    for name in ("a.txt", "b.txt", "c.txt"):
+    for name in ("a.txt", "b.txt", "c.txt", "e.txt"):
         path = write_seed(tmp_path, name, seed_text(name, f"https://example.com/{name}"))
         loaded = reading.read(reading.SeedFile(path.as_posix(), name, name))
         assert loaded.seed is not None
         rows[name] = reading._entry_row(loaded.seed)
         info = path.stat()
-        found.stash(name, rows[name], info.st_size, info.st_mtime_ns)
+        found.stash(name, rows[name], (info.st_size, info.st_mtime_ns, info.st_ctime_ns))
     assert len(found) == 0 and "a.txt" not in found  # stashed rows are no entries yet
     (tmp_path / "b.txt").write_text("changed\n", encoding="utf-8")
+    edit_keeping_size_and_mtime(tmp_path / "e.txt", 'title: "e', 'title: "E')
 
-    again = found.keep_scanned(tmp_path, ["a.txt", "b.txt", "d.txt"])
+    again = found.keep_scanned(tmp_path, ["a.txt", "b.txt", "d.txt", "e.txt"])
 
-    assert again == ["b.txt", "d.txt"]
+    assert again == ["b.txt", "d.txt", "e.txt"]
     assert found.names() == ["a.txt"] and found.row("a.txt") == rows["a.txt"]
     assert found.keep_scanned(tmp_path, ["c.txt"]) == ["c.txt"]  # unchosen rows were dropped

@@ -80,6 +80,8 @@ def build_command(
         from syndicate.incremental import cache
 
         removed = cache.sweep(options.cache_folder)
+        if not check_only:
+            cache.remove_older_formats(options.cache_folder)
         if removed:
             folder = options.cache_folder.as_posix()
             click.echo(

@@ -1,9 +1,10 @@
 """The parse cache: what each seed file gave last time, so a rebuild reads only what changed.
 
-`.syndicate-cache/seeds-v3.marshal` beside the config (git-ignored). An entry is
-reused when the file's path, size and mtime_ns are unchanged, or, when those changed (a fresh
-`git clone` sets every mtime) or the mtime is too recent to trust (see RACY_NS), when its
-content digest is.
+`.syndicate-cache/seeds-v4.marshal` beside the config (git-ignored). An entry is
+reused when the file's path, size, mtime_ns and ctime_ns are unchanged, or, when those
+changed (a fresh `git clone` sets every mtime) or the mtime is too recent to trust (see
+RACY_NS), when its content digest is. The ctime catches an edit that set the mtime back
+(`touch -r`, `cp -p`, an archive's stored times): no tool sets a ctime.
 The cache is keyed by a fingerprint of syndicate's own source, Python and pydantic, and by the
 seeds folder as given; a corrupt cache or one from another version is ignored with a warning.
 It holds plain tuples written with `marshal` (no pickle: loading it runs no code): the key,
@@ -33,12 +34,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from syndicate.seeds.discovery import SeedFile
     from syndicate.seeds.reading import Scan
 
 log = logging.getLogger(__name__)
 
 CACHE_DIR = ".syndicate-cache"
-CACHE_FILE = "seeds-v3.marshal"
+# The format of the parse cache and of the build memo: a new one is a new file name.
+FORMAT = 4
+CACHE_FILE = f"seeds-v{FORMAT}.marshal"
 SAVE_CHUNK = 5000  # rows per marshal value
 # An mtime this close to the start of the build that cached the file (or later) may hide a
 # same-size edit made after it was read, in the same mtime tick: check the digest.
@@ -199,6 +203,20 @@ def sweep(folder: Path, every: bool = False) -> list[Path]:
     return removed
 
 
+_FORMATS = re.compile(r"(?:seeds|build)-v(\d+)\.marshal")
+
+
+def remove_older_formats(folder: Path) -> None:
+    """Delete the parse caches and build memos an older syndicate wrote in `folder`: nothing
+    reads them again (a newer syndicate's are left alone)."""
+    with contextlib.suppress(OSError):
+        for path in folder.iterdir():
+            found = _FORMATS.fullmatch(path.name)
+            if found is not None and int(found.group(1)) < FORMAT:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+
 def _running(pid: str | None) -> bool:
     """Whether the process `pid` runs (this one does; unknown: no)."""
     if pid is None:
@@ -298,11 +316,9 @@ class SeedCache:
             self._corrupt(exc)
             return None
 
-    def trusts(self, scan: Scan, size: int, mtime_ns: int) -> bool:
-        """Whether a stat alone shows the file is the one this scan read."""
-        return (
-            scan.size == size and scan.mtime_ns == mtime_ns and mtime_ns < self.written_ns - RACY_NS
-        )
+    def trusts(self, scan: Scan, file: SeedFile) -> bool:
+        """Whether the file's stat alone shows it is the one this scan read."""
+        return scan.stat() == file.stat() and file.mtime_ns < self.written_ns - RACY_NS
 
     def save(self, scans: Mapping[str, Scan], started_ns: int) -> None:
         """Every row, in chunks: saving never holds every row at once. `started_ns`, from

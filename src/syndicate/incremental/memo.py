@@ -1,9 +1,9 @@
-"""What the last build left for the next: its memo, in `.syndicate-cache/build-v3.marshal`.
+"""What the last build left for the next: its memo, in `.syndicate-cache/build-v4.marshal`.
 
 A rebuild that nothing has changed since the last build replays its report: nothing is read,
 rendered or written. What a build depends on: syndicate's code, the config's bytes, the
-options, the seed files with their sizes and mtimes, and the output files it wrote (sizes and
-mtimes). Any difference, or a seed mtime too recent to trust (see cache.RACY_NS), means a
+options, the seed files with their sizes, mtimes and ctimes, and the output files it wrote
+(the same). Any difference, or a seed mtime too recent to trust (see cache.RACY_NS), means a
 build: an incremental one (incremental.py) from the Selection kept here when it can, else a
 full one.
 
@@ -27,57 +27,64 @@ from typing import Any, NamedTuple
 
 from syndicate.errors import Problem
 from syndicate.incremental import cache
-from syndicate.seeds.discovery import SeedFile
+from syndicate.seeds.discovery import SeedFile, Stat
 
 log = logging.getLogger(__name__)
 
-NAME, SIZE, MTIME = (SeedFile._fields.index(f) for f in ("name", "size", "mtime_ns"))
+NAME, SIZE, MTIME, CTIME = (
+    SeedFile._fields.index(f) for f in ("name", "size", "mtime_ns", "ctime_ns")
+)
 
-MEMO_FILE = "build-v3.marshal"
-STATS_BLOCK = 4096  # bytes of packed sizes and mtimes compared at once (512 numbers)
+MEMO_FILE = f"build-v{cache.FORMAT}.marshal"
+STATS_BLOCK = 4096  # bytes of packed stats compared at once (512 numbers)
 
-Outputs = tuple[tuple[str, int, int], ...]  # (name in out/, size, mtime_ns)
+Outputs = tuple[tuple[str, int, int, int], ...]  # (name in out/, size, mtime_ns, ctime_ns)
 ProblemRows = tuple[tuple[Any, ...], ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Seen:
-    """The seed files a build saw: their names in order, then their sizes and mtime_ns packed
-    as signed 64-bit integers (compared, stored and loaded in one piece: 100,000 seeds)."""
+    """The seed files a build saw: their names in order, then their sizes, mtime_ns and
+    ctime_ns packed as signed 64-bit integers (compared, stored and loaded in one piece:
+    100,000 seeds)."""
 
     names: tuple[str, ...]
-    stats: bytes  # every size, then every mtime_ns, in the order of `names`
+    stats: bytes  # every size, every mtime_ns, then every ctime_ns, in the order of `names`
 
     @classmethod
     def of(cls, files: list[SeedFile]) -> Seen:
-        sizes = array("q", list(map(itemgetter(SIZE), files)))
-        mtimes = array("q", list(map(itemgetter(MTIME), files)))
-        return cls(tuple(map(itemgetter(NAME), files)), sizes.tobytes() + mtimes.tobytes())
+        numbers = array("q")
+        for field in (SIZE, MTIME, CTIME):
+            numbers.extend(map(itemgetter(field), files))
+        return cls(tuple(map(itemgetter(NAME), files)), numbers.tobytes())
 
     def sizes(self) -> array[int]:
         return self.numbers()[: len(self.names)]
 
     def mtimes(self) -> array[int]:
-        return self.numbers()[len(self.names) :]
+        return self.numbers()[len(self.names) : 2 * len(self.names)]
+
+    def ctimes(self) -> array[int]:
+        return self.numbers()[2 * len(self.names) :]
 
     def numbers(self) -> array[int]:
-        """Every size, then every mtime_ns."""
+        """Every size, every mtime_ns, then every ctime_ns."""
         numbers = array("q")
         numbers.frombytes(self.stats)
         return numbers
 
-    def stats_of(self, names: Iterable[str]) -> dict[str, tuple[int, int]]:
-        """(size, mtime_ns) of each of `names` that was seen."""
+    def stats_of(self, names: Iterable[str]) -> dict[str, Stat]:
+        """(size, mtime_ns, ctime_ns) of each of `names` that was seen."""
         numbers, count = self.numbers(), len(self.names)
         found = {}
         for name in names:
             at = bisect_left(self.names, name)
             if at < count and self.names[at] == name:
-                found[name] = (numbers[at], numbers[count + at])
+                found[name] = (numbers[at], numbers[count + at], numbers[2 * count + at])
         return found
 
     def differing(self, other: Seen) -> Iterator[int]:
-        """Indexes of the files whose size or mtime differ from `other`'s (same names): the
+        """Indexes of the files whose size, mtime or ctime differ from `other`'s (same names): the
         packed numbers compared a block at a time, then one by one where a block differs."""
         count, mine, theirs = len(self.names), self.stats, other.stats
         for start in range(0, len(mine), STATS_BLOCK):
@@ -94,9 +101,9 @@ class Seen:
             return Seen(other.names, self.stats)
         return self
 
-    def rows(self) -> Iterator[tuple[str, int, int]]:
-        """(name, size, mtime_ns) of each file."""
-        return zip(self.names, self.sizes(), self.mtimes(), strict=True)
+    def rows(self) -> Iterator[tuple[str, int, int, int]]:
+        """(name, size, mtime_ns, ctime_ns) of each file."""
+        return zip(self.names, self.sizes(), self.mtimes(), self.ctimes(), strict=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,12 +211,12 @@ def holds(memo: Memo, key: str, seen: Seen, found: ProblemRows, out: Path) -> bo
 
 def outputs_intact(memo: Memo, out: Path) -> bool:
     """Whether every file the last build wrote is as it left it."""
-    for name, size, mtime_ns in memo.outputs:
+    for name, *as_left in memo.outputs:
         try:
             stat = (out / name).stat()
         except OSError:
             return False
-        if (stat.st_size, stat.st_mtime_ns) != (size, mtime_ns):
+        if [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns] != as_left:
             return False
     return True
 
@@ -253,7 +260,7 @@ def save(
             stat = (out / name).stat()
         except OSError:
             return  # something else changed out/ meanwhile: no memo
-        outputs.append((name, stat.st_size, stat.st_mtime_ns))
+        outputs.append((name, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
     head = (
         key,
         started_ns,

@@ -214,11 +214,7 @@ class Past:
         work: list[tuple[int, discovery.SeedFile, Scan | None]] = []
         for index, file in enumerate(files):
             hit = known.get(file.name)
-            if (
-                hit is not None
-                and store is not None
-                and store.trusts(hit, file.size, file.mtime_ns)
-            ):
+            if hit is not None and store is not None and store.trusts(hit, file):
                 scans.append(hit)
                 if on_seed:
                     on_seed(len(files))
@@ -230,7 +226,9 @@ class Past:
         for (index, _, _), scan in zip(work, read, strict=True):
             scans[index] = scan
             if files[index].size < 0 <= scan.size:
-                files[index] = files[index]._replace(size=scan.size, mtime_ns=scan.mtime_ns)
+                files[index] = files[index]._replace(
+                    size=scan.size, mtime_ns=scan.mtime_ns, ctime_ns=scan.ctime_ns
+                )
             if on_seed:
                 on_seed(len(files))
         done = [s for s in scans if s is not None]

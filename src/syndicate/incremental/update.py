@@ -102,12 +102,9 @@ def _left_as_it_was(last: memo.Memo, sources: Sources) -> bool:
     return cache_as_left and memo.outputs_intact(last, sources.out)
 
 
-def _as_last_read(before: Mapping[str, reading.Scan], seen: dict[str, tuple[int, int]]) -> bool:
-    """Whether the cache holds each seed the last build saw as it saw it (size, mtime)."""
-    return all(
-        name in before and (before[name].size, before[name].mtime_ns) == stat
-        for name, stat in seen.items()
-    )
+def _as_last_read(before: Mapping[str, reading.Scan], seen: dict[str, discovery.Stat]) -> bool:
+    """Whether the cache holds each seed the last build saw as it saw it (its stat)."""
+    return all(name in before and before[name].stat() == stat for name, stat in seen.items())
 
 
 def _render_edited(
@@ -138,9 +135,9 @@ def _render_edited(
 
 
 def _changed(seen: memo.Seen, last: memo.Memo) -> set[str] | None:
-    """The seed files added, removed, or with another size or mtime than the last build saw,
+    """The seed files added, removed, or with another stat than the last build saw,
     and those whose mtime is too recent to trust (see cache.RACY_NS); None: too many."""
-    if seen.names == last.seen.names:  # most often: compare sizes and mtimes side by side
+    if seen.names == last.seen.names:  # most often: compare the stats side by side
         changed = {seen.names[i] for i in seen.differing(last.seen)}
     else:
         changed = {row[0] for row in set(seen.rows()).symmetric_difference(last.seen.rows())}

@@ -40,14 +40,17 @@ class Listing:
     def files(self) -> list[discovery.SeedFile]:
         """The SeedFiles discovery.discover gives (tests/test_walk.py holds them equal)."""
         seen = self.seen
-        return discovery.seed_files(self.root, seen.names, seen.sizes(), seen.mtimes())
+        return discovery.seed_files(
+            self.root, seen.names, seen.sizes(), seen.mtimes(), seen.ctimes()
+        )
 
     def file_of(self, name: str) -> discovery.SeedFile | None:
         """The seed file of that name, if discovery found one."""
         stat = self.seen.stats_of([name]).get(name)
         if stat is None:
             return None
-        (found,) = discovery.seed_files(self.root, [name], [stat[0]], [stat[1]])
+        size, mtime_ns, ctime_ns = stat
+        (found,) = discovery.seed_files(self.root, [name], [size], [mtime_ns], [ctime_ns])
         return found
 
 

@@ -20,7 +20,7 @@ from typing import Any, overload
 
 from syndicate.render.entry import Entry, from_seed
 from syndicate.seeds import reading
-from syndicate.seeds.discovery import SeedFile
+from syndicate.seeds.discovery import SeedFile, Stat
 
 MEMORY_BYTES = 32 * 1024 * 1024  # rows kept in memory up to this size, then in a file
 
@@ -36,8 +36,8 @@ class EntryStore:
         self._where: dict[
             str, tuple[int, int, datetime, bool]
         ] = {}  # offset, length, date, unpublished
-        # Rows the scan made, not yet chosen: name -> (where, the file's size and mtime_ns).
-        self._stashed: dict[str, tuple[tuple[int, int, datetime, bool], int, int]] = {}
+        # Rows the scan made, not yet chosen: name -> (where, the file's stat).
+        self._stashed: dict[str, tuple[tuple[int, int, datetime, bool], Stat]] = {}
 
     def add(self, name: str, entry: Entry) -> None:
         self._put(name, entry.row(), entry.published, entry.unpublished)
@@ -46,17 +46,17 @@ class EntryStore:
         """Add an entry given as its row (`Entry.row`, as a worker process returns it)."""
         self._put(name, row, datetime.fromisoformat(row[4]), bool(row[9]))
 
-    def stash(self, name: str, row: tuple[Any, ...], size: int, mtime_ns: int) -> None:
-        """Keep the row the scan made of a seed whose file had this size and mtime (a build
+    def stash(self, name: str, row: tuple[Any, ...], stat: Stat) -> None:
+        """Keep the row the scan made of a seed whose file had this stat (a build
         with an unbounded feed; seeds/reading.py, `scan_all`): an entry of the store only
         once `keep_scanned` keeps it."""
         self.add_row(name, row)
-        self._stashed[name] = (self._where.pop(name), size, mtime_ns)
+        self._stashed[name] = (self._where.pop(name), stat)
 
     def keep_scanned(self, seeds_dir: Path, names: Sequence[str]) -> list[str]:
-        """Add the stashed row of each of `names` whose seed file has still the size and mtime
-        it had when scanned; the names left to read again (no row, or the file changed), in
-        order. The other stashed rows are dropped."""
+        """Add the stashed row of each of `names` whose seed file has still the stat (size,
+        mtime, ctime) it had when scanned; the names left to read again (no row, or the file
+        changed), in order. The other stashed rows are dropped."""
         stashed, self._stashed = self._stashed, {}
         if not stashed:
             return list(names)
@@ -64,7 +64,7 @@ class EntryStore:
         again = []
         for name in names:
             found = stashed.get(name)
-            if found is not None and found[1:] == _stat(f"{folder}/{name}"):
+            if found is not None and found[1] == _stat(f"{folder}/{name}"):
                 self._where[name] = found[0]
             else:
                 again.append(name)
@@ -126,13 +126,13 @@ class EntryStore:
         self._file.close()
 
 
-def _stat(path: str) -> tuple[int, int] | None:
-    """The file's size and mtime_ns, or None when it cannot be looked at."""
+def _stat(path: str) -> Stat | None:
+    """The file's size, mtime_ns and ctime_ns, or None when it cannot be looked at."""
     try:
         info = os.stat(path)  # noqa: PTH116 (a Path per chosen seed costs; see reading.py)
     except OSError:
         return None
-    return info.st_size, info.st_mtime_ns
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns
 
 
 class StoredEntries(Sequence[Entry]):

@@ -28,6 +28,7 @@ from syndicate.seeds.discovery import (
     DEFAULT_MAX_SEED_BYTES,
     PARALLEL_MIN_SEEDS,
     SeedFile,
+    Stat,
     gc_paused,
 )
 from syndicate.seeds.models import Seed
@@ -47,8 +48,9 @@ class LoadedSeed:
     problems: list[Problem] = field(default_factory=list)
 
 
-# A Scan as plain values: (size, mtime_ns, digest, Candidate.row() or None, Problem rows).
-ScanRow = tuple[int, int, bytes, tuple[Any, ...] | None, tuple[tuple[Any, ...], ...]]
+# A Scan as plain values:
+# (size, mtime_ns, ctime_ns, digest, Candidate.row() or None, Problem rows).
+ScanRow = tuple[int, int, int, bytes, tuple[Any, ...] | None, tuple[tuple[Any, ...], ...]]
 
 
 class Scan(NamedTuple):  # a tuple: made for every seed, 100,000 times per build
@@ -56,20 +58,26 @@ class Scan(NamedTuple):  # a tuple: made for every seed, 100,000 times per build
 
     size: int
     mtime_ns: int
+    ctime_ns: int
     digest: bytes
     candidate: Candidate | None
     problems: tuple[Problem, ...]
 
+    def stat(self) -> Stat:
+        """The stat of the file as it was read."""
+        return (self.size, self.mtime_ns, self.ctime_ns)
+
     def row(self) -> ScanRow:
         """As plain values: for the parse cache and from worker processes (cheap to pickle)."""
         item = None if self.candidate is None else self.candidate.row()
-        return (self.size, self.mtime_ns, self.digest, item, tuple(p.row() for p in self.problems))
+        problems = tuple(p.row() for p in self.problems)
+        return (self.size, self.mtime_ns, self.ctime_ns, self.digest, item, problems)
 
     @classmethod
     def from_row(cls, name: str, row: ScanRow | tuple[Any, ...]) -> Scan:
-        size, mtime_ns, digest, item, problems = row
+        size, mtime_ns, ctime_ns, digest, item, problems = row
         candidate = None if item is None else Candidate.from_row(name, item)
-        return cls(size, mtime_ns, digest, candidate, _problems(problems))
+        return cls(size, mtime_ns, ctime_ns, digest, candidate, _problems(problems))
 
 
 def _problems(rows: tuple[tuple[Any, ...], ...]) -> tuple[Problem, ...]:
@@ -253,14 +261,15 @@ def _message(error: ErrorDetails) -> str:
     return plain.validation_message(error)
 
 
-# What a worker returns for a file whose digest is the one the cache knew: (size, mtime_ns, digest).
-Unchanged = tuple[int, int, bytes]
+# What a worker returns for a file whose digest is the one the cache knew:
+# (size, mtime_ns, ctime_ns, digest).
+Unchanged = tuple[int, int, int, bytes]
 # A ScanRow with the seed's entry's row (Entry.row) at the end (scan_all's `rows`).
 WithEntry = tuple[
-    int, int, bytes, tuple[Any, ...] | None, tuple[tuple[Any, ...], ...], tuple[Any, ...]
+    int, int, int, bytes, tuple[Any, ...] | None, tuple[tuple[Any, ...], ...], tuple[Any, ...]
 ]
-# Where scan_all's entry rows go: (seed name, Entry.row(), size, mtime_ns) -> None.
-Rows = Callable[[str, tuple[Any, ...], int, int], None]
+# Where scan_all's entry rows go: (seed name, Entry.row(), (size, mtime_ns, ctime_ns)) -> None.
+Rows = Callable[[str, tuple[Any, ...], Stat], None]
 
 
 def scan(file: SeedFile, max_bytes: int, known: Scan | None = None) -> Scan:
@@ -277,18 +286,19 @@ def _scan_row(
     `entries`, a valid seed's row has its entry's row (`_entry_row`) at the end."""
     found = _bytes_of(file, max_bytes)
     if isinstance(found, Problem):
-        return (-1, -1, b"", None, (found.row(),))
+        return (-1, -1, -1, b"", None, (found.row(),))
     data, stat = found
+    size, mtime_ns, ctime_ns = stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
     digest = hashlib.blake2b(data, digest_size=16).digest()
     if digest == known_digest:
-        return (stat.st_size, stat.st_mtime_ns, digest)
+        return (size, mtime_ns, ctime_ns, digest)
     loaded = parse(file, data)
     item = Candidate.of(loaded.seed, file.name).row() if loaded.seed else None
     problems = tuple(p.row() for p in loaded.problems)
     if entries and loaded.seed is not None:
         entry = _entry_row(loaded.seed)
-        return (stat.st_size, stat.st_mtime_ns, digest, item, problems, entry)
-    return (stat.st_size, stat.st_mtime_ns, digest, item, problems)
+        return (size, mtime_ns, ctime_ns, digest, item, problems, entry)
+    return (size, mtime_ns, ctime_ns, digest, item, problems)
 
 
 def _entry_row(seed: Seed) -> tuple[Any, ...]:
@@ -303,16 +313,16 @@ def _entry_row(seed: Seed) -> tuple[Any, ...]:
 def _stashed(
     file: SeedFile, row: ScanRow | Unchanged | WithEntry, rows: Rows | None
 ) -> ScanRow | Unchanged:
-    """`row` without its entry's row, which goes to `rows` (with the file's size and mtime)."""
-    if len(row) <= 5:
+    """`row` without its entry's row, which goes to `rows` (with the file's stat)."""
+    if len(row) <= 6:
         return row
     assert rows is not None
-    rows(file.name, row[5], row[0], row[1])
-    return row[:5]
+    rows(file.name, row[6], row[:3])
+    return row[:6]
 
 
 def _scan_of(file: SeedFile, row: ScanRow | Unchanged, known: Scan | None) -> Scan:
-    if len(row) == 3:  # the content is the one the cache knew
+    if len(row) == 4:  # the content is the one the cache knew
         assert known is not None
         return Scan(*row, known.candidate, known.problems)
     return Scan.from_row(file.name, row)
@@ -326,7 +336,7 @@ def scan_all(
 ) -> Iterator[Scan]:
     """Scan every (file, what the cache knew of it), in order; in `jobs` processes when there
     are enough files. With `rows`, each seed parsed (not one the cache knew) also gives its
-    entry's row: `rows(name, row, size, mtime_ns)`, called before its Scan is yielded.
+    entry's row: `rows(name, row, stat)`, called before its Scan is yielded.
 
     The cyclic garbage collector is paused meanwhile (see gc_paused). Worker processes get and
     give plain tuples: pickling dataclasses costs more than scanning.
