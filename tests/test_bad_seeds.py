@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import feedparser
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -656,19 +657,40 @@ def test_a_url_is_percent_encoded_only_with_a_warning(ws: Workspace) -> None:
     whether the seed is read by the fast path or the reference path."""
     yamlsrc.expect_many()  # a.txt is read by the fast path (in this process)
     for name in ("a.txt", "b.txt"):
-        text = seed_text(url=f"https://example.com/{name}?q=a|b&p=caf%C-{{x}}")
+        text = seed_text(url=f"https://example.com/{name}?q=a|b&p=caf%C-{{x}}&ids[]=1#top#2")
         # b.txt's YAML is one the fast path cannot read: a comment
         ws.seed(name, text if name == "a.txt" else text.replace("---\n", "---\n# hi\n", 1))
     run = ws.build()
     assert run.code == 0, run.report()
+    written = "?q=a%7Cb&p=caf%25C-%7Bx%7D&ids%5B%5D=1#top%232"
     assert sorted(i["url"] for i in ws.items()) == [
-        f"https://example.com/{name}?q=a%7Cb&p=caf%25C-%7Bx%7D" for name in ("a.txt", "b.txt")
+        f"https://example.com/{name}{written}" for name in ("a.txt", "b.txt")
     ]
     for name, line in (("a.txt", 3), ("b.txt", 4)):
         run.expect(
-            f"seeds/{name}:{line}: webUrl: warning: '|', '%', '{{', '}}' are percent-encoded (a URL"
-            f" cannot hold them as written): https://example.com/{name}?q=a%7Cb&p=caf%25C-%7Bx%7D"
+            f"seeds/{name}:{line}: webUrl: warning: '|', '%', '{{', '}}', '[', ']', '#' are"
+            f" percent-encoded (a URL cannot hold them as written): https://example.com/{name}"
+            + written
         )
+
+
+def test_carriage_returns_in_text_are_line_feeds_in_every_format(ws: Workspace) -> None:
+    """A carriage return in a seed's text would be written `&#13;` in XML, which fast-xml-parser
+    shows as such, while the JSON Feed holds the character: it is a line feed everywhere, as
+    XML readers would read a raw one (no warning: line endings are not content)."""
+    extra = 'excerpt: "Line one\\r\\nLine two"\nprovider:\n  name: "Wire\\rService"\n'
+    ws.seed("a.txt", seed_text("Q3 results\rsummary", extra=extra))
+    run = ws.build()
+    assert run.code == 0 and "a.txt" not in run.stderr, run.report()
+    for path in ws.out.rglob("*"):
+        if path.is_file():
+            assert b"&#13;" not in path.read_bytes() and b"\\r" not in path.read_bytes(), path
+    (item,) = ws.items()
+    assert item["title"] == "Q3 results\nsummary"
+    assert item["authors"] == [{"name": "Wire\nService"}]
+    for name in ("rss.xml", "atom.xml"):
+        (entry,) = feedparser.parse((ws.out / "all" / name).read_bytes()).entries
+        assert entry.title == "Q3 results\nsummary", name
 
 
 def test_keys_that_are_not_text_are_unknown_keys_as_spelled(ws: Workspace) -> None:

@@ -396,12 +396,12 @@ def test_icons_in_every_format(tmp_path: Path) -> None:
     assert _icons_of(out, "inherits") == {
         "rss": (site_logo, "Inherits the site's", "https://example.org/news/"),
         "atom": (site_icon, site_logo),
-        "json": (site_logo, site_icon),
+        "json": (site_icon, site_icon),
     }
     assert _icons_of(out, "own") == {
         "rss": (own_logo, "Has its own", "https://example.org/news/"),
         "atom": (own_icon, own_logo),
-        "json": (own_logo, own_icon),
+        "json": (own_icon, own_icon),
     }
     for feed_id in ("inherits", "own"):
         _valid(out, feed_id)
@@ -416,7 +416,7 @@ def test_icons_in_every_format(tmp_path: Path) -> None:
     assert not index.findall(".//img") and not index.findall(".//link[@rel='icon']")
 
 
-def test_icon_alone_is_the_rss_image_and_the_json_favicon(tmp_path: Path) -> None:
+def test_icon_alone_is_the_rss_image_and_the_json_icons(tmp_path: Path) -> None:
     out = _build_icons(
         tmp_path, ICON_CONFIG.replace('  logo: "https://example.org/logo.png"\n', "")
     )
@@ -424,7 +424,21 @@ def test_icon_alone_is_the_rss_image_and_the_json_favicon(tmp_path: Path) -> Non
     assert _icons_of(out, "inherits") == {
         "rss": (icon, "Inherits the site's", "https://example.org/news/"),
         "atom": (icon, None),
-        "json": (None, icon),
+        "json": (icon, icon),
+    }
+    _valid(out, "inherits")
+
+
+def test_a_logo_alone_is_in_no_json_feed_field(tmp_path: Path) -> None:
+    """JSON Feed's icon and favicon are square: a logo (about 2:1) would be cropped."""
+    out = _build_icons(
+        tmp_path, ICON_CONFIG.replace('  icon: "https://example.org/icon.png"\n', "")
+    )
+    logo = "https://example.org/logo.png"
+    assert _icons_of(out, "inherits") == {
+        "rss": (logo, "Inherits the site's", "https://example.org/news/"),
+        "atom": (None, logo),
+        "json": (None, None),
     }
     _valid(out, "inherits")
 

@@ -68,7 +68,9 @@ def _write_and_build(fields: dict[str, object], folder: Path) -> tuple[Path, lis
 
 
 def _expected(value: str) -> str:
-    return XML_FORBIDDEN.sub("", value).strip()
+    """Forbidden characters removed, carriage returns as line feeds, trimmed."""
+    cleaned = XML_FORBIDDEN.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
+    return cleaned.strip()
 
 
 @SETTINGS

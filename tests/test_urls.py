@@ -16,13 +16,13 @@ from syndicate.seeds.urls import to_uri
 LABEL = "[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
 HOST = f"{LABEL}(?:\\.{LABEL})*\\.?|\\[[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*\\]"
 SCHEME = "[hH][tT][tT][pP][sS]?://"
-CHARS = urls._URI_CHARS
+# What may follow the host (RFC 3986): no '[' or ']', and '#' only to start the fragment.
+PART = "A-Za-z0-9\\-._~:/?@!$&'()*+,;="
+CLEAN = f"[{PART.replace(';', '')}]*(?:%[0-9A-Fa-f]{{2}}[{PART.replace(';', '')}]*)*"
 REFERENCE_PATTERNS = {
     "_HOST": re.compile(HOST),
-    "_SIMPLE": re.compile(f"{SCHEME}(?:{HOST})(?:[/?#][{CHARS}%]*)?"),
-    "_CLEAN": re.compile(
-        f"{SCHEME}(?:{HOST})(?:[/?#]{urls._CLEAN_CHARS}(?:%[0-9A-Fa-f]{{2}}{urls._CLEAN_CHARS})*+)?"
-    ),
+    "_SIMPLE": re.compile(f"{SCHEME}(?:{HOST})(?:[/?][{PART}%]*)?(?:#[{PART}%]*)?"),
+    "_CLEAN": re.compile(f"{SCHEME}(?:{HOST})(?:[/?]{CLEAN})?(?:#{CLEAN})?"),
 }
 # Hosts and URLs built from the characters that matter at label edges.
 PIECES = st.text(alphabet="aZ09_-.:/?#[]%2F&;", max_size=16)
@@ -53,15 +53,22 @@ def test_host_patterns_accept_what_the_definition_accepts(prefix: str, body: str
         # the references to '&' only, in any spelling; any other stays as written
         ("https://e.example/?a&#38;b&#0038;c&#X26;d&AMP;e", "https://e.example/?a&b&c&d&e"),
         ("https://good.example&#64;evil.example/", None),  # '&' is no host character
-        ("https://e.example/x?a=&#39;b&#x2F;c&lt;d", "https://e.example/x?a=&#39;b&#x2F;c&lt;d"),
+        # the fragment starts at the first '#': a second one is percent-encoded
+        ("https://e.example/x?a=&#39;b&#x2F;c&lt;d", "https://e.example/x?a=&#39;b&%23x2F;c&lt;d"),
         ("https://e.example/a&#32;b", "https://e.example/a&#32;b"),
-        # an IDN host: its userinfo and port kept, whatever its case
+        # an IDN host: its port kept, whatever its case
         ("https://Bücher.example:8443/a", "https://xn--bcher-kva.example:8443/a"),
-        ("https://u:p@BÜCHER.example/a", "https://u:p@xn--bcher-kva.example/a"),
+        ("https://BÜCHER.example:8443/a", "https://xn--bcher-kva.example:8443/a"),
         # what a URL cannot hold as written, percent-encoded (with a warning: test_bad_seeds)
         ("https://e.example/x?q=a|b", "https://e.example/x?q=a%7Cb"),
         ("https://e.example/caf%C-id", "https://e.example/caf%25C-id"),
         ("https://e.example/{a}^`", "https://e.example/%7Ba%7D%5E%60"),
+        # '[' and ']' only in an IPv6 host; '#' once
+        ("https://e.example/a[1]?ids[]=2", "https://e.example/a%5B1%5D?ids%5B%5D=2"),
+        ("https://e.example/p#sec#2", "https://e.example/p#sec%232"),
+        ("https://bücher.example/a[1]#x#y", "https://xn--bcher-kva.example/a%5B1%5D#x%23y"),
+        ("http://[2001:db8::1]:8080/v6#top", "http://[2001:db8::1]:8080/v6#top"),
+        ("https://e.example?q#f", "https://e.example?q#f"),
     ],
 )
 def test_usable_urls(url: str, expected: str | None) -> None:
@@ -100,6 +107,17 @@ def test_what_a_url_cannot_hold_as_written(url: str, characters: str) -> None:
             "URL contains a backslash (write '/' or %5C): 'https://evil.example\\\\@good.example/'",
         ),
         ("https://e.example:0/", "URL has an invalid host or port: 'https://e.example:0/'"),
+        # a user part: credentials, or a link dressed up as another site's
+        (
+            "https://www.bbc.com@evil.example/news",
+            "URL has 'www.bbc.com@' before its host (a user name and password, or a trick: the"
+            " link opens evil.example); write the URL without it",
+        ),
+        (
+            "https://u:p@BÜCHER.example:8443/",
+            "URL has 'u:p@' before its host (a user name and password, or a trick: the link"
+            " opens BÜCHER.example:8443); write the URL without it",
+        ),
         # Browsers read a host that ends in a number as an IPv4 address (0x7f.1: 127.0.0.1).
         *[
             (
@@ -115,7 +133,7 @@ def test_what_a_url_cannot_hold_as_written(url: str, characters: str) -> None:
                 ("https://example.123/", "example.123"),
                 ("https://a.0x/", "a.0x"),
                 ("https://0x7f.1/a;b", "0x7f.1"),  # the second fast path
-                ("https://user@0x7f.1:8080/", "0x7f.1"),  # the full path
+                ("https://0x7f.1:8080/", "0x7f.1"),  # the full path
             ]
         ],
         # IDNA 2003 would write ss.example, browsers xn--zca.example: two different hosts.

@@ -3,7 +3,8 @@
 Everything here is pure: it takes the parsed data (LineDict/LineList from yamlsrc), changes it
 in place, and returns what it did as (loc, message) pairs, which the loader turns into warnings.
 
-- Characters that XML 1.0 forbids are removed from every string.
+- Characters that XML 1.0 forbids are removed from every string; carriage returns become line
+  feeds (what XML readers make of them), so every format holds the same text.
 - A date-time without a time zone is read as UTC.
 - More than MAX_IMAGES images, MAX_RELATED related items or MAX_TOPICS topics: the rest are
   dropped.
@@ -40,8 +41,9 @@ XML_FORBIDDEN = re.compile(
     + _NONCHARACTERS
     + "]"
 )
-# Raw unwanted characters, or YAML escapes that can produce them: a cheap test on file text.
-_MAY_HOLD_FORBIDDEN = re.compile(XML_FORBIDDEN.pattern[:-1] + "]|\\\\[0abvfexuUN]")
+# Raw unwanted characters or carriage returns, or YAML escapes that can produce them: a cheap
+# test on file text.
+_MAY_HOLD_FORBIDDEN = re.compile(XML_FORBIDDEN.pattern[:-1] + "\r]|\\\\[0abvfexuUNr]")
 
 _DATED = ("publishedDateTime",)
 
@@ -108,8 +110,13 @@ def _strip_forbidden(node: Any, loc: Loc) -> Iterator[Repair]:
     # a URL is the item's id: never changed here; the model rejects a bad one
     for container, key, where, value in _texts(node, loc, urls=False):
         cleaned = XML_FORBIDDEN.sub("", value)
+        forbidden = cleaned != value
+        if "\r" in cleaned:  # XML readers see a line feed (written as &#13;, a reference
+            # that fast-xml-parser leaves as text): every format holds the line feed
+            cleaned = cleaned.replace("\r\n", "\n").replace("\r", "\n")
         if cleaned != value:
             container[key] = cleaned
+        if forbidden:
             yield where, "removed characters that XML 1.0 does not allow"
 
 

@@ -13,7 +13,9 @@ _REFERENCE = re.compile(r"&(?:#0*38|#[xX]0*26|amp|AMP);")
 # Characters RFC 3986 allows in a URI (unreserved, reserved and '%').
 _URI_CHARS = "A-Za-z0-9\\-._~:/?#\\[\\]@!$&'()*+,;="
 _PLAIN_URI = re.compile(f"[{_URI_CHARS}%]+")
-_SAFE_IN_PATH = "-._~:/?#[]@!$&'()*+,;=%"
+# After the host: '[' and ']' nowhere (only an IPv6 host holds them), '#' once (RFC 3986 3.3-3.5).
+_PART_CHARS = "A-Za-z0-9\\-._~:/?@!$&'()*+,;="
+_SAFE_IN_PART = "-._~:/?@!$&'()*+,;=%"
 _LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _FORBIDDEN = re.compile(r"[\x00-\x20\x7f-\x9f]")
 # The common case, checked in one step: http(s), a plain host without port or userinfo, then
@@ -23,13 +25,16 @@ _FORBIDDEN = re.compile(r"[\x00-\x20\x7f-\x9f]")
 # '.', ':', '/', '?', '#' or the end, so a shorter run could never match where this fails.
 _LABEL = "[A-Za-z0-9_][A-Za-z0-9_-]*+(?<!-)"
 _HOST = re.compile(f"{_LABEL}(?:\\.{_LABEL})*+\\.?|\\[[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*\\]")
-_SIMPLE = re.compile(f"[hH][tT][tT][pP][sS]?://(?P<host>{_HOST.pattern})(?:[/?#][{_URI_CHARS}%]*)?")
+_SIMPLE = re.compile(
+    f"[hH][tT][tT][pP][sS]?://(?P<host>{_HOST.pattern})"
+    f"(?:[/?][{_PART_CHARS}%]*)?(?:#[{_PART_CHARS}%]*)?"
+)
 # Most URLs, taken as they are in one step: _SIMPLE without ';' (so no character reference to
 # decode) and with '%' only before two hex digits.
-_CLEAN_CHARS = f"[{_URI_CHARS.replace(';', '')}]*+"
+_CLEAN_CHARS = f"[{_PART_CHARS.replace(';', '')}]*+"
+_CLEAN_PART = f"{_CLEAN_CHARS}(?:%[0-9A-Fa-f]{{2}}{_CLEAN_CHARS})*+"
 _CLEAN = re.compile(
-    f"[hH][tT][tT][pP][sS]?://(?P<host>{_HOST.pattern})"
-    f"(?:[/?#]{_CLEAN_CHARS}(?:%[0-9A-Fa-f]{{2}}{_CLEAN_CHARS})*+)?"
+    f"[hH][tT][tT][pP][sS]?://(?P<host>{_HOST.pattern})(?:[/?]{_CLEAN_PART})?(?:#{_CLEAN_PART})?"
 )
 
 
@@ -61,6 +66,12 @@ def to_uri(url: str) -> str:
         raise ValueError(f"URL has an invalid host or port: {url!r}") from None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise ValueError(f"not an absolute http(s) URL: {url!r}")
+    if "@" in parts.netloc:  # https://www.bbc.com@evil.example/ opens evil.example
+        user, _, host = parts.netloc.rpartition("@")
+        raise ValueError(
+            f"URL has {user + '@'!r} before its host (a user name and password, or a trick:"
+            f" the link opens {host}); write the URL without it"
+        )
     try:
         host = parts.hostname or ""
         if parts.port == 0:  # a bad port raises ValueError; 0 is none a server listens on
@@ -74,7 +85,7 @@ def to_uri(url: str) -> str:
     ipv6 = "[" in parts.netloc and ":" in host
     if host.isascii() and not _HOST.fullmatch(f"[{host}]" if ipv6 else host):
         raise ValueError(f"URL host is not a valid domain name: {host!r}")
-    if _PLAIN_URI.fullmatch(url) and not _LONE_PERCENT.search(url):
+    if url.isascii() and not encoded_characters(url):
         return url
     if encoded_characters(url):
         global encoded_count  # read by the fast seed path: see below
@@ -88,14 +99,29 @@ def to_uri(url: str) -> str:
 # non-ASCII characters are encoded too, as documented, without a word.)
 encoded_count = 0
 _NOT_IN_URI = re.compile(f"[^{_URI_CHARS}%\x80-\U0010ffff]|%(?![0-9A-Fa-f]{{2}})")
+_NOT_AFTER_HOST = re.compile(r"[\[\]]")
 
 
 def encoded_characters(url: str) -> str:
     """The ASCII characters of `url` (decoded of references) that a URL cannot hold as they are
     and `to_uri` percent-encodes, each once, in order: `|`, `{`, `"`, `%` not followed by two
-    hex digits... (Spaces and control characters are refused instead.)"""
+    hex digits, `[` or `]` after the host, a second `#`... (Spaces and control characters are
+    refused instead.)"""
     found = dict.fromkeys(match.group(0)[0] for match in _NOT_IN_URI.finditer(url))
+    rest = _after_host(url)
+    found.update(dict.fromkeys(_NOT_AFTER_HOST.findall(rest)))
+    if rest.count("#") > 1:
+        found["#"] = None
     return "".join(found)
+
+
+def _after_host(url: str) -> str:
+    """What follows the authority (user, host and port) of `url`: its path, query and
+    fragment."""
+    start = url.find("//")
+    start = 0 if start < 0 else start + 2
+    ends = [at for at in map(url.find, "/?#", (start,) * 3) if at >= 0]
+    return url[min(ends) :] if ends else ""
 
 
 # Characters IDNA 2003 (Python's "idna" codec) maps away where browsers (UTS 46, not
@@ -147,15 +173,12 @@ def _iri_to_uri(scheme: str, netloc: str, host: str, path: str, query: str, frag
             ascii_host = idna_host(host)
         except ValueError as exc:
             raise ValueError(f"URL {exc}") from None
-        # userinfo and port kept as written (`host`, lowercased, is not what the URL spells)
-        userinfo, at, host_and_port = netloc.rpartition("@")
-        netloc = userinfo + at + ascii_host + "".join(host_and_port.partition(":")[1:])
-    if not _PLAIN_URI.fullmatch(netloc) or not _HOST.fullmatch(
-        netloc.rpartition("@")[2].split(":")[0]
-    ):
+        # the port kept as written (`host`, lowercased, is not what the URL spells)
+        netloc = ascii_host + "".join(netloc.partition(":")[1:])
+    if not _PLAIN_URI.fullmatch(netloc) or not _HOST.fullmatch(netloc.split(":")[0]):
         raise ValueError(f"URL host is not a valid domain name: {host!r}")
 
     def encode(part: str) -> str:
-        return quote(_LONE_PERCENT.sub("%25", part), safe=_SAFE_IN_PATH)
+        return quote(_LONE_PERCENT.sub("%25", part), safe=_SAFE_IN_PART)
 
     return urlunsplit((scheme, netloc, encode(path), encode(query), encode(fragment)))

@@ -88,8 +88,9 @@ class Document(_Doc):
     feed_url: str
     description: str | None = None
     next_url: str | None = None  # older items: the prev-archive page
-    icon: str | None = None  # the large image: our logo
-    favicon: str | None = None  # small, square: our icon
+    # Both square (JSON Feed 1.1): our icon; our logo, about 2:1, would be cropped.
+    icon: str | None = None
+    favicon: str | None = None
     language: str | None = None
     authors: list[Author] | None = None
     hubs: list[Hub] | None = None
@@ -186,7 +187,7 @@ def _document(view: FeedView, links: dict[str, str]) -> Document:
         feed_url=view.url_of(WRITER.document()),
         description=view.description or None,
         next_url=links.get("prev-archive"),
-        icon=view.logo,
+        icon=view.icon,
         favicon=view.icon,
         language=view.language,
         authors=_author(view.author),
@@ -208,7 +209,7 @@ def head_json(view: FeedView, links: dict[str, str]) -> str | None:
     optional = (
         ("description", view.description or None),
         ("next_url", links.get("prev-archive")),
-        ("icon", view.logo),
+        ("icon", view.icon),
         ("favicon", view.icon),
         ("language", view.language),
     )
