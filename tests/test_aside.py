@@ -12,6 +12,7 @@ import pytest
 from syndicate import build
 from syndicate.incremental import aside, cache, memo, seam
 from syndicate.incremental.aside import Aside
+from syndicate.seeds.discovery import DEFAULT_MAX_SEED_BYTES
 
 from conftest import build_into, seed_text, write_seed
 
@@ -27,7 +28,7 @@ def _build(tmp_path: Path, small_config: Path, name: str) -> tuple[dict[str, obj
     out = tmp_path / name
     build_into(tmp_path / "seeds", small_config, out, use_cache=True)
     folder = cache.default_folder(small_config)
-    store = cache.SeedCache(folder, cache.fingerprint(tmp_path / "seeds"))
+    store = cache.SeedCache(folder, cache.fingerprint(tmp_path / "seeds", DEFAULT_MAX_SEED_BYTES))
     rows = dict(store.load())
     return rows, folder
 

@@ -289,6 +289,24 @@ def test_an_edit_that_sets_the_mtime_back_is_built_and_checked(ws: Path) -> None
     assert run("build", "--check", "-q").exit_code == 0
 
 
+def test_a_smaller_seed_size_limit_rejects_a_seed_the_cache_had_read(ws: Path) -> None:
+    """The parse cache answers for the limit it was filled with only: a seed read under a
+    larger --max-seed-size is rejected unread under a smaller one, as without the cache."""
+    big = seed_text("Big", "https://example.com/big", excerpt='"' + "x" * 3000 + '"')
+    write_seed(ws / "seeds", "big.txt", big)
+    for path in (ws / "seeds").iterdir():  # long past: a stat alone could be trusted
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    assert run("build", "-q", "--max-seed-size", "10000").exit_code == 0
+    size = (ws / "seeds" / "big.txt").stat().st_size
+    for args in ([], ["--no-cache"]):
+        result = run("build", "-q", "--max-seed-size", "2000", *args)
+        assert (result.exit_code, result.stdout) == (1, "")
+        assert result.stderr == (
+            f"seeds/big.txt:1: file: file is {size} bytes, over the limit of 2000\n"
+        ), args
+        assert '"Big"' not in (ws / "out" / "all" / "feed.json").read_text("utf-8")
+
+
 def test_check_notices_a_missing_manifest(ws: Path) -> None:
     assert run("build").exit_code == 0
     (ws / "out" / ".syndicate-manifest.json").unlink()

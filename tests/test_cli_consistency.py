@@ -83,6 +83,56 @@ def test_did_you_mean_is_spelled_as_the_seeds_spell_the_topic(ws: Path) -> None:
     )
 
 
+def test_a_rule_value_close_to_what_seeds_have_is_a_typo_warning(ws: Path) -> None:
+    """A topic, provider or category no seed has, close to one they have: a warning on the
+    value's line, whether the feed selects something or not, in every rule that names them;
+    a value not close to anything (a topic for seeds to come) is no typo."""
+    write_seed(
+        ws / "seeds",
+        "b.txt",
+        seed_text(
+            "B",
+            "https://example.com/b",
+            topics="[Robotics, AI Policy]",
+            category="News",
+            provider="{name: The Verge, domain: theverge.com}",
+        ),
+    )
+    config = SMALL_CONFIG + (
+        "  - id: top\n"
+        '    title: "Top"\n'
+        '    exclude_topics: ["Computer Vison", "AI Polcy", "Quantum"]\n'
+        "    exclude_providers:\n"
+        "      - theverge.con\n"
+        "      - The Vrege\n"
+        "  - id: two\n"
+        '    title: "Two"\n'
+        "    topics: [robotcs, Computer Vision]\n"
+        "  - id: cats\n"
+        '    title: "Cats"\n'
+        "    categories: [newz]\n"
+    )
+    (ws / "config" / "feeds.yaml").write_text(config, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "-q"])
+    assert result.exit_code == 0
+    warning = "config/feeds.yaml:{}: feeds.{}: warning: no seed has {} (did you mean {}?), so"
+    assert result.stdout.splitlines() == [
+        warning.format(12, "top.exclude_topics", "topic 'Computer Vison'", "'Computer Vision'")
+        + " this value excludes nothing",
+        warning.format(12, "top.exclude_topics", "topic 'AI Polcy'", "'AI Policy'")
+        + " this value excludes nothing",
+        warning.format(14, "top.exclude_providers", "provider 'theverge.con'", "'theverge.com'")
+        + " this value excludes nothing",
+        warning.format(15, "top.exclude_providers", "provider 'The Vrege'", "'the verge'")
+        + " this value excludes nothing",
+        warning.format(18, "two.topics", "topic 'robotcs'", "'Robotics'")
+        + " this value selects nothing",
+        "config/feeds.yaml:19: feeds.cats: warning: feed 'cats' selected no items",
+        warning.format(21, "cats.categories", "category 'newz'", "'news'")
+        + " this value selects nothing",
+    ]
+
+
 def test_config_error_trailer_only_from_commands_that_write(ws: Path) -> None:
     (ws / "config" / "feeds.yaml").write_text(SMALL_CONFIG + "    limt: 3\n", encoding="utf-8")
     trailer = "config error: nothing was written"

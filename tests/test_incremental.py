@@ -388,7 +388,10 @@ def test_a_cache_rewritten_since_the_memo_means_a_full_build(
 ) -> None:
     project = Project(tmp_path)
     project.check()
-    store = cache.SeedCache(project.root / cache.CACHE_DIR, cache.fingerprint(project.seeds))
+    store = cache.SeedCache(
+        project.root / cache.CACHE_DIR,
+        cache.fingerprint(project.seeds, discovery.DEFAULT_MAX_SEED_BYTES),
+    )
     store.save(store.load(), 0)  # same rows, another file: not the one the memo knows
     with counting_updates(monkeypatch) as taken:
         _apply(project, ("title", 7, "edited"))

@@ -199,6 +199,10 @@ def test_workflow_uses_the_action_at_this_version(here: Path) -> None:
     assert check_step["with"] == {"command": "check --format github", "summary": "true"}
     text = Path(".github/workflows/feeds.yml").read_text("utf-8")
     assert "pip install ." not in text and "pages" not in text.lower()
+    # a rejected seed fails the build step after every good feed was built: still committed
+    build, commit = jobs["publish"]["steps"][1:]
+    assert (build["with"], "if" in build) == ({"command": "build"}, False)
+    assert commit["if"] == "${{ !cancelled() }}"
 
 
 def test_pages_adds_the_deploy_job(here: Path) -> None:
@@ -209,6 +213,8 @@ def test_pages_adds_the_deploy_job(here: Path) -> None:
     assert jobs["publish"]["steps"][-1]["with"] == {"path": "out"}
     assert _uses(jobs["deploy"]) == ["actions/deploy-pages@v4"]
     assert jobs["deploy"]["needs"] == "publish"
+    # after a rejected seed too (the build step failed, the good feeds were built)
+    assert jobs["publish"]["steps"][-1]["if"] == jobs["deploy"]["if"] == "${{ !cancelled() }}"
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert jobs["deploy"]["environment"]["name"] == "github-pages"
 

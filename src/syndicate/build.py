@@ -148,7 +148,7 @@ def render(
     """Every output file of every feed (and the preview pages unless not `with_pages`), and
     what each feed chose (`scanned`: the entries the scan stashed, see _scanned_entries)."""
     from syndicate.render.feed import feed_files, feed_paths
-    from syndicate.selection.hints import empty_feed
+    from syndicate.selection.hints import SeedValues, empty_feed, misspelt_values
     from syndicate.selection.select import Pool, select_from
 
     problems_before = len(report.problems)
@@ -157,6 +157,7 @@ def render(
     chosen = {f.id: select_from(pool, f, 0 if f.archive else f.limit) for f in config.feeds}
     published = {item.name for items in chosen.values() for item in items}
     entries = _entries(options, published, report, scanned)
+    values = SeedValues(candidates, set(pool.by_topic))
     files: dict[str, Content] = {}
     views = []
     for feed in config.feeds:
@@ -165,11 +166,14 @@ def render(
         views.append((feed, view))
         files.update(feed_output)
         report.feeds.append(FeedReport(feed.id, len(view.entries), feed_paths(feed)))
+        path, seeds = options.config_path.as_posix(), options.seeds_dir
         if not view.entries:
-            path, seeds = options.config_path.as_posix(), options.seeds_dir
             report.problems.append(
                 empty_feed(path, feed, candidates, seeds, options.max_seed_bytes)
             )
+        report.problems += misspelt_values(
+            path, feed, values, seeds, options.max_seed_bytes, not view.entries
+        )
     if with_pages:
         from syndicate.render import pages  # Jinja2: only when pages are rendered
 

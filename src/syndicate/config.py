@@ -187,6 +187,8 @@ class FeedConfig(FeedRules):
     max_feed_bytes: int = Field(DEFAULT_MAX_FEED_BYTES, strict=True, ge=0, description=_MAX_BYTES)
     max_feed_items: int = Field(DEFAULT_MAX_FEED_ITEMS, strict=True, ge=0, description=_MAX_ITEMS)
     _line: int = PrivateAttr(1)
+    # The line of each value of a list rule (topics, exclude_providers...), by rule name.
+    _value_lines: dict[str, tuple[int, ...]] = PrivateAttr(default_factory=dict)
 
     @field_validator("archive")
     @classmethod
@@ -209,6 +211,12 @@ class FeedConfig(FeedRules):
     def line(self) -> int:
         """The config line of this feed's entry, for messages about the feed."""
         return self._line
+
+    def value_line(self, rule: str, index: int) -> int:
+        """The config line of value `index` of the list rule `rule` (a default's line when the
+        feed takes it from `defaults:`); the feed's line if unknown."""
+        lines = self._value_lines.get(rule, ())
+        return lines[index] if index < len(lines) else self._line
 
     @property
     def page_size(self) -> int:
@@ -285,6 +293,7 @@ def parse(raw: yamlsrc.LineDict, shown: str) -> Config:
         raise ConfigError(unique)
     for index, feed in enumerate(config.feeds):
         feed._line = yamlsrc.line_of(raw, ("feeds", index))
+        feed._value_lines = _value_lines(raw, index)
     config._base_url_line = yamlsrc.line_of(raw, ("site", "base_url"))
     return config
 
@@ -344,6 +353,17 @@ def _defaults_problems(raw: yamlsrc.LineDict, shown: str) -> list[Problem]:
     except ValidationError as exc:
         return [_problem(raw, shown, {**e, "loc": ("defaults", *e["loc"])}) for e in exc.errors()]
     return []
+
+
+def _value_lines(raw: yamlsrc.LineDict, index: int) -> dict[str, tuple[int, ...]]:
+    """The line of each value of each list rule of feed `index`."""
+    feed = raw["feeds"][index]
+    found = {}
+    for rule, values in feed.items():
+        if isinstance(values, yamlsrc.LineList):
+            loc = ("feeds", index, rule)
+            found[rule] = tuple(yamlsrc.line_of(raw, (*loc, i)) for i in range(len(values)))
+    return found
 
 
 def _apply_defaults(raw: yamlsrc.LineDict) -> None:

@@ -53,9 +53,12 @@ def default_folder(config_path: Path) -> Path:
     return config_path.parent / CACHE_DIR
 
 
-def fingerprint(seeds_dir: Path) -> str:
-    """Changes whenever the code (templates included) that builds the output may have changed."""
-    return hashlib.blake2b(f"{_code_digest()}|{seeds_dir.as_posix()}".encode()).hexdigest()
+def fingerprint(seeds_dir: Path, max_seed_bytes: int) -> str:
+    """Changes whenever the code (templates included) that builds the output may have changed,
+    or what reading a seed gives (the seeds folder, the size limit: a file over it is
+    rejected unread, one under it is read)."""
+    key = f"{_code_digest()}|{seeds_dir.as_posix()}|{max_seed_bytes}"
+    return hashlib.blake2b(key.encode()).hexdigest()
 
 
 @functools.cache

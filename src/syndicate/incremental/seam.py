@@ -237,7 +237,9 @@ class Past:
         return done
 
     def _parse_cache(self) -> cache.SeedCache:
-        return cache.SeedCache(self.options.cache_folder, cache.fingerprint(self.options.seeds_dir))
+        options = self.options
+        key = cache.fingerprint(options.seeds_dir, options.max_seed_bytes)
+        return cache.SeedCache(options.cache_folder, key)
 
     def _store(self, store: cache.SeedCache, known: dict[str, Scan], scans: list[Scan]) -> None:
         """Teach the parse cache what was read: a few changes appended, else written anew
@@ -306,7 +308,9 @@ def _memo_key(options: BuildOptions) -> str | None:
             options.max_seed_bytes,
         )
     )
-    return memo.key_of(cache.fingerprint(options.seeds_dir), config, settings)
+    return memo.key_of(
+        cache.fingerprint(options.seeds_dir, options.max_seed_bytes), config, settings
+    )
 
 
 def _selection(

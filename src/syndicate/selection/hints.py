@@ -1,9 +1,12 @@
-"""What to tell an editor about a feed that selects nothing: the topic no seed has, and the
-nearest topic the seeds do have, spelled as a seed spells it."""
+"""What to tell an editor about a feed that selects nothing (the topic no seed has, and the
+nearest topic the seeds do have, spelled as a seed spells it), and about a rule's value that
+no seed has but one is close to (a typo that would silently widen or narrow a feed)."""
 
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from syndicate.config import FeedConfig
@@ -32,6 +35,82 @@ def empty_feed(
                 spelled = spelling(close[0], candidates, seeds_dir, max_seed_bytes)
                 message += f" (did you mean {spelled!r}?)"
     return Problem(config_path, feed.line, f"feeds.{feed.id}", message, "warning")
+
+
+# The list rules that name what seeds have: rule -> (what it names, what a value does).
+_NAMING_RULES = {
+    "topics": ("topic", "selects"),
+    "exclude_topics": ("topic", "excludes"),
+    "providers": ("provider", "selects"),
+    "exclude_providers": ("provider", "excludes"),
+    "categories": ("category", "selects"),
+}
+# How close (difflib's ratio) a value no seed has must be to one they have to be called a typo:
+# 'Robotcs'/'Robotics' 0.93, 'newz'/'news' 0.75; 'AI Policy'/'AI Ethics' 0.44 is not one.
+TYPO_CUTOFF = 0.75
+
+
+@dataclass
+class SeedValues:
+    """The topic, provider and category keys the valid seeds have, each set made when used."""
+
+    candidates: list[Candidate]
+    topic_keys: set[str] = field(default_factory=set)
+
+    @cached_property
+    def topics(self) -> list[str]:
+        found = self.topic_keys or {t for item in self.candidates for t in item.topics}
+        return sorted(found)
+
+    @cached_property
+    def providers(self) -> list[str]:
+        return sorted({p for item in self.candidates for p in item.providers})
+
+    @cached_property
+    def categories(self) -> list[str]:
+        return sorted({item.category for item in self.candidates if item.category})
+
+    def of(self, kind: str) -> list[str]:
+        return {"topic": self.topics, "provider": self.providers, "category": self.categories}[kind]
+
+
+def misspelt_values(
+    config_path: str,
+    feed: FeedConfig,
+    values: SeedValues,
+    seeds_dir: Path,
+    max_seed_bytes: int,
+    empty: bool,
+) -> list[Problem]:
+    """A warning for each value of a topic, provider or category rule that no seed has while
+    one they have is close to it: `exclude_topics: [AI Polcy]` would exclude nothing, without a
+    word. (An empty feed's warning already names its first missing topic.)"""
+    problems = []
+    for rule, (kind, does) in _NAMING_RULES.items():
+        wanted = getattr(feed, rule) or []
+        if not wanted or (empty and rule == "topics"):
+            continue
+        known = values.of(kind)
+        present = set(known)
+        for index, value in enumerate(wanted):
+            key = topic_key(value)
+            if key in present:
+                continue
+            close = difflib.get_close_matches(key, known, n=1, cutoff=TYPO_CUTOFF)
+            if not close:
+                continue  # a value for seeds to come: nothing to suggest
+            spelled = close[0]
+            if kind == "topic":
+                spelled = spelling(spelled, values.candidates, seeds_dir, max_seed_bytes)
+            message = (
+                f"no seed has {kind} {value!r} (did you mean {spelled!r}?), so this value"
+                f" {does} nothing"
+            )
+            line = feed.value_line(rule, index)
+            problems.append(
+                Problem(config_path, line, f"feeds.{feed.id}.{rule}", message, "warning")
+            )
+    return problems
 
 
 def spelling(key: str, candidates: list[Candidate], seeds_dir: Path, max_seed_bytes: int) -> str:
