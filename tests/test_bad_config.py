@@ -436,7 +436,7 @@ def test_config_not_utf8(ws: Workspace) -> None:
     ws.config.write_bytes(ONE_FEED.replace("Test site", "Caf\xe9").encode("latin-1"))
     run = ws.build()
     assert run.code == 2
-    run.expect("feeds.yaml:2: config: file is not UTF-8 (byte 0xe9 at offset 19)")
+    run.expect("feeds.yaml:2: config: file is not UTF-8 (byte 0xe9 at offset 19): save it as UTF-8")
 
 
 def test_unsafe_feed_id_writes_nothing_outside(ws: Workspace, tmp_path: Path) -> None:

@@ -362,7 +362,7 @@ REJECTED = [
         "latin-1",
         LATIN1,
         "seeds/bad.txt:5: front matter: file is not UTF-8 "
-        f"(byte 0xe9 at offset {LATIN1.index(0xE9)})",
+        f"(byte 0xe9 at offset {LATIN1.index(0xE9)}): save it as UTF-8",
     ),
     _case(
         "raw-control-character",
@@ -382,17 +382,17 @@ REJECTED = [
     _case(
         "utf-16-le-bom",
         seed_text().encode("utf-16"),
-        "seeds/bad.txt:1: front matter: file is UTF-16; seeds must be UTF-8",
+        "seeds/bad.txt:1: front matter: file is UTF-16: save it as UTF-8",
     ),
     _case(
         "utf-16-be-bom",
         b"\xfe\xff" + seed_text().encode("utf-16-be"),
-        "seeds/bad.txt:1: front matter: file is UTF-16; seeds must be UTF-8",
+        "seeds/bad.txt:1: front matter: file is UTF-16: save it as UTF-8",
     ),
     _case(
         "utf-16-no-bom",
         UTF16,
-        "seeds/bad.txt:1: front matter: file is UTF-16; seeds must be UTF-8",
+        "seeds/bad.txt:1: front matter: file is UTF-16: save it as UTF-8",
     ),
 ]
 
@@ -563,7 +563,10 @@ def test_file_over_default_size_limit_is_rejected(ws: Workspace) -> None:
     assert run.code == 1
     assert {i["id"] for i in ws.items()} >= {"https://example.com/big"}
     assert "https://example.com/bigger" not in {i["id"] for i in ws.items()}
-    run.expect("seeds/bad.txt:1: file: file is 1048577 bytes, over the limit of 1048576")
+    run.expect(
+        "seeds/bad.txt:1: file: file is 1,048,577 bytes, over the limit of 1,048,576"
+        " (a larger limit: --max-seed-size)"
+    )
 
 
 def test_max_seed_size_option(ws: Workspace) -> None:
@@ -574,7 +577,8 @@ def test_max_seed_size_option(ws: Workspace) -> None:
     assert run.code == 1
     assert [i["id"] for i in ws.items()] == ["https://example.com/story"]
     run.expect(
-        f"seeds/bad.txt:1: file: file is {len(text) + 1} bytes, over the limit of {len(text)}"
+        f"seeds/bad.txt:1: file: file is {len(text) + 1:,} bytes, over the limit of"
+        f" {len(text):,} (a larger limit: --max-seed-size)"
     )
 
 

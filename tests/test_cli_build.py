@@ -302,7 +302,8 @@ def test_a_smaller_seed_size_limit_rejects_a_seed_the_cache_had_read(ws: Path) -
         result = run("build", "-q", "--max-seed-size", "2000", *args)
         assert (result.exit_code, result.stdout) == (1, "")
         assert result.stderr == (
-            f"seeds/big.txt:1: file: file is {size} bytes, over the limit of 2000\n"
+            f"seeds/big.txt:1: file: file is {size:,} bytes, over the limit of 2,000"
+            " (a larger limit: --max-seed-size)\n"
         ), args
         assert '"Big"' not in (ws / "out" / "all" / "feed.json").read_text("utf-8")
 

@@ -110,7 +110,8 @@ def test_options_and_quiet(ws: Path) -> None:
     )
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        f"other/big.txt:1: file: file is {size} bytes, over the limit of 300",
+        f"other/big.txt:1: file: file is {size:,} bytes, over the limit of 300"
+        " (a larger limit: --max-seed-size)",
         "checked elsewhere/f.yaml and 2 seed files (1 rejected): 1 error, 0 warnings",
     ]
     quiet = run("check", "-q", "--seeds", "other", "--config", "elsewhere/f.yaml")

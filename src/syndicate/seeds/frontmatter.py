@@ -25,13 +25,15 @@ class FrontMatter:
 def decode(data: bytes) -> str:
     """UTF-8 with or without a byte order mark; anything else is an error."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4]:
-        raise FrontMatterError("file is UTF-16; seeds must be UTF-8", 1)
+        raise FrontMatterError("file is UTF-16: save it as UTF-8", 1)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise FrontMatterError(
-            f"file is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})", line
+            f"file is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}):"
+            " save it as UTF-8",
+            line,
         ) from None
 
 

@@ -100,7 +100,10 @@ def _bytes_of(file: SeedFile, max_bytes: int) -> tuple[bytes, os.stat_result] | 
         if not S_ISREG(info.st_mode):
             return Problem(file.shown, 1, "file", "not a regular file")
         if info.st_size > max_bytes:
-            message = f"file is {info.st_size} bytes, over the limit of {max_bytes}"
+            message = (
+                f"file is {info.st_size:,} bytes, over the limit of {max_bytes:,}"
+                " (a larger limit: --max-seed-size)"
+            )
             return Problem(file.shown, 1, "file", message)
         return _read_all(file.location, info.st_size), info
     except OSError as exc:
