@@ -80,7 +80,8 @@ CONFIG_ERRORS = [
     _case(
         "min-quality-quoted",
         ONE_FEED + "    min_quality: '60'\n",
-        "feeds.yaml:7: feeds[0].min_quality: must be a whole number, got '60'",
+        "feeds.yaml:7: feeds[0].min_quality: must be a whole number, got '60': write it without"
+        " quotes",
     ),
     _case(
         "published-only-text",

@@ -155,6 +155,11 @@ REJECTED = [
         "seeds/bad.txt:5: quality: must be a whole number, got 'high'",
     ),
     _case(
+        "quality-quoted",
+        seed_text(extra='quality: "80"\n'),
+        "seeds/bad.txt:5: quality: must be a whole number, got '80': write it without quotes",
+    ),
+    _case(
         "quality-as-float",
         seed_text(extra="quality: 1.5\n"),
         "seeds/bad.txt:5: quality: must be a whole number, got 1.5",

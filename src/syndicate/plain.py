@@ -88,9 +88,21 @@ def validation_message(error: ErrorDetails) -> str:
     values = dict(error.get("ctx") or {})
     values["got"] = shown(error["input"]) if "input" in error else "nothing"
     try:
-        return template.format(**values)
+        return template.format(**values) + _quoted_hint(error)
     except (KeyError, IndexError):
         return raw
+
+
+# A quoted value that would be right unquoted ("60" for a number, "true" for true or false).
+_RIGHT_UNQUOTED = {"int_type": re.compile(r"0|[1-9][0-9]*"), "bool_type": re.compile(r"true|false")}
+
+
+def _quoted_hint(error: ErrorDetails) -> str:
+    pattern = _RIGHT_UNQUOTED.get(error["type"])
+    value = error.get("input")
+    if pattern is not None and isinstance(value, str) and pattern.fullmatch(value.strip()):
+        return ": write it without quotes"
+    return ""
 
 
 def validation_detail(error: ErrorDetails) -> str:
