@@ -157,7 +157,7 @@ def render(
     chosen = {f.id: select_from(pool, f, 0 if f.archive else f.limit) for f in config.feeds}
     published = {item.name for items in chosen.values() for item in items}
     entries = _entries(options, published, report, scanned)
-    values = SeedValues(candidates, set(pool.by_topic))
+    values = SeedValues(candidates, sorted(pool.by_topic))
     files: dict[str, Content] = {}
     views = []
     for feed in config.feeds:

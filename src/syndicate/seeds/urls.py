@@ -85,9 +85,10 @@ def to_uri(url: str) -> str:
     ipv6 = "[" in parts.netloc and ":" in host
     if host.isascii() and not _HOST.fullmatch(f"[{host}]" if ipv6 else host):
         raise ValueError(f"URL host is not a valid domain name: {host!r}")
-    if url.isascii() and not encoded_characters(url):
+    encoded = encoded_characters(url)
+    if url.isascii() and not encoded:
         return url
-    if encoded_characters(url):
+    if encoded:
         global encoded_count  # read by the fast seed path: see below
         encoded_count += 1
     return _iri_to_uri(parts.scheme, parts.netloc, host, parts.path, parts.query, parts.fragment)

@@ -5,7 +5,7 @@ no seed has but one is close to (a typo that would silently widen or narrow a fe
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -45,6 +45,7 @@ _NAMING_RULES = {
     "exclude_providers": ("provider", "excludes"),
     "categories": ("category", "selects"),
 }
+_PLURALS = {"provider": "providers", "category": "categories"}
 # How close (difflib's ratio) a value no seed has must be to one they have to be called a typo:
 # 'Robotcs'/'Robotics' 0.93, 'newz'/'news' 0.75; 'AI Policy'/'AI Ethics' 0.44 is not one.
 TYPO_CUTOFF = 0.75
@@ -55,12 +56,7 @@ class SeedValues:
     """The topic, provider and category keys the valid seeds have, each set made when used."""
 
     candidates: list[Candidate]
-    topic_keys: set[str] = field(default_factory=set)
-
-    @cached_property
-    def topics(self) -> list[str]:
-        found = self.topic_keys or {t for item in self.candidates for t in item.topics}
-        return sorted(found)
+    topics: list[str]  # sorted (selection's Pool has them by topic already)
 
     @cached_property
     def providers(self) -> list[str]:
@@ -71,7 +67,7 @@ class SeedValues:
         return sorted({item.category for item in self.candidates if item.category})
 
     def of(self, kind: str) -> list[str]:
-        return {"topic": self.topics, "provider": self.providers, "category": self.categories}[kind]
+        return self.topics if kind == "topic" else getattr(self, _PLURALS[kind])
 
 
 def misspelt_values(
