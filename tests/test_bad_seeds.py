@@ -337,6 +337,40 @@ REJECTED = [
         seed_text(extra="title2: !!binary aGVsbG8=\n"),
         "seeds/bad.txt:5: front matter: unsupported YAML tag !!binary",
     ),
+    # An explicit tag is held to the spellings the plain value would need: never YAML 1.1's
+    # reading of a value the tag does not fit, never a crash.
+    *[
+        _case(
+            f"tag-{name}",
+            seed_text(extra=f"{line}\n"),
+            f"seeds/bad.txt:5: front matter: the tag {message}",
+        )
+        for name, line, message in [
+            ("bool-y", "published: !!bool 'y'", "!!bool needs true or false, not 'y'"),
+            ("bool-yes", "published: !!bool yes", "!!bool needs true or false, not 'yes'"),
+            (
+                "int-octal",
+                "quality: !!int '017'",
+                "!!int needs a whole number such as 17 or -3, not '017'",
+            ),
+            (
+                "int-sexagesimal",
+                "quality: !!int 1:30",
+                "!!int needs a whole number such as 17 or -3, not '1:30'",
+            ),
+            (
+                "int-empty",
+                "quality: !!int ''",
+                "!!int needs a whole number such as 17 or -3, not ''",
+            ),
+            ("float-word", "x: !!float abc", "!!float needs a number such as 0.5 or 2, not 'abc'"),
+            ("null-word", "x: !!null x", "!!null needs null or nothing, not 'x'"),
+            ("map-on-list", "x: !!map [a]", "!!map needs key: value lines, not a list"),
+            ("seq-on-map", "topics: !!seq {b: 1}", "!!seq needs a list, not key: value lines"),
+            ("str-on-map", "x: !!str {b: 1}", "!!str needs a single value, not key: value lines"),
+            ("map-on-key", "!!map x: 1", "!!map needs key: value lines, not a single value"),
+        ]
+    ],
     _case(
         "alias",
         seed_text(extra="x: &x hello\ny: *x\n"),
@@ -710,6 +744,21 @@ def test_keys_that_are_not_text_are_unknown_keys_as_spelled(ws: Workspace) -> No
     assert run.code == 0, run.report()
     assert "a.txt" not in run.stderr
     assert len(ws.items()) == 1
+
+
+def test_tags_that_fit_their_values_are_read_as_the_plain_values_are(ws: Workspace) -> None:
+    ws.seed(
+        "a.txt",
+        seed_text(
+            extra="quality: !!int '+17'\npublished: !!bool 'true'\nexcerpt: !!str 5\n"
+            "topics: !!seq [!!str Vision]\nx: !!float 2\ny: !!null\n"
+        ),
+    )
+    run = ws.build()
+    assert run.code == 0, run.report()
+    assert "a.txt" not in run.stderr
+    (item,) = ws.items()
+    assert (item["summary"], item["tags"]) == ("5", ["Vision"])
 
 
 def test_a_misspelt_field_is_a_warning_naming_the_field_meant(ws: Workspace) -> None:

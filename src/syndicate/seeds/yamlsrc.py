@@ -99,49 +99,104 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
 
 
 def _construct_undefined(loader: _Loader, node: yaml.Node) -> Any:
-    tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
-    raise YamlError(f"unsupported YAML tag {tag}", node.start_mark.line + 1)
+    raise YamlError(f"unsupported YAML tag {_tag_name(node)}", node.start_mark.line + 1)
 
 
-def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
-    try:
-        return int(loader.construct_yaml_int(node))
-    except ValueError:
-        raise YamlError("number has too many digits", node.start_mark.line + 1) from None
+def _tag_name(node: yaml.Node) -> str:
+    return str(node.tag).replace("tag:yaml.org,2002:", "!!")
 
-
-_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_str)
-_Loader.add_constructor(None, _construct_undefined)
-# Tags that make Python values no seed or config field holds (a set has no stable order).
-for _tag in ("set", "omap", "pairs", "binary"):
-    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _construct_undefined)
 
 # Plain scalars YAML 1.1 reads as what the editor did not write stay text, so that a field that
 # wants true/false or a number says so: `yes`, `no`, `on`, `off` (only true and false are
 # booleans), `017` (octal 15 in YAML 1.1, 17 in YAML 1.2), `0x50`, `0b101`, `1_000`, `1:30`
-# (sexagesimal 90). Null, dates (read as text) and merge keys (refused) resolve as before.
-_RESOLVED_HERE = {f"tag:yaml.org,2002:{kind}" for kind in ("bool", "int", "float")}
+# (sexagesimal 90). An explicit tag (`!!int '017'`) is held to the same spellings: a value the
+# tag does not fit is an error, never YAML 1.1's reading of it.
+_BOOL = re.compile(r"true|True|TRUE|false|False|FALSE")
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_FLOAT = re.compile(
+    r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+_NULL = re.compile(r"~|null|Null|NULL|")
+_NODE_KINDS: dict[type[yaml.Node], str] = {
+    yaml.ScalarNode: "a single value",
+    yaml.MappingNode: "key: value lines",
+    yaml.SequenceNode: "a list",
+}
+
+
+def _node_of(node: yaml.Node, kind: type[yaml.Node]) -> None:
+    """Refuse a tag on the wrong kind of node (`!!map [a]`, `!!str {a: 1}`)."""
+    if not isinstance(node, kind):
+        raise YamlError(
+            f"the tag {_tag_name(node)} needs {_NODE_KINDS[kind]}, not {_NODE_KINDS[type(node)]}",
+            node.start_mark.line + 1,
+        )
+
+
+def _scalar(patterns: tuple[re.Pattern[str], ...], wanted: str) -> Any:
+    """A constructor for a typed scalar tag that accepts only the values matching `patterns`
+    (the spellings the implicit resolvers below read), then builds it as PyYAML does."""
+
+    def construct(loader: _Loader, node: yaml.Node) -> Any:
+        _node_of(node, yaml.ScalarNode)
+        if not any(pattern.fullmatch(node.value) for pattern in patterns):
+            raise YamlError(
+                f"the tag {_tag_name(node)} needs {wanted}, not {node.value!r}",
+                node.start_mark.line + 1,
+            )
+        kind = str(node.tag).rpartition(":")[2]
+        try:
+            return getattr(loader, f"construct_yaml_{kind}")(node)
+        except ValueError:  # Python's limit on the digits of an int
+            raise YamlError("number has too many digits", node.start_mark.line + 1) from None
+
+    return construct
+
+
+def _text(loader: _Loader, node: yaml.Node) -> str:
+    _node_of(node, yaml.ScalarNode)
+    return str(loader.construct_scalar(node))
+
+
+def _mapping(loader: _Loader, node: yaml.Node) -> LineDict:
+    _node_of(node, yaml.MappingNode)
+    return _construct_mapping(loader, node)  # type: ignore[arg-type]
+
+
+def _sequence(loader: _Loader, node: yaml.Node) -> LineList:
+    _node_of(node, yaml.SequenceNode)
+    return _construct_sequence(loader, node)  # type: ignore[arg-type]
+
+
+_CORE = "tag:yaml.org,2002:"
+_Loader.add_constructor(f"{_CORE}bool", _scalar((_BOOL,), "true or false"))
+_Loader.add_constructor(f"{_CORE}int", _scalar((_INT,), "a whole number such as 17 or -3"))
+_Loader.add_constructor(f"{_CORE}float", _scalar((_FLOAT, _INT), "a number such as 0.5 or 2"))
+_Loader.add_constructor(f"{_CORE}null", _scalar((_NULL,), "null or nothing"))
+_Loader.add_constructor(f"{_CORE}str", _text)
+_Loader.add_constructor(f"{_CORE}timestamp", _text)  # dates stay text: the models read them
+_Loader.add_constructor(f"{_CORE}map", _mapping)
+_Loader.add_constructor(f"{_CORE}seq", _sequence)
+_Loader.add_constructor(None, _construct_undefined)
+# Tags that make Python values no seed or config field holds (a set has no stable order).
+for _tag in ("set", "omap", "pairs", "binary"):
+    _Loader.add_constructor(f"{_CORE}{_tag}", _construct_undefined)
+
+# The implicit resolvers read plain scalars with the spellings above (null, dates, read as text,
+# and merge keys, refused, resolve as PyYAML's do).
+_RESOLVED_HERE = {f"{_CORE}{kind}" for kind in ("bool", "int", "float")}
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, pattern) for tag, pattern in resolvers if tag not in _RESOLVED_HERE]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
-)
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(
-        r"^(?:[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+][0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-    ),
-    list("-+0123456789."),
-)
+for _kind, _pattern, _firsts in (
+    ("bool", _BOOL, "tTfF"),
+    ("int", _INT, "-+0123456789"),
+    ("float", _FLOAT, "-+0123456789."),
+):
+    _Loader.add_implicit_resolver(
+        f"{_CORE}{_kind}", re.compile(f"^(?:{_pattern.pattern})$"), list(_firsts)
+    )
 
 
 MAX_DEPTH = 100
@@ -192,6 +247,8 @@ def load(text: str, first_line: int = 1) -> Any:
         raise YamlError(f"invalid YAML: {exc}", first_line) from None
     except RecursionError:
         raise YamlError("YAML is nested too deeply", first_line) from None
+    except Exception as exc:  # a constructor's surprise: one seed's error, never a crash
+        raise YamlError("invalid YAML", first_line, f"invalid YAML: {exc!r}") from None
     finally:
         loader.dispose()
 
