@@ -889,6 +889,9 @@ A_NUMBER = (
         ],
         ("2130706433", A_NUMBER.format("2130706433")),
         ("0x7f.1:8080", A_NUMBER.format("0x7f.1")),
+        ("example.com:99999", "port 99999 is out of range: a port is a number from 1 to 65535"),
+        ("example.com:0", "port 0 is out of range: a port is a number from 1 to 65535"),
+        ("example.com:00000", "port 00000 is out of range: a port is a number from 1 to 65535"),
         (
             "straße.example",
             "host 'straße.example' has a character (ß, ς or a zero-width joiner) that browsers"

@@ -101,7 +101,10 @@ DOMAIN_PATTERN = rf"^{_LABEL}(?:\.{_LABEL})*\.?(?::[0-9]{{1,5}})?$"
 
 
 def _domain(value: str) -> str:
-    check_number_host(value.partition(":")[0])  # the host, without its port
+    host, _, port = value.partition(":")
+    check_number_host(host)
+    if port and not 0 < int(port) < 65536:
+        raise ValueError(f"port {port} is out of range: a port is a number from 1 to 65535")
     return value
 
 
