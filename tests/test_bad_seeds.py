@@ -404,6 +404,17 @@ REJECTED = [
         f"(byte 0xe9 at offset {LATIN1.index(0xE9)}): save it as UTF-8",
     ),
     _case(
+        "latin-1-cr-line-ends",
+        LATIN1.replace(b"\n", b"\r"),
+        "seeds/bad.txt:5: front matter: file is not UTF-8 "
+        f"(byte 0xe9 at offset {LATIN1.index(0xE9)}): save it as UTF-8",
+    ),
+    _case(
+        "duplicate-key-cr-line-ends",
+        seed_text(extra='title: "Again"\n').replace("\n", "\r"),
+        "seeds/bad.txt:5: front matter: duplicate key 'title' (first given on line 2)",
+    ),
+    _case(
         "raw-control-character",
         seed_text().replace("A story", "A\x01story"),
         "seeds/bad.txt:2: front matter: *",
@@ -984,13 +995,20 @@ def test_xml_forbidden_characters_are_removed_with_a_warning(ws: Workspace) -> N
 # --------------------------------------------------------------------------- encodings
 
 
-def test_utf8_with_bom_and_crlf_is_accepted(ws: Workspace) -> None:
-    text = seed_text(title="Café ☕", extra='excerpt: "Line"\ntopics: [Computer Vision]\n')
+@pytest.mark.parametrize(("bom", "line_end"), [(b"\xef\xbb\xbf", "\r\n"), (b"", "\r")])
+def test_utf8_with_bom_and_crlf_or_cr_line_ends_is_accepted(
+    ws: Workspace, bom: bytes, line_end: str
+) -> None:
+    """CR alone ends a line in YAML, as in files from old Mac editors."""
+    text = seed_text(
+        title="Café ☕",
+        extra='excerpt: "Line one\n  and two"\ntopics: [Computer Vision]\n',
+    )
     ws.seed("plain.txt", text)
     plain = ws.build(out=Path("plain-out"))
     assert plain.code == 0, plain.report()
     (ws.seeds / "plain.txt").unlink()
-    ws.seed("windows.txt", b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    ws.seed("windows.txt", bom + text.replace("\n", line_end).encode("utf-8"))
     run = ws.build()
     assert run.code == 0, run.report()
     assert run.stderr == ""

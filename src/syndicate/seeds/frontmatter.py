@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 _CLOSING = re.compile(r"---[ \t]*+\r?$", re.MULTILINE)
 _OPENING = re.compile(r"---[ \t]*\r?(?:\n|\Z)")
+# A carriage return alone ends a line in YAML (old Mac files): a line feed, as it is read.
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 class FrontMatterError(Exception):
@@ -23,18 +25,22 @@ class FrontMatter:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 with or without a byte order mark; anything else is an error."""
+    """UTF-8 with or without a byte order mark; anything else is an error. Lines may end in
+    LF, CRLF or CR."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4]:
         raise FrontMatterError("file is UTF-16: save it as UTF-8", 1)
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
+        line = len((data[: exc.start] + b"x").splitlines())  # LF, CRLF or CR
         raise FrontMatterError(
             f"file is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}):"
             " save it as UTF-8",
             line,
         ) from None
+    if "\r" in text and _LONE_CR.search(text):
+        text = _LONE_CR.sub("\n", text)
+    return text
 
 
 def split(text: str) -> FrontMatter:
