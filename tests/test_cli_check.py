@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ from click.testing import CliRunner, Result
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from syndicate.cli import main, report
+from syndicate.cli import main, options, report
 from syndicate.errors import Problem
 from syndicate.words import readable_path, short_path
 
@@ -153,19 +155,38 @@ def test_no_color_environment_variable(ws: Path, monkeypatch: pytest.MonkeyPatch
 )
 @example(Problem("0" * 201, 1, "0", ""))  # a path shortened for reading
 def test_styled_text_is_exactly_the_problem_line(problem: Problem) -> None:
-    """Styles add nothing but styles; a path too long to read is shortened in the middle, and
-    a path's or field's control characters are escaped (`\\x0a`)."""
+    """Styles add nothing but styles; on a terminal a path too long to read is shortened in the
+    middle, and a path's or field's control characters are escaped (`\\x0a`)."""
     path, field = readable_path(short_path(problem.path)), readable_path(problem.field)
     shown = dataclasses.replace(problem, path=path, field=field)
-    assert click.unstyle(report.problem_text(problem)) == str(shown)
+    assert click.unstyle(report.problem_text(problem, terminal=True)) == str(shown)
 
 
 def test_a_long_path_is_shortened_on_a_terminal_only() -> None:
-    """Hypothesis found it: a 200-character path (ENAMETOOLONG folders are thousands)."""
+    """Hypothesis found it: a 200-character path (ENAMETOOLONG folders are thousands). A log
+    or a pipe gets the whole path, for the tools that open it."""
     problem = Problem("seeds/" + "d/" * 150 + "x.txt", 1, "file", "too long")
-    text = click.unstyle(report.problem_text(problem))
+    text = click.unstyle(report.problem_text(problem, terminal=True))
     assert text.startswith("seeds/.../") and text.endswith("/d/d/x.txt:1: file: too long")
     assert len(text) < 250
+    assert click.unstyle(report.problem_text(problem)) == str(problem)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_problems_are_shortened_when_the_stream_is_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, terminal: bool
+) -> None:
+    stream = _Terminal() if terminal else io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stream)
+    problem = Problem("seeds/" + "d/" * 150 + "x.txt", 1, "file", "too long")
+    options.echo_problems([problem])
+    shown = short_path(problem.path) if terminal else problem.path
+    assert click.unstyle(stream.getvalue()) == f"{shown}:1: file: too long\n"
 
 
 # --------------------------------------------------------------------------- github
@@ -224,7 +245,16 @@ def test_github_escaping_round_trips(message: str, path: str) -> None:
 
     assert unescape(data) == message
     fields = dict(part.split("=", 1) for part in properties.split(","))
-    assert unescape(fields["file"]) == path
+    assert unescape(fields["file"]) == readable_path(path)
+
+
+def test_github_annotation_shows_control_characters_of_a_name_as_escapes() -> None:
+    """A file name's escape sequence would restyle or hide text in the CI log; a line break
+    would end the annotation: both are written as `\\x1b`, `\\x0a`."""
+    problem = Problem("seeds/\x1b[8mhidden\n.txt", 1, "ti\x1btle", "m")
+    assert report.github_annotation(problem) == (
+        "::error file=seeds/\\x1b[8mhidden\\x0a.txt,line=1,title=ti\\x1btle::m"
+    )
 
 
 # --------------------------------------------------------------------------- json

@@ -21,7 +21,6 @@ from click.testing import CliRunner
 from syndicate.cli import main
 from syndicate.incremental import cache
 from syndicate.seeds import discovery, reading
-from syndicate.words import short_path
 
 from badinput import Run, Workspace, leftovers, tree
 
@@ -253,10 +252,8 @@ def test_a_path_too_long_for_the_system_is_a_problem_not_a_crash(ws: Workspace) 
         run = ws.build() if command == "build" else _check(ws)
         assert run.code == 1, run.report()
         lines = run.lines if command == "build" else run.stdout.splitlines()[:-1]
-        assert lines == [f"{short_path(shown)}:1: file: cannot read folder: File name too long"], (
-            run.report()
-        )
-    assert short_path(shown).startswith("seeds/.../nnnn") and len(short_path(shown)) < 200
+        # whole: the output is no terminal (a terminal shows it shortened, seeds/.../nnnn...)
+        assert lines == [f"{shown}:1: file: cannot read folder: File name too long"], run.report()
     assert tree(ws.out) == ws.reference()
 
 

@@ -26,15 +26,16 @@ if TYPE_CHECKING:
 _SEVERITY_COLOUR = {"error": "red", "warning": "yellow"}
 
 
-def problem_text(problem: Problem) -> str:
+def problem_text(problem: Problem, terminal: bool = False) -> str:
     """`PATH:LINE: field: message`, styled (click.echo drops the style when not a terminal).
 
-    Without styles this is `str(problem)`, the form every command uses, as a terminal shows
-    it: a path over 200 characters shortened in the middle, a file name's bytes that are not
-    UTF-8 as `\\xfe` and a control character of a path or field as `\\x0a` (see readable_path).
+    Without styles this is `str(problem)`, the form every command uses, with a file name's
+    bytes that are not UTF-8 as `\\xfe` and a control character of a path or field as `\\x0a`
+    (see readable_path). On a `terminal`, a path over 200 characters is shortened in the
+    middle; a log or a pipe gets it whole, for the tools that open it.
     """
     prefix = "warning: " if problem.severity == "warning" else ""
-    path = readable_path(short_path(problem.path))  # a byte that is not UTF-8: \xfe
+    path = readable_path(short_path(problem.path) if terminal else problem.path)
     return (
         click.style(f"{path}:{problem.line}:", bold=True)
         + " "
@@ -62,9 +63,9 @@ def github_annotation(problem: Problem) -> str:
     properties = ",".join(
         f"{key}={_escape_property(value)}"
         for key, value in (
-            ("file", problem.path),
+            ("file", readable_path(problem.path)),
             ("line", str(problem.line)),
-            ("title", problem.field),
+            ("title", readable_path(problem.field)),
         )
     )
     return f"::{problem.severity} {properties}::{_escape_data(problem.message)}"
