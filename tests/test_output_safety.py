@@ -132,6 +132,21 @@ def test_out_is_a_regular_file(ws: Workspace) -> None:
     assert Path("afile").read_text("utf-8") == "mine\n"
 
 
+def test_an_output_folder_that_cannot_be_written_still_tells_the_seeds_problems(
+    ws: Workspace,
+) -> None:
+    """The editor learns both: what is wrong with the seeds, and why nothing was written."""
+    ws.good_seeds()
+    ws.seed("bad.txt", seed_text(title=""))
+    Path("afile").write_text("mine\n", encoding="utf-8")
+    run = ws.build(out=Path("afile"))
+    assert run.code == 2
+    assert run.lines == [
+        "seeds/bad.txt:2: title: must not be empty",
+        "error: afile: output path exists and is not a folder",
+    ]
+
+
 def test_out_below_a_regular_file(ws: Workspace) -> None:
     Path("afile").write_text("mine\n", encoding="utf-8")
     run = ws.build(out=Path("afile/out"))

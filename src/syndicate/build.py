@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from syndicate.errors import Problem, StrictModeError
+from syndicate.errors import OutputError, Problem, StrictModeError
 from syndicate.incremental.seam import Chosen, Past
 from syndicate.render.writers import WRITERS
 from syndicate.run import BuildOptions, BuildReport, FeedReport, OnSeed
@@ -230,7 +230,11 @@ def _write(
     # The items of the feeds rendered now (an incremental build keeps the others as they are).
     rendered = sum(f.items for f in report.feeds if any(path in files for path in f.files))
     jobs = output.jobs_for(rendered, options.jobs)
-    written = output.write_tree(options.out_dir, files, report.hub_topics, keep, jobs)
+    try:
+        written = output.write_tree(options.out_dir, files, report.hub_topics, keep, jobs)
+    except OutputError as exc:  # the seeds' problems are still told
+        exc.problems = (*report.problems, *report.floods)
+        raise
     report.written = written.written
     report.unchanged = sorted([*written.unchanged, *keep])
     report.removed = written.removed

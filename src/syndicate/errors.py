@@ -51,7 +51,10 @@ class ConfigError(SyndicateError):
 
 
 class OutputError(SyndicateError):
-    """The output folder cannot be written: exit status 2."""
+    """The output folder cannot be written: exit status 2. `problems` are those the build
+    found in the seeds and config before it came to write: still told."""
+
+    problems: tuple[Problem, ...] = ()
 
 
 class StrictModeError(SyndicateError):

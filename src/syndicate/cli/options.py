@@ -14,7 +14,13 @@ import click
 
 from syndicate.cli import Settings, report
 from syndicate.cli.progress import Progress
-from syndicate.errors import ConfigError, Problem, StrictModeError, SyndicateError
+from syndicate.errors import (
+    ConfigError,
+    OutputError,
+    Problem,
+    StrictModeError,
+    SyndicateError,
+)
 from syndicate.publish import output
 from syndicate.run import BuildOptions, OnSeed
 from syndicate.seeds import discovery
@@ -146,6 +152,10 @@ def user_errors(verbose: bool = False, writes: bool = False) -> Iterator[None]:
     except StrictModeError as exc:
         echo_problems(exc.problems, verbose=verbose)
         click.echo("--strict: stopped at the first bad seed; nothing was written", err=True)
+        sys.exit(exc.exit_code)
+    except OutputError as exc:
+        echo_problems(list(exc.problems), verbose=verbose)
+        click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except SyndicateError as exc:
         click.echo(f"error: {exc}", err=True)
