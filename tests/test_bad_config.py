@@ -260,6 +260,11 @@ CONFIG_ERRORS = [
         "feeds.yaml:7: config: unsupported YAML tag !!set",
     ),
     _case(
+        "yaml-anchor-without-alias",
+        ONE_FEED + "    topics: &t [a, b]\n",
+        "feeds.yaml:7: config: YAML anchors and aliases (&name, *name) are not allowed",
+    ),
+    _case(
         "yaml-bool-tag-on-yes",
         ONE_FEED + "    published_only: !!bool yes\n",
         "feeds.yaml:7: config: the tag !!bool needs true or false, not 'yes'",

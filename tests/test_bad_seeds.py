@@ -372,6 +372,11 @@ REJECTED = [
         ]
     ],
     _case(
+        "anchor-without-alias",
+        seed_text(extra="x:\n  - 1\n  - &x hello\n"),
+        "seeds/bad.txt:7: front matter: YAML anchors and aliases (&name, *name) are not allowed",
+    ),
+    _case(
         "alias",
         seed_text(extra="x: &x hello\ny: *x\n"),
         re.compile(r"seeds/bad\.txt:[56]: front matter: YAML anchors and aliases .*"),
@@ -1450,7 +1455,7 @@ def test_an_unclosed_flow_mapping_is_named_in_plain_words(tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (b"---\na: &x [*x]\n---\n", "an anchor that refers to itself (&name ... *name): write"),
+        (b"---\na: &x [*x]\n---\n", "YAML anchors and aliases (&name, *name) are not allowed"),
         (
             b"---\na: " + b"[" * 5000 + b"]" * 5000 + b"\n---\n",
             "lists or mappings nested too deeply ([ or { inside one another): flatten the value",

@@ -158,11 +158,6 @@ YAML: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
             " and put a multi-line value in quotes",
         ),
         (
-            r"found unconstructable recursive node",
-            "",
-            "an anchor that refers to itself (&name ... *name): write the value out instead",
-        ),
-        (
             r"exceeded maximum nesting depth",
             "",
             "lists or mappings nested too deeply ([ or {{ inside one another): flatten the value",

@@ -52,12 +52,13 @@ class YamlError(Exception):
         self.detail = detail
 
 
+_ANCHORS = "YAML anchors and aliases (&name, *name) are not allowed"
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if node in self.constructed_objects:
-            raise YamlError(
-                "YAML anchors and aliases (&name, *name) are not allowed", node.start_mark.line + 1
-            )
+            raise YamlError(_ANCHORS, node.start_mark.line + 1)
         return super().construct_object(node, deep=deep)
 
 
@@ -202,12 +203,17 @@ for _kind, _pattern, _firsts in (
 MAX_DEPTH = 100
 
 
-def _check_depth(text: str, first_line: int) -> None:
-    """Deep nesting crashes libyaml's recursive composer (and Python's): refuse it first.
+def _check_events(text: str, first_line: int) -> None:
+    """Deep nesting crashes libyaml's recursive composer (and Python's): refuse it first, and
+    anchors (`&name`, even one no alias uses) and aliases (`*name`) with it, before anything
+    is expanded.
 
     The event parser is a state machine, so counting depth over its events is safe."""
     depth = 0
     for event in yaml.parse(text, Loader=_BaseLoader):
+        if getattr(event, "anchor", None) is not None:  # an anchor, or an alias to one
+            mark = event.start_mark
+            raise YamlError(_ANCHORS, (mark.line if mark else 0) + first_line)
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
@@ -221,7 +227,7 @@ def _check_depth(text: str, first_line: int) -> None:
 def load(text: str, first_line: int = 1) -> Any:
     """Parse one YAML document; `first_line` is the file line where `text` starts."""
     with contextlib.suppress(yaml.YAMLError):  # a syntax error: reported below, with its line
-        _check_depth(text, first_line)
+        _check_events(text, first_line)
     # Blank lines in front: every mark, key line and message line is a file line.
     padded = "\n" * (first_line - 1) + text
     loader = _Loader(padded)
