@@ -250,6 +250,11 @@ CONFIG_ERRORS = [
         "feeds.yaml:6: feeds[0].title: is blank: write some text",
     ),
     _case(
+        "invisible-feed-title",
+        SITE + 'feeds:\n  - id: a\n    title: "\\u200b\\u2060"\n',
+        "feeds.yaml:6: feeds[0].title: is blank: write some text",
+    ),
+    _case(
         "blank-author-name",
         SITE + '  author:\n    name: "\\u00a0"\n' + ONE_FEED[len(SITE) :],
         "feeds.yaml:5: site.author.name: is blank: write some text",

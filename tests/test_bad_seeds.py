@@ -144,6 +144,21 @@ REJECTED = [
         seed_text(title="   "),
         "seeds/bad.txt:2: title: must not be empty",
     ),
+    # Characters a reader shows as nothing: the item would have no title.
+    *[
+        _case(
+            f"invisible-title-{name}",
+            seed_text(title=title),
+            f"seeds/bad.txt:2: title: has only invisible characters ({codes}): write some text",
+        )
+        for name, title, codes in [
+            ("zero-width-space", "\u200b", "U+200B"),
+            ("joiners-and-spaces", " \u200d\u00a0\u2060 ", "U+200D, U+2060"),
+            ("byte-order-mark", "\ufeff", "U+FEFF"),
+            ("hangul-filler", "\u3164\u3164", "U+3164"),
+            ("tag-characters", "\U000e0041\U000e007f", "U+E0041, U+E007F"),
+        ]
+    ],
     _case(
         "title-is-a-list",
         seed_text().replace('title: "A story"', "title: [a, b]"),
@@ -775,6 +790,30 @@ def test_tags_that_fit_their_values_are_read_as_the_plain_values_are(ws: Workspa
     assert "a.txt" not in run.stderr
     (item,) = ws.items()
     assert (item["summary"], item["tags"]) == ("5", ["Vision"])
+
+
+def test_an_invisible_provider_name_related_title_or_topic_is_dropped(ws: Workspace) -> None:
+    """Each would show as nothing: the item keeps everything else."""
+    extra = (
+        'provider:\n  name: "\\u200b"\n'
+        'topics: ["\\u2060", AI]\n'
+        'related:\n  - title: "\\ufeff"\n    webUrl: https://example.com/r\n'
+    )
+    ws.seed("a.txt", seed_text(extra=extra))
+    run = ws.build()
+    assert run.code == 0, run.report()
+    (item,) = ws.items()
+    assert (item.get("authors"), item["tags"], item.get("_syndicate")) == (
+        None,
+        ["AI"],
+        None,
+    )
+    run.expect(
+        "seeds/a.txt:6: provider.name: warning: has only invisible characters (U+200B): write"
+        " some text; dropped provider",
+        "seeds/a.txt:9: related[0].title: warning: has only invisible characters (U+FEFF):"
+        " write some text; dropped related[0]",
+    )
 
 
 def test_a_misspelt_field_is_a_warning_naming_the_field_meant(ws: Workspace) -> None:

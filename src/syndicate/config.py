@@ -29,6 +29,7 @@ from syndicate.seeds import frontmatter, yamlsrc
 from syndicate.seeds.repairs import XML_FORBIDDEN
 from syndicate.seeds.urls import to_uri
 from syndicate.selection.rules import FeedRules
+from syndicate.words import invisible
 
 DEFAULT_LIMIT = 50
 DEFAULT_FLOOD_THRESHOLD = 10
@@ -45,7 +46,7 @@ FEED_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 def _clean_text(value: str) -> str:
     if XML_FORBIDDEN.search(value):
         raise ValueError("contains control characters that XML does not allow")
-    if not value.strip():
+    if invisible(value):  # white space, or characters such as U+200B that show as nothing
         raise ValueError("is blank: write some text")
     return value.strip()
 

@@ -1,4 +1,4 @@
-"""Small wording helpers shared by the command line and the pages."""
+"""Small wording helpers shared by the command line, the pages and the models."""
 
 from __future__ import annotations
 
@@ -8,6 +8,27 @@ import re
 def plural(count: int, word: str) -> str:
     """`1 item`, `2 items`."""
     return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+# Characters a reader shows as nothing: white space, and format characters and fillers (zero
+# width space and joiners, direction marks, the byte order mark, soft hyphen, variation
+# selectors, Hangul fillers, the blank Braille pattern, tag characters).
+_INVISIBLE = re.compile(
+    "[\\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e0fff]*"
+)
+
+
+def invisible(text: str) -> bool:
+    """Whether a reader would show `text` as nothing (it is empty, or only such characters)."""
+    return _INVISIBLE.fullmatch(text) is not None
+
+
+def invisible_names(text: str) -> str:
+    """`U+200B, U+FEFF`: the first few characters of an invisible `text` that are not spaces."""
+    codes = dict.fromkeys(f"U+{ord(c):04X}" for c in text if not c.isspace())
+    return ", ".join(list(codes)[:3])
 
 
 # Longest path a problem shows on a terminal: longer ones are shortened in the middle.

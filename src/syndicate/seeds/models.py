@@ -22,6 +22,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from syndicate.seeds.urls import check_number_host, idna_host, to_uri
+from syndicate.words import invisible, invisible_names
 
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
@@ -68,6 +69,17 @@ def _instant(value: object) -> datetime:
 Url = Annotated[str, BeforeValidator(_url)]
 Instant = Annotated[datetime, BeforeValidator(_instant)]
 Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=True)]
+
+
+def _visible(value: str) -> str:
+    if invisible(value):
+        raise ValueError(
+            f"has only invisible characters ({invisible_names(value)}): write some text"
+        )
+    return value
+
+
+Shown = AfterValidator(_visible)  # required text a reader must see: a title, a name
 
 
 def _text(min_length: int = 0, max_length: int | None = None) -> object:
@@ -117,7 +129,7 @@ def _ascii_domain(value: object) -> object:
 
 
 class Provider(_Model):
-    name: Annotated[str, _text(1, MAX_NAME)]
+    name: Annotated[str, _text(1, MAX_NAME), Shown]
     domain: (
         Annotated[
             StrictStr,
@@ -131,7 +143,7 @@ class Provider(_Model):
 
 
 class Related(_Model):
-    title: Annotated[str, _text(1, MAX_TITLE)]
+    title: Annotated[str, _text(1, MAX_TITLE), Shown]
     web_url: Url
     excerpt: Annotated[str, _text(max_length=MAX_EXCERPT)] | None = None
     published_date_time: Instant | None = None
@@ -144,7 +156,7 @@ class Related(_Model):
 
 
 class Seed(_Model):
-    title: Annotated[str, _text(1, MAX_TITLE)]
+    title: Annotated[str, _text(1, MAX_TITLE), Shown]
     web_url: Url
     published_date_time: Instant
     category: Text | None = None
@@ -170,7 +182,7 @@ class Seed(_Model):
         for topic in topics:
             name = " ".join(topic.split())
             key = name.casefold()
-            if name and key not in seen:
+            if not invisible(name) and key not in seen:
                 seen.add(key)
                 kept.append(name)
         return kept
