@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,7 @@ def test_init_then_two_seeds_check_and_build(here: Path) -> None:
         " files to seeds/, then run in feeds/:\n"
         "  syndicate check\n"
         "  syndicate build\n"
-        "  git add . && git commit -m 'Feeds repository'\n"
+        "  git init && git add . && git commit -m 'Feeds repository'\n"
     )
     assert sorted(snapshot(here / "feeds")) == sorted(FILES)
     for seed in sorted((ROOT / "seeds").glob("*.txt")):
@@ -68,7 +69,9 @@ def test_init_then_two_seeds_check_and_build(here: Path) -> None:
     )
 
     build = run("build")
-    assert build.exit_code == 0, build.output
+    assert (build.exit_code, build.stderr) == (0, PLACEHOLDER_WARNING), build.output
+    again = run("build")  # replayed: nothing changed, and the placeholder is still said
+    assert (again.exit_code, again.stderr) == (0, PLACEHOLDER_WARNING), again.output
     counts = read_back(Path("seeds"), Path("config/feeds.yaml"), Path("out"))
     assert counts == {"all": 1, "top-stories": 1}  # one of the two seeds is published
     for feed in counts:
@@ -80,6 +83,40 @@ def test_init_then_two_seeds_check_and_build(here: Path) -> None:
         ]
     assert Path("config/.syndicate-cache").is_dir()
     assert ".syndicate-cache/" in Path(".gitignore").read_text("utf-8").splitlines()
+
+
+def test_init_inside_a_git_repository_does_not_say_git_init(here: Path) -> None:
+    (here / ".git").mkdir()
+    result = run("init", "feeds")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith("  git add . && git commit -m 'Feeds repository'\n")
+
+
+def test_build_says_the_placeholder_on_a_full_an_incremental_and_a_replayed_build(
+    here: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert run("init").exit_code == 0
+    for seed in sorted((ROOT / "seeds").glob("*.txt")):
+        shutil.copy(seed, "seeds")
+    hour_ago = time.time() - 3600  # not just written: a build may trust their stats
+    for path in [*Path("seeds").iterdir(), Path("config/feeds.yaml")]:
+        os.utime(path, (hour_ago, hour_ago))
+    for step, says in [
+        ("full", "built 10 files"),
+        ("replayed", "nothing changed since the last build"),
+        ("incremental", "incremental build"),
+    ]:
+        if step == "incremental":
+            seed = sorted(Path("seeds").glob("*.txt"))[0]
+            seed.write_text(seed.read_text("utf-8").replace("title: ", "title: New ", 1), "utf-8")
+        caplog.clear()
+        build = run("build", "-v")
+        assert build.exit_code == 0, build.output
+        assert says in caplog.text, (step, caplog.text)
+        assert build.stderr.count("placeholder") == 1, (step, build.stderr)
+        assert PLACEHOLDER_WARNING in build.stderr, (step, build.stderr)
+    check = run("check")
+    assert check.stdout.count("placeholder") == 1, check.stdout
 
 
 def test_check_is_quiet_once_base_url_is_set(here: Path) -> None:

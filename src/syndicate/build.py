@@ -41,13 +41,15 @@ def build(options: BuildOptions, on_seed: OnSeed | None = None) -> BuildReport:
         from syndicate.config import placeholder_problems
 
         config = load_config(options.config_path)  # config errors come before seed errors
-        # What `check` reports besides the build's problems: the memo keeps it for `check`.
+        # Said first by build and check (a base_url left as the placeholder of `syndicate
+        # init`); the memo keeps it apart, for the builds and checks that replay this one.
         advice = placeholder_problems(config, options.config_path.as_posix())
         update = past.update(config)  # only some feeds show the seeds that changed
         if update is not None:
             report = _write(options, config, update.report, update.files, update.keep)
             report.problems.extend(size_warnings(config, options, report))
             past.remember(report, None, advice)
+            report.problems[:0] = advice
             return report
         report = BuildReport()
         scanned = _scanned_entries(config)  # rows the scan makes for an unbounded feed
@@ -56,6 +58,7 @@ def build(options: BuildOptions, on_seed: OnSeed | None = None) -> BuildReport:
         report = _write(options, config, report, files)
         report.problems.extend(size_warnings(config, options, report))
         past.remember(report, chosen, advice)
+        report.problems[:0] = advice
         return report
 
 

@@ -62,5 +62,5 @@ def init_command(target: Path, force: bool, pages: bool, quiet: bool, verbose: b
         + ("" if target == Path() else f" in {target.as_posix()}/")
         + ":"
     )
-    for command in scaffold.NEXT_COMMANDS:
+    for command in scaffold.next_commands(target):
         click.echo(f"  {command}")

@@ -264,7 +264,8 @@ class Past:
         self, report: BuildReport, chosen: Chosen | None, check_problems: list[Problem]
     ) -> None:
         """Keep this build's memo for the next (`chosen`: what a full build chose;
-        `check_problems`: what `check` would report besides the build's problems)."""
+        `check_problems`: the config's advice, which build and check say before the build's
+        problems)."""
         self._aside.wait()  # the memo records the parse cache file as written
         if self.key is None:
             return
@@ -352,7 +353,9 @@ def _replayed(last: memo.Memo) -> BuildReport:
     return BuildReport(
         seeds_read=last_report.seeds_read,
         seeds_rejected=last_report.seeds_rejected,
-        problems=[Problem.from_row(row) for row in last_report.problems],
+        problems=[
+            Problem.from_row(row) for row in [*(last.check_problems or ()), *last_report.problems]
+        ],
         feeds=[FeedReport(id_, items, tuple(paths)) for id_, items, paths in last_report.feeds],
         unchanged=list(last_report.files),
         hub_topics=last_report.hub_topics,

@@ -23,6 +23,15 @@ NEXT_COMMANDS = (
 )
 
 
+def next_commands(target: Path) -> tuple[str, ...]:
+    """NEXT_COMMANDS, with `git init` first when `target` is in no git repository yet."""
+    folder = target.resolve()
+    if any((where / ".git").exists() for where in (folder, *folder.parents)):
+        return NEXT_COMMANDS
+    *build, commit = NEXT_COMMANDS
+    return (*build, f"git init && {commit}")
+
+
 @dataclass(frozen=True, slots=True)
 class Planned:
     """One file `init` writes: where (relative to the target folder, POSIX) and what."""
