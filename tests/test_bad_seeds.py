@@ -84,7 +84,8 @@ REJECTED = [
     ),
     _case(
         "unclosed-quote-at-end",
-        seed_text(extra='excerpt: "never closed\n'),
+        seed_text(extra='quality: 5\nexcerpt: "never closed\ntopics: [AI]\n'),
+        # the line where the quote opens, not the end of the front matter where YAML notices
         "seeds/bad.txt:6: front matter: a quoted value is not closed: add the closing quote",
     ),
     _case(

@@ -243,6 +243,8 @@ def load(text: str, first_line: int = 1) -> Any:
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context == "while scanning a quoted scalar" and exc.context_mark:
+            mark = exc.context_mark  # the line where the quote left open starts, not the end
         line = mark.line + 1 if mark else first_line
         raw = " ".join(part for part in (exc.context, exc.problem) if part)
         if mark and "expected <document start>" in raw:  # noticed on the line after
