@@ -103,7 +103,7 @@ CONFIG_ERRORS = [
     _case(
         "title-number",
         SITE + "feeds:\n  - id: a\n    title: 5\n",
-        "feeds.yaml:6: feeds[0].title: must be text, got 5",
+        "feeds.yaml:6: feeds[0].title: must be text, got 5: put it in quotes to keep it as text",
     ),
     _case(
         "feed-not-a-mapping",
@@ -169,7 +169,7 @@ CONFIG_ERRORS = [
     _case(
         "id-number",
         SITE + "feeds:\n  - id: 12\n    title: X\n",
-        "feeds.yaml:5: feeds[0].id: must be text, got 12",
+        "feeds.yaml:5: feeds[0].id: must be text, got 12: put it in quotes to keep it as text",
     ),
     _case(
         "id-missing",

@@ -95,6 +95,12 @@ REJECTED = [
         " with spaces",
     ),
     _case(
+        "blank-lines-before-opening-line",
+        "\n  \n" + seed_text(),
+        "seeds/bad.txt:1: front matter: file does not start with a '---' line: remove the blank"
+        " lines before it",
+    ),
+    _case(
         "no-opening-line",
         seed_text()[4:],
         "seeds/bad.txt:1: front matter: file does not start with a '---' line",
@@ -188,7 +194,7 @@ REJECTED = [
     _case(
         "title-is-a-boolean",
         seed_text().replace('title: "A story"', "title: true"),
-        "seeds/bad.txt:2: title: must be text, got true",
+        "seeds/bad.txt:2: title: must be text, got true: put it in quotes to keep it as text",
     ),
     _case(
         "offset-out-of-range",

@@ -93,13 +93,16 @@ def validation_message(error: ErrorDetails) -> str:
         return raw
 
 
-# A quoted value that would be right unquoted ("60" for a number, "true" for true or false).
+# A quoted value that would be right unquoted ("60" for a number, "true" for true or false);
+# and the other way round, a number or true/false where text is wanted (`title: 1984`).
 _RIGHT_UNQUOTED = {"int_type": re.compile(r"0|[1-9][0-9]*"), "bool_type": re.compile(r"true|false")}
 
 
 def _quoted_hint(error: ErrorDetails) -> str:
     pattern = _RIGHT_UNQUOTED.get(error["type"])
     value = error.get("input")
+    if error["type"] == "string_type" and isinstance(value, int | float):  # and true/false
+        return ": put it in quotes to keep it as text"
     if pattern is not None and isinstance(value, str) and pattern.fullmatch(value.strip()):
         return ": write it without quotes"
     return ""

@@ -49,6 +49,10 @@ def split(text: str) -> FrontMatter:
         raise FrontMatterError("file is empty", 1)
     opening = _OPENING.match(text)
     if opening is None:
+        if _OPENING.match(text.lstrip(" \t\r\n")):
+            raise FrontMatterError(
+                "file does not start with a '---' line: remove the blank lines before it", 1
+            )
         raise FrontMatterError("file does not start with a '---' line", 1)
     start = opening.end()
     closing = _closing_line(text, start)
