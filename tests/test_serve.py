@@ -188,6 +188,30 @@ def test_a_port_in_use_is_named(project: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("missing", ["seeds", "config"])
+def test_a_missing_seeds_folder_or_config_is_a_usage_error(project: Path, missing: str) -> None:
+    """Nothing to preview: exit 2 at once, as build says it (an existing config or seed with
+    mistakes is served, to be fixed live)."""
+    args = ["--seeds", "nowhere"] if missing == "seeds" else ["--config", "none.yaml"]
+    result = subprocess.run(
+        [sys.executable, "-m", "syndicate", "serve", "--port", "0", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    folder = project.absolute().as_posix()
+    assert result.stderr == (
+        "error: nowhere: seeds folder not found\n"
+        if missing == "seeds"
+        else f"error: config file not found: no none.yaml in {folder}/; run syndicate in the"
+        " folder that holds it, or give its path with --config FILE\n"
+    )
+    assert result.stdout == ""
+
+
 def test_pages_get_the_script_and_its_policy_entries() -> None:
     page = (
         b'<html><head><meta http-equiv="Content-Security-Policy" content="style-src &#39;x&#39;">'

@@ -247,7 +247,7 @@ def load(path: Path) -> Config:
     try:
         text = frontmatter.decode(path.read_bytes())
     except FileNotFoundError:
-        raise ConfigError([Problem(shown, 1, "config", _not_found(path))]) from None
+        raise ConfigError([Problem(shown, 1, "config", not_found(path))]) from None
     except IsADirectoryError:
         raise ConfigError([Problem(shown, 1, "config", "config path is a folder")]) from None
     except OSError as exc:
@@ -264,7 +264,7 @@ def load(path: Path) -> Config:
     return parse(raw, shown)
 
 
-def _not_found(path: Path) -> str:
+def not_found(path: Path) -> str:
     """Where the config was looked for, for someone who ran syndicate from another folder."""
     folder = path.parent.absolute().as_posix().rstrip("/") + "/"
     return (

@@ -20,6 +20,7 @@ from syndicate.cli.options import (
     user_errors,
     verbosity,
 )
+from syndicate.errors import SyndicateError
 from syndicate.words import plural
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ def serve_command(
 
     quiet, verbose = flags(quiet, verbose)
     with user_errors(verbose):
+        _require_inputs(seeds_dir, config_path)
         server = http.listen(bind, port)
     url = http.url_of(server)
     # Ctrl-C and a polite kill stop it cleanly, even where SIGINT came in ignored (`cmd &`).
@@ -105,6 +107,17 @@ def serve_command(
             thread.join(timeout=10)
     click.echo("stopped" + ("" if out_dir else "; the temporary files are removed"))
     sys.exit(0)
+
+
+def _require_inputs(seeds_dir: Path, config_path: Path) -> None:
+    """A missing seeds folder or config is a usage error (exit 2), as for `build`: there would
+    be nothing to preview. A config or a seed with mistakes is served, to be fixed live."""
+    if not seeds_dir.is_dir():
+        raise SyndicateError(f"{seeds_dir}: seeds folder not found")
+    if not config_path.is_file():
+        from syndicate.config import not_found
+
+        raise SyndicateError(not_found(config_path))
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
