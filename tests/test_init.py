@@ -152,7 +152,8 @@ def test_init_again_exits_2_and_changes_nothing(here: Path) -> None:
     assert result.stderr == (
         "error: 6 files exist already in the current folder:\n"
         + "".join(f"  {path}\n" for path in FILES)
-        + "nothing was written; `syndicate init --force` overwrites them\n"
+        + "nothing was written; `syndicate init --force` overwrites them (all but"
+        " config/feeds.yaml, which holds your feeds)\n"
     )
     assert snapshot(here) == before
 
@@ -170,17 +171,26 @@ def test_one_existing_file_stops_everything(here: Path) -> None:
     assert Path(".gitignore").read_text() == "node_modules/\n"
 
 
-def test_force_overwrites(here: Path) -> None:
+def test_force_overwrites_all_but_the_config(here: Path) -> None:
+    """`init --pages --force` in a repository adds Pages to the workflow: the feeds stay."""
     assert run("init").exit_code == 0
     Path("config/feeds.yaml").write_text("edited\n")
+    Path(".gitignore").write_text("edited\n")
     Path("seeds/README.md").unlink()
-    result = run("init", "--force")
+    result = run("init", "--pages", "--force")
     assert result.exit_code == 0, result.output
-    assert "  config/feeds.yaml  (overwritten)\n" in result.stdout
+    assert "  .gitignore  (overwritten)\n" in result.stdout
     assert "  seeds/README.md\n" in result.stdout  # written again, not overwritten
-    written = {planned.path: planned.text for planned in scaffold.plan()}
+    assert "config/feeds.yaml  (overwritten)" not in result.stdout
+    assert (
+        "kept config/feeds.yaml: it holds your feeds (delete it to start again)\n" in result.stdout
+    )
+    assert Path("config/feeds.yaml").read_text() == "edited\n"
+    written = {planned.path: planned.text for planned in scaffold.plan(pages=True)}
+    del written["config/feeds.yaml"]
     for path, text in written.items():
         assert Path(path).read_text("utf-8") == text
+    assert "deploy" in Path(".github/workflows/feeds.yml").read_text("utf-8")
 
 
 def test_force_replaces_a_link_not_its_target(here: Path) -> None:

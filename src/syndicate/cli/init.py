@@ -19,7 +19,11 @@ from syndicate.words import plural
     type=click.Path(path_type=Path, file_okay=False),
     default=Path(),
 )
-@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Overwrite files that exist, but never config/feeds.yaml (your feeds).",
+)
 @click.option(
     "--pages",
     is_flag=True,
@@ -31,7 +35,8 @@ def init_command(target: Path, force: bool, pages: bool, quiet: bool, verbose: b
 
     Writes config/feeds.yaml (two example feeds), config/feeds.schema.json, seeds/README.md,
     .gitignore, .github/workflows/feeds.yml and .pre-commit-config.yaml. Nothing is
-    overwritten: if any of them exists, nothing is written (exit status 2) unless --force.
+    overwritten: if any of them exists, nothing is written (exit status 2) unless --force,
+    which overwrites them all but config/feeds.yaml (your feeds: delete it to start again).
     """
     quiet, verbose = flags(quiet, verbose)
     files = scaffold.plan(pages)
@@ -42,8 +47,15 @@ def init_command(target: Path, force: bool, pages: bool, quiet: bool, verbose: b
         click.echo(f"error: {plural(len(taken), 'file')} {verb} already in {where}:", err=True)
         for path in taken:
             click.echo(f"  {path}", err=True)
-        click.echo("nothing was written; `syndicate init --force` overwrites them", err=True)
+        but = f" (all but {scaffold.CONFIG}, which holds your feeds)"
+        click.echo(
+            "nothing was written; `syndicate init --force` overwrites them"
+            + (but if scaffold.CONFIG in taken else ""),
+            err=True,
+        )
         sys.exit(2)
+    kept = [f for f in files if f.path == scaffold.CONFIG and f.path in taken]
+    files = [f for f in files if f not in kept]
     try:
         scaffold.write(target, files)
     except OSError as exc:
@@ -56,6 +68,8 @@ def init_command(target: Path, force: bool, pages: bool, quiet: bool, verbose: b
     click.echo(f"wrote {plural(len(files), 'file')} in {where}:")
     for planned in files:
         click.echo(f"  {planned.path}" + ("  (overwritten)" if planned.path in replaced else ""))
+    for kept_file in kept:
+        click.echo(f"kept {kept_file.path}: it holds your feeds (delete it to start again)")
     click.echo(
         "Next: set site.base_url in config/feeds.yaml (where out/ will be served), add seed "
         "files to seeds/, then run"

@@ -15,6 +15,7 @@ from syndicate import __version__
 
 # Where syndicate lives on GitHub (owner/name): the action, the pre-commit hooks.
 REPOSITORY = "syndicate-feeds/syndicate"
+CONFIG = "config/feeds.yaml"  # the user's feeds: `init --force` never overwrites it
 # What the user types next, in order.
 NEXT_COMMANDS = (
     "syndicate check",
@@ -53,7 +54,7 @@ def plan(pages: bool = False) -> list[Planned]:
     else:
         workflow = workflow.replace("@PAGES_NOTE@", "").replace("@PAGES_UPLOAD@\n", "")
     return [
-        Planned("config/feeds.yaml", _file("feeds.yaml")),
+        Planned(CONFIG, _file("feeds.yaml")),
         Planned("config/feeds.schema.json", schema.render()),
         Planned("seeds/README.md", _file("seeds-README.md")),
         Planned(".gitignore", _file("gitignore")),
