@@ -265,6 +265,12 @@ CONFIG_ERRORS = [
         "feeds.yaml:7: config: unsupported YAML tag !!set",
     ),
     _case(
+        "unclosed-quote-closed-by-the-next-line",
+        SITE.replace('"Test site"', '"Test site') + 'feeds:\n  - id: a\n    title: "A"\n',
+        "feeds.yaml:2: config: a quoted value starts here and ends on line 3, where YAML then"
+        " stops: close the quote on this line",
+    ),
+    _case(
         "yaml-anchor-without-alias",
         ONE_FEED + "    topics: &t [a, b]\n",
         "feeds.yaml:7: config: YAML anchors and aliases (&name, *name) are not allowed",

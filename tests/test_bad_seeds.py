@@ -78,9 +78,22 @@ REJECTED = [
         "unclosed-quote",
         '---\ntitle: "Unclosed\nwebUrl: "https://example.com/x"\n'
         "publishedDateTime: 2020-06-11T22:56:00Z\n---\n",
-        "seeds/bad.txt:3: front matter: this line does not line up with the lines before it:"
-        " start the keys of one mapping in the same column, with spaces (or close a quote left"
-        " open above)",
+        # the line the quote opens on: the next quote closes it, and YAML stops after that
+        "seeds/bad.txt:2: front matter: a quoted value starts here and ends on line 3, where"
+        " YAML then stops: close the quote on this line",
+    ),
+    _case(
+        "unclosed-single-quote",
+        "---\ntitle: 'Unclosed\nwebUrl: 'https://example.com/x'\n"
+        "publishedDateTime: 2020-06-11T22:56:00Z\n---\n",
+        "seeds/bad.txt:2: front matter: a quoted value starts here and ends on line 3, where"
+        " YAML then stops: close the quote on this line",
+    ),
+    _case(
+        "misaligned-after-a-quote-over-two-lines",
+        '---\ntitle: "Fine\n  on two lines"\nwebUrl: "https://example.com/x"\n'
+        "publishedDateTime: 2020-06-11T22:56:00Z\n bad: indent\n---\n",
+        re.compile(r"seeds/bad\.txt:6: front matter: .*"),  # not line 2: that quote is fine
     ),
     _case(
         "unclosed-quote-at-end",

@@ -250,6 +250,13 @@ def load(text: str, first_line: int = 1) -> Any:
         if mark and "expected <document start>" in raw:  # noticed on the line after
             line = _document_marker_line(padded, mark.line) or line
         char = _char_at(padded, mark.line, mark.column) if mark else ""
+        opened = _quote_closed_on(padded, line)
+        if opened is not None:  # the likely cause: a quote left open on an earlier line
+            message = (
+                f"a quoted value starts here and ends on line {line}, where YAML then stops:"
+                " close the quote on this line"
+            )
+            raise YamlError(message, opened, f"invalid YAML: {raw}") from None
         raise YamlError(plain.yaml_message(raw, char), line, f"invalid YAML: {raw}") from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}", first_line) from None
@@ -259,6 +266,21 @@ def load(text: str, first_line: int = 1) -> Any:
         raise YamlError("invalid YAML", first_line, f"invalid YAML: {exc!r}") from None
     finally:
         loader.dispose()
+
+
+def _quote_closed_on(text: str, line: int) -> int | None:
+    """The 1-based line where a quoted value starts that runs over several lines to end on
+    `line` (where the parser stopped), or None. `title: "News` then `url: "https://..."`:
+    the first quote closes at the second, and YAML stops at what follows it."""
+    opened = None
+    with contextlib.suppress(yaml.YAMLError):
+        for token in yaml.scan(text, Loader=_BaseLoader):
+            start, end = token.start_mark.line + 1, token.end_mark.line + 1
+            if start >= line:
+                break
+            quoted = isinstance(token, yaml.ScalarToken) and token.style in ('"', "'")
+            opened = start if quoted and start < end == line else None
+    return opened
 
 
 def _document_marker_line(text: str, before: int) -> int | None:
