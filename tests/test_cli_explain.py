@@ -239,6 +239,27 @@ def test_not_found_exits_1(ws: Path, target: str, message: str) -> None:
     assert result.stderr == f"error: {message}\n"
 
 
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        (
+            "seeds/notes/readme.txt",
+            "seeds/notes/readme.txt: not a seed file (syndicate reads .txt, .md, .yaml, .yml;"
+            " hidden files and README files are skipped)",
+        ),
+        ("nope.txt", "nope.txt: no such seed file (here or in seeds/)"),
+    ],
+)
+def test_a_readme_of_prose_or_a_file_nowhere_is_named_so(
+    ws: Path, target: str, message: str
+) -> None:
+    """A README is not read as a seed: explain says so, never "rejected" for its prose."""
+    write_seed(ws / "seeds" / "notes", "readme.txt", "How to add seeds: one file per story.\n")
+    result = run("explain", target)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"error: {message}\n"
+
+
 def test_not_found_mentions_rejected_seeds(ws: Path) -> None:
     write_seed(ws / "seeds", "bad.txt", "")
     result = run("explain", "https://example.com/zz")

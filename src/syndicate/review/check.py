@@ -93,6 +93,7 @@ def stale(
     """
     config = load_config(options.config_path)
     report, files = build.prepare(options, on_seed, config=config)
+    report.problems[:0] = placeholder_problems(config, options.config_path.as_posix())  # as build
     out, topics = options.out_dir, report.hub_topics
     sizes: dict[str, int] = {}  # each file rendered once: compared and measured
     plan = output.plan(out, files, topics, sizes=sizes)

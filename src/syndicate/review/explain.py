@@ -86,6 +86,8 @@ def explain(
         names = [c.name for c in found]
     else:
         names = [_seed_name(options.seeds_dir, target)]
+        if not discovery.is_seed_name(names[0]):
+            raise NotFoundError(f"{target}: not a seed file ({_SEED_FILES})")
         found = [c for c in candidates if c.name == names[0]]
     explanations = []
     for name in names:
@@ -203,6 +205,14 @@ def _seed_name(seeds_dir: Path, target: str) -> str:
     path = Path(target)
     if not path.exists() and (seeds_dir / path).exists():
         path = seeds_dir / path
+    elif not path.exists() and not path.is_symlink():  # nowhere: say so, wherever it was
+        shown = seeds_dir.as_posix().rstrip("/")
+        where = (
+            ""
+            if path.absolute().is_relative_to(seeds_dir.absolute())
+            else f" (here or in {shown}/)"
+        )
+        raise NotFoundError(f"{target}: no such seed file{where}")
     for resolve in (os.path.abspath, os.path.realpath):
         try:
             return Path(resolve(path)).relative_to(resolve(seeds_dir)).as_posix()

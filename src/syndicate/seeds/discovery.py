@@ -139,6 +139,16 @@ def _walk(
                 problems.append(_link_outside(root, rel))
 
 
+def is_seed_name(name: str) -> bool:
+    """Whether discovery reads the file at `name` (relative POSIX path) as a seed: a seed file
+    ending, not a README, nothing hidden on the way."""
+    parts = name.split("/")
+    lower = parts[-1].lower()
+    if any(part.startswith(".") for part in parts):
+        return False
+    return lower.endswith(SEED_SUFFIXES) and not lower.startswith(README)
+
+
 def _loops(path: str) -> bool:
     """Whether the link at `path` leads, through links, back to itself."""
     try:
