@@ -183,8 +183,12 @@ def _naive_date(data: LineDict, loc: Loc) -> Iterator[Repair]:
         value = data.get(key)
         if isinstance(value, str) and _is_naive(value):
             text = value.strip()
-            data[key] = (text if len(text) > 10 else text + "T00:00:00") + "+00:00"
-            yield (*loc, key), f"date-time {text!r} has no time zone; read as UTC"
+            if len(text) > 10:
+                data[key] = text + "+00:00"
+                yield (*loc, key), f"date-time {text!r} has no time zone; read as UTC"
+            else:
+                data[key] = text + "T00:00:00+00:00"
+                yield (*loc, key), f"{text!r} is a date without a time; read as 00:00 UTC"
 
 
 def drop_target(loc: Loc) -> Loc | None:
