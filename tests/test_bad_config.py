@@ -324,7 +324,8 @@ CONFIG_ERRORS = [
     _case(
         "yaml-syntax",
         ONE_FEED + "    topics: [AI\n",
-        "feeds.yaml:8: config: a [list] is not closed: add the ']' (and separate its items"
+        # the line of the '[' (YAML notices on the next)
+        "feeds.yaml:7: config: a [list] is not closed: add the ']' (and separate its items"
         " with ',')",
     ),
     _case(

@@ -83,6 +83,17 @@ REJECTED = [
         " YAML then stops: close the quote on this line",
     ),
     _case(
+        "list-left-open",
+        seed_text(extra="topics: [\n"),
+        "seeds/bad.txt:5: front matter: a [list] or {mapping} is not closed, or has a ',' with"
+        " no item after it: close it with ']' or '}'",
+    ),
+    _case(
+        "closing-bracket-as-a-value",
+        seed_text(extra="x: ]\n"),
+        "seeds/bad.txt:5: front matter: ']' cannot start a value: put the value in quotes",
+    ),
+    _case(
         "unclosed-single-quote",
         "---\ntitle: 'Unclosed\nwebUrl: 'https://example.com/x'\n"
         "publishedDateTime: 2020-06-11T22:56:00Z\n---\n",

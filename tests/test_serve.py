@@ -161,7 +161,7 @@ def test_a_config_broken_from_the_start_shows_an_error_page(project: Path) -> No
     try:
         status, kind, page = server.get("")
         assert (status, kind) == (503, "text/html; charset=utf-8")
-        assert "config/feeds.yaml:2: config: invalid YAML" in page.decode()
+        assert "config/feeds.yaml:1: config: a [list] or {mapping} is not closed" in page.decode()
         config.write_text(SMALL_CONFIG)
         server.wait_for(lambda: "First story" in server.get("all/")[2].decode() or None)
     finally:

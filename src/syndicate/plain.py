@@ -176,6 +176,17 @@ YAML: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
             "a {{mapping}} is not closed: add the '}}' (and separate its items with ',')",
         ),
         (
+            r"while parsing a flow node did not find expected node content",
+            "",
+            "a [list] or {{mapping}} is not closed, or has a ',' with no item after it: close"
+            " it with ']' or '}}'",
+        ),
+        (
+            r"did not find expected node content",
+            "",
+            "{char} cannot start a value: put the value in quotes",
+        ),
+        (
             r"quoted scalar found unexpected end of stream",
             "",
             "a quoted value is not closed: add the closing quote",

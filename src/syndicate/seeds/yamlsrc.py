@@ -250,6 +250,8 @@ def load(text: str, first_line: int = 1) -> Any:
         if mark and "expected <document start>" in raw:  # noticed on the line after
             line = _document_marker_line(padded, mark.line) or line
         char = _char_at(padded, mark.line, mark.column) if mark else ""
+        if exc.context and "flow" in exc.context:  # where the [ or { left open starts
+            line = _unclosed_flow_line(padded) or line
         opened = _quote_closed_on(padded, line)
         if opened is not None:  # the likely cause: a quote left open on an earlier line
             message = (
@@ -281,6 +283,18 @@ def _quote_closed_on(text: str, line: int) -> int | None:
             quoted = isinstance(token, yaml.ScalarToken) and token.style in ('"', "'")
             opened = start if quoted and start < end == line else None
     return opened
+
+
+def _unclosed_flow_line(text: str) -> int | None:
+    """The 1-based line of the innermost `[` or `{` still open where the parser stopped."""
+    opened: list[int] = []
+    with contextlib.suppress(yaml.YAMLError):
+        for token in yaml.scan(text, Loader=_BaseLoader):
+            if isinstance(token, yaml.FlowSequenceStartToken | yaml.FlowMappingStartToken):
+                opened.append(token.start_mark.line + 1)
+            elif opened and isinstance(token, yaml.FlowSequenceEndToken | yaml.FlowMappingEndToken):
+                opened.pop()
+    return opened[-1] if opened else None
 
 
 def _document_marker_line(text: str, before: int) -> int | None:
