@@ -117,6 +117,7 @@ def test_build_says_the_placeholder_on_a_full_an_incremental_and_a_replayed_buil
         assert PLACEHOLDER_WARNING in build.stderr, (step, build.stderr)
     check = run("check")
     assert check.stdout.count("placeholder") == 1, check.stdout
+    assert "seeds: 2 read, 0 rejected, 0 warnings\n" in build.stdout  # the config's, not theirs
     gate = run("build", "--check")  # the CI and pre-commit gate says it too
     assert (gate.exit_code, gate.stderr) == (0, PLACEHOLDER_WARNING), gate.output
 

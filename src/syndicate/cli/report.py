@@ -155,10 +155,11 @@ def summary(report: BuildReport, verbose: bool = False) -> str:
     The first line starts `seeds: N read, M rejected`; the last is `files: ...`, every file,
     the site's own (index, OPML...) included; a feed's row counts the files in `out/<id>/`.
     """
-    # A feed's problems (it selects nothing, it floods) are counted on its own row only.
+    # A feed's problems (it selects nothing, it floods) are counted on its own row only; the
+    # site's (a placeholder base_url) are the config's, not the seeds'.
     feed_fields = {f"feeds.{feed.id}" for feed in report.feeds}
     warnings = sum(
-        p.severity == "warning" and not _of_feed(p, feed_fields)
+        p.severity == "warning" and not _of_feed(p, feed_fields) and not _of_site(p)
         for p in [*report.problems, *report.floods]
     )
     unread = _not_read(report, feed_fields)
@@ -187,6 +188,10 @@ def summary(report: BuildReport, verbose: bool = False) -> str:
         f", {len(report.removed)} removed"
     )
     return "\n".join(lines)
+
+
+def _of_site(problem: Problem) -> bool:
+    return problem.field.startswith("site.")
 
 
 def staleness(out_dir: Path, stale: Staleness, unchanged: int) -> str:
