@@ -346,6 +346,14 @@ REJECTED = [
     _not_http("scheme-relative", "//example.com/x"),
     _not_http("no-host", "https:///x"),
     _case("space", seed_text(url="https://example.com/a b"), SPACES),
+    _case("control-character-at-the-end", seed_text(url="https://example.com/a\x1f"), SPACES),
+    _case("line-break-at-the-end", seed_text(url="https://example.com/a\n"), SPACES),
+    _case(
+        "full-width-dot-number-host",
+        seed_text(url="https://127\u30021/x"),
+        URL_LINE + "URL host '127.1' ends in a number, which browsers read as an IPv4 address:"
+        " write the address as four numbers from 0 to 255 (such as 192.0.2.1)",
+    ),
     _case("tab", seed_text(url="https://example.com/a\tb"), SPACES),
     _case("newline", seed_text(url="https://example.com/a\nb"), SPACES),
     _case("delete-char", seed_text(url="https://example.com/a\x7fb"), SPACES),
@@ -937,6 +945,33 @@ def test_bad_image_url_drops_that_image(ws: Workspace) -> None:
         "'javascript:alert(1)'; dropped images[0]",
         "seeds/a.txt:8: images[2].url: warning: not an absolute http(s) URL: "
         "'/relative.png'; dropped images[2]",
+    )
+
+
+def test_spaces_around_a_url_are_no_part_of_it(ws: Workspace) -> None:
+    ws.seed("a.txt", seed_text(url="  https://example.com/a "))
+    run = ws.build()
+    assert run.code == 0, run.report()
+    assert [item["id"] for item in ws.items()] == ["https://example.com/a"]
+
+
+def test_an_image_url_with_no_ipv6_address_in_brackets_is_dropped_not_a_crash(
+    ws: Workspace,
+) -> None:
+    ws.good_seeds()
+    ws.seed(
+        "a.txt",
+        seed_text(
+            extra='images:\n  - url: "https://[:]/a.jpg"\n  - url: https://example.com/ok.png\n'
+        ),
+    )
+    run = ws.build()
+    assert run.code == 0, run.report()
+    item = ws.item("https://example.com/story")
+    assert [a["url"] for a in item["attachments"]] == ["https://example.com/ok.png"]
+    run.expect(
+        "seeds/a.txt:6: images[0].url: warning: URL host '[:]' is not a valid IPv6 address;"
+        " dropped images[0]"
     )
 
 

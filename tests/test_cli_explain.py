@@ -260,6 +260,16 @@ def test_a_readme_of_prose_or_a_file_nowhere_is_named_so(
     assert result.stderr == f"error: {message}\n"
 
 
+def test_a_url_python_cannot_split_is_looked_for_not_a_crash(ws: Path) -> None:
+    write_seed(ws / "seeds", "v6.txt", seed_text(url="https://[:]/a"))  # rejected: no IPv6
+    for target in ("http://[", "https://example.com/zz"):
+        result = run("explain", target)
+        assert result.exit_code == 1, result.output
+        assert result.stderr.startswith(f"error: no valid seed has webUrl {target} (1 seed"), (
+            result.stderr
+        )
+
+
 def test_not_found_mentions_rejected_seeds(ws: Path) -> None:
     write_seed(ws / "seeds", "bad.txt", "")
     result = run("explain", "https://example.com/zz")

@@ -134,8 +134,37 @@ def test_what_a_url_cannot_hold_as_written(url: str, characters: str) -> None:
                 ("https://a.0x/", "a.0x"),
                 ("https://0x7f.1/a;b", "0x7f.1"),  # the second fast path
                 ("https://0x7f.1:8080/", "0x7f.1"),  # the full path
+                # dots and digits that IDNA makes ASCII: the host browsers open
+                ("https://127\u30021/x", "127.1"),
+                ("https://0x7f\uff0e1/x", "0x7f.1"),
+                ("https://\uff10\uff58\uff17\uff46\uff0e\uff11/", "0x7f.1"),
             ]
         ],
+        # brackets whose insides are no IPv6 address: Python's URL parser raises on them later
+        *[
+            (url, f"URL host {host!r} is not a valid IPv6 address")
+            for url, host in [
+                ("https://[:]/a.jpg", "[:]"),  # the first fast path
+                ("https://[:.]/a;b", "[:.]"),  # the second
+                ("https://[1:2:3:4:5:6:7:8:9]/", "[1:2:3:4:5:6:7:8:9]"),
+            ]
+        ],
+        # spaces of any kind and control characters, at an end too: never cut off quietly
+        *[
+            (url, "URL contains spaces or control characters")
+            for url in (
+                "https://e.example/a\x1f",
+                "\thttps://e.example/a",
+                "https://e.example/a\n",
+                "https://e.example/a\u3000",
+                "https://e.example/a\u00a0b",
+                "https://e.example/a\u2028b",
+            )
+        ],
+        # what XML forbids: percent-encoding would hide it in the item's id
+        ("https://e.example/a\ufffeb", "URL contains U+FFFE, a character XML does not allow"),
+        ("https://e.example/\ufdd0", "URL contains U+FDD0, a character XML does not allow"),
+        ("https://e.example/\U0001fffe", "URL contains U+1FFFE, a character XML does not allow"),
         # IDNA 2003 would write ss.example, browsers xn--zca.example: two different hosts.
         *[
             (
@@ -150,3 +179,10 @@ def test_what_a_url_cannot_hold_as_written(url: str, characters: str) -> None:
 def test_unusable_urls(url: str, message: str) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         to_uri(url)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://[::1]/x", "https://[::1]:8080/x", "https://[::ffff:1.2.3.4]/"]
+)
+def test_an_ipv6_address_is_a_host(url: str) -> None:
+    assert to_uri(url) == url

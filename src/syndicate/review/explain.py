@@ -162,7 +162,10 @@ _TRACKING = re.compile(r"utm_[^=&]*", re.IGNORECASE)
 def _normal(url: str) -> tuple[str, frozenset[str]]:
     """A URL with what rarely tells two articles apart taken away (scheme http/https, the
     host's case, a trailing slash, utm_* parameters, a fragment), and what was taken."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # no URL a seed can have (`http://[`): compared as it is
+        return url.strip(), frozenset()
     taken: set[str] = set()
     if parts.scheme.lower() == "http":
         taken.add("http for https")

@@ -38,7 +38,8 @@ NAIVE_DATE = re.compile(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?)
 def _url(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError("must be a URL string")
-    return to_uri(value.strip())
+    return to_uri(value.strip(" "))  # spaces around it, nothing else: a control character or
+    # a line break at an end is refused, as inside (a URL is an item's id: never quietly cut)
 
 
 def _instant(value: object) -> datetime:

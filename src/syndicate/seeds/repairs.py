@@ -124,7 +124,7 @@ def encoded_urls(node: Any, loc: Loc) -> Iterator[Repair]:
     """A URL the model will write percent-encoded (`urls.encoded_characters`): not a repair,
     but a change to a URL, which is never made without a word (a webUrl is the item's id)."""
     for _, _, where, value in _texts(node, loc, urls=True):
-        text = urls.decode_references(value.strip())
+        text = urls.decode_references(value.strip(" "))
         found = urls.encoded_characters(text)
         if found:
             try:

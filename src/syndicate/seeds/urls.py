@@ -17,7 +17,16 @@ _PLAIN_URI = re.compile(f"[{_URI_CHARS}%]+")
 _PART_CHARS = "A-Za-z0-9\\-._~:/?@!$&'()*+,;="
 _SAFE_IN_PART = "-._~:/?@!$&'()*+,;=%"
 _LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
-_FORBIDDEN = re.compile(r"[\x00-\x20\x7f-\x9f]")
+# Spaces of any kind and control characters; then what XML forbids or discourages (surrogates,
+# noncharacters), which percent-encoding would hide in the item's id.
+_FORBIDDEN = re.compile(
+    "[\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+)
+_NOT_XML = re.compile(
+    "[\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(17))
+    + "]"
+)
 # The common case, checked in one step: http(s), a plain host without port or userinfo, then
 # only URI characters. Anything else takes the full path below.
 # A label: letters, digits, '_' and '-', not starting or ending with '-'. Written without
@@ -49,15 +58,17 @@ def to_uri(url: str) -> str:
     if len(url) > MAX_URL_LENGTH:
         raise ValueError(f"URL is longer than {MAX_URL_LENGTH} characters")
     if clean := _CLEAN.fullmatch(url):
-        check_number_host(clean["host"])
+        check_host(clean["host"])
         return url
     url = decode_references(url)
     simple = _SIMPLE.fullmatch(url)
     if simple and ("%" not in url or not _LONE_PERCENT.search(url)):
-        check_number_host(simple["host"])
+        check_host(simple["host"])
         return url
     if _FORBIDDEN.search(url):
         raise ValueError("URL contains spaces or control characters")
+    if bad := _NOT_XML.search(url):
+        raise ValueError(f"URL contains U+{ord(bad.group()):04X}, a character XML does not allow")
     if "\\" in url:  # browsers read it as '/': https://a.example\@b.example/ opens a.example
         raise ValueError(f"URL contains a backslash (write '/' or %5C): {url!r}")
     try:
@@ -80,9 +91,8 @@ def to_uri(url: str) -> str:
         raise ValueError(f"URL has an invalid host or port: {url!r}") from None
     if not host:
         raise ValueError(f"URL has no host: {url!r}")
-    if not host.startswith("["):
-        check_number_host(host)
     ipv6 = "[" in parts.netloc and ":" in host
+    check_host(f"[{host}]" if ipv6 else host)
     if host.isascii() and not _HOST.fullmatch(f"[{host}]" if ipv6 else host):
         raise ValueError(f"URL host is not a valid domain name: {host!r}")
     encoded = encoded_characters(url)
@@ -134,6 +144,20 @@ _HEX = frozenset("0123456789abcdefABCDEF")
 _NOT_HEX = frozenset("ghijklmnopqrstuvwyzGHIJKLMNOPQRSTUVWYZ_-")  # ends no number (x: 0x)
 
 
+def check_host(host: str) -> None:
+    """ValueError for a host no reader can reach as written: an IPv6 address in brackets that
+    is none (`[:]`), or a host ending in a number that is not an IPv4 address's four."""
+    if host.startswith("["):
+        import ipaddress  # only for the rare URL with an IPv6 address
+
+        try:
+            ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            raise ValueError(f"URL host {host!r} is not a valid IPv6 address") from None
+    else:
+        check_number_host(host)
+
+
 def check_number_host(host: str) -> None:
     """A host whose last label is a number is an IPv4 address to browsers (the WHATWG URL
     standard), which read 0x7f.1 or 2130706433 as 127.0.0.1: of those, only four numbers from
@@ -174,6 +198,7 @@ def _iri_to_uri(scheme: str, netloc: str, host: str, path: str, query: str, frag
             ascii_host = idna_host(host)
         except ValueError as exc:
             raise ValueError(f"URL {exc}") from None
+        check_number_host(ascii_host)  # `127。1` is 127.1 once in ASCII: 127.0.0.1
         # the port kept as written (`host`, lowercased, is not what the URL spells)
         netloc = ascii_host + "".join(netloc.partition(":")[1:])
     if not _PLAIN_URI.fullmatch(netloc) or not _HOST.fullmatch(netloc.split(":")[0]):
