@@ -130,6 +130,12 @@ CONFIG_ERRORS = [
         ONE_FEED + "    published_after: last week\n",
         "feeds.yaml:7: feeds[0].published_after: *",
     ),
+    _case(
+        "published-after-iso-week",
+        ONE_FEED + "    published_after: 2020-W01-1T00:00:00Z\n",
+        "feeds.yaml:7: feeds[0].published_after: not a valid date-time: '2020-W01-1T00:00:00Z';"
+        " write it as 2020-06-11T22:56:00Z (date, T, time, Z or an offset such as +02:00)",
+    ),
     # Feed ids.
     _case(
         "id-dotdot",

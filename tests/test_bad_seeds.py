@@ -306,6 +306,24 @@ REJECTED = [
         DATE_LINE + "not a valid date-time*",
     ),
     _case("not-a-date", seed_text(date="yesterday"), DATE_LINE + "not a valid date-time*"),
+    # ISO 8601 forms that are no RFC 3339 date-time (Python's parser takes them)
+    *[
+        _case(
+            f"iso-not-rfc3339-{name}",
+            seed_text(date=date),
+            DATE_LINE + f"not a valid date-time: {date!r}; write it as 2020-06-11T22:56:00Z"
+            " (date, T, time, Z or an offset such as +02:00)",
+        )
+        for name, date in [
+            ("week", "2021-W01-1T00:00:00Z"),
+            ("basic", "20210101T000000Z"),
+            ("hour-only", "2021-01-01T00Z"),
+            ("offset-minutes-61", "2021-01-01T00:00:00+05:61"),
+            ("offset-seconds", "2021-01-01T00:00:00+01:00:30"),
+            ("offset-without-colon", "2021-01-01T00:00:00+0130"),
+            ("comma-fraction", "2021-01-01T00:00:00,5Z"),
+        ]
+    ],
     _case(
         "date-as-number",
         seed_text(date="1591915200"),

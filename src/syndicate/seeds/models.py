@@ -32,7 +32,11 @@ MAX_NAME = 500
 MAX_TOPICS = 100
 MAX_QUALITY = 1_000_000
 MAX_IMAGE_SIDE = 100_000
-NAIVE_DATE = re.compile(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?)?")
+NAIVE_DATE = re.compile(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?")
+# RFC 3339's date-time (seconds may be left out, and T may be a space, as the repair of a
+# date-time without a zone writes it); Python's parser alone would also take ISO 8601's other
+# forms (2021-W01-1, 20210101T000000Z, +0130, an offset of 61 minutes).
+_RFC3339 = re.compile(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:[Zz]|[+-]\d\d:[0-5]\d)")
 
 
 def _url(value: object) -> str:
@@ -47,12 +51,14 @@ def _instant(value: object) -> datetime:
     if not isinstance(value, str):
         raise ValueError("must be a date-time string such as 2020-06-11T22:56:00Z")
     text = value.strip()
+    form = "write it as 2020-06-11T22:56:00Z (date, T, time, Z or an offset such as +02:00)"
+    if not _RFC3339.fullmatch(text):
+        raise ValueError(f"not a valid date-time: {text!r}; {form}")
     try:
         # RFC 3339 allows a lowercase z, which Python's parser does not read
         parsed = datetime.fromisoformat(text[:-1] + "Z" if text.endswith("z") else text)
     except ValueError as exc:
         if str(exc).startswith("Invalid isoformat string"):  # Python's words for "not a date"
-            form = "write it as 2020-06-11T22:56:00Z (date, T, time, Z or an offset such as +02:00)"
             raise ValueError(f"not a valid date-time: {text!r}; {form}") from None
         if str(exc).startswith("offset must be a timedelta"):  # Python's words, in ours
             raise ValueError(
