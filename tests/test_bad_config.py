@@ -277,6 +277,11 @@ CONFIG_ERRORS = [
         " stops: close the quote on this line",
     ),
     _case(
+        "line-separator-in-a-title-before-the-problem",
+        SITE + 'feeds:\n  - id: a\n    title: "A\u2028B"\n    limit: x\n',
+        "feeds.yaml:7: feeds[0].limit: must be a whole number, got 'x'",
+    ),
+    _case(
         "yaml-anchor-without-alias",
         ONE_FEED + "    topics: &t [a, b]\n",
         "feeds.yaml:7: config: YAML anchors and aliases (&name, *name) are not allowed",

@@ -82,6 +82,15 @@ REJECTED = [
         "seeds/bad.txt:2: front matter: a quoted value starts here and ends on line 3, where"
         " YAML then stops: close the quote on this line",
     ),
+    # YAML 1.1 ends lines at NEL, U+2028 and U+2029; editors do not: lines are the editor's
+    *[
+        _case(
+            f"line-separator-{name}-before-the-problem",
+            seed_text(extra="quality: high\n").replace("A story", f"Breaking{char}news"),
+            "seeds/bad.txt:5: quality: must be a whole number, got 'high'",
+        )
+        for name, char in [("u2028", "\u2028"), ("u2029", "\u2029"), ("nel", "\x85")]
+    ],
     _case(
         "list-left-open",
         seed_text(extra="topics: [\n"),
@@ -964,6 +973,18 @@ def test_bad_image_url_drops_that_image(ws: Workspace) -> None:
         "seeds/a.txt:8: images[2].url: warning: not an absolute http(s) URL: "
         "'/relative.png'; dropped images[2]",
     )
+
+
+def test_a_line_separator_in_a_value_is_a_character_of_it(ws: Workspace) -> None:
+    """As YAML 1.2 (and the fast reader) has it: in a plain value and a quoted one alike."""
+    ws.seed("a.txt", seed_text(extra="").replace('title: "A story"', "title: A\u2028story"))
+    ws.seed(
+        "b.txt",
+        seed_text(url="https://example.com/b").replace('"A story"', '"B\u2029story"'),
+    )
+    run = ws.build()
+    assert run.code == 0, run.report()
+    assert sorted(item["title"] for item in ws.items()) == ["A\u2028story", "B\u2029story"]
 
 
 def test_spaces_around_a_url_are_no_part_of_it(ws: Workspace) -> None:

@@ -224,8 +224,48 @@ def _check_events(text: str, first_line: int) -> None:
             depth -= 1
 
 
+# YAML 1.1 (PyYAML) ends a line at NEL, U+2028 and U+2029 too; editors, GitHub and YAML 1.2
+# do not: read as YAML 1.2 reads them (characters of a value), so that every line number is
+# the editor's. They stand in the parser's text as private-use characters the file lacks.
+_YAML11_BREAKS = "\x85\u2028\u2029"
+_YAML11_BREAK = re.compile(f"[{_YAML11_BREAKS}]")
+
+
 def load(text: str, first_line: int = 1) -> Any:
     """Parse one YAML document; `first_line` is the file line where `text` starts."""
+    if not _YAML11_BREAK.search(text):
+        return _load(text, first_line)
+    unused = (chr(code) for code in range(0xE000, 0xF900) if chr(code) not in text)
+    stand_ins = "".join(itertools.islice(unused, len(_YAML11_BREAKS)))
+    back = str.maketrans(stand_ins, _YAML11_BREAKS)
+    try:
+        data = _load(text.translate(str.maketrans(_YAML11_BREAKS, stand_ins)), first_line)
+    except YamlError as exc:
+        exc.message = exc.message.translate(back)
+        raise
+    return _restored(data, back)
+
+
+def _restored(node: Any, back: dict[int, int]) -> Any:
+    """`node` with every text (keys too) translated by `back`, lines kept."""
+    if isinstance(node, str):
+        return node.translate(back)
+    if isinstance(node, LineDict):
+        mapping = LineDict(node.start)
+        for key, value in node.items():
+            new_key = _restored(key, back)
+            mapping[new_key] = _restored(value, back)
+            mapping.lines[new_key] = node.lines[key]
+        return mapping
+    if isinstance(node, LineList):
+        items = LineList(node.start)
+        items.extend(_restored(item, back) for item in node)
+        items.lines = list(node.lines)
+        return items
+    return node
+
+
+def _load(text: str, first_line: int) -> Any:
     with contextlib.suppress(yaml.YAMLError):  # a syntax error: reported below, with its line
         _check_events(text, first_line)
     # Blank lines in front: every mark, key line and message line is a file line.
