@@ -126,6 +126,11 @@ CONFIG_ERRORS = [
         "feeds.yaml:7: feeds[0].exclude_topics: names must not be empty",
     ),
     _case(
+        "invisible-topic-name",
+        ONE_FEED + '    topics: ["\\u200b"]\n',
+        "feeds.yaml:7: feeds[0].topics: names must not be empty",
+    ),
+    _case(
         "bad-published-after",
         ONE_FEED + "    published_after: last week\n",
         "feeds.yaml:7: feeds[0].published_after: *",

@@ -248,6 +248,14 @@ def test_github_escaping_round_trips(message: str, path: str) -> None:
     assert unescape(fields["file"]) == readable_path(path)
 
 
+def test_a_bidi_override_in_a_field_is_shown_as_an_escape() -> None:
+    """U+202E would show `qual\u202eity` reversed on a terminal: written as `\\u202e`."""
+    problem = Problem("seeds/a\u202etxt.md", 5, "qual\u202eity", "unknown field", "warning")
+    assert click.unstyle(report.problem_text(problem)) == (
+        "seeds/a\\u202etxt.md:5: qual\\u202eity: warning: unknown field"
+    )
+
+
 def test_github_annotation_shows_control_characters_of_a_name_as_escapes() -> None:
     """A file name's escape sequence would restyle or hide text in the CI log; a line break
     would end the annotation: both are written as `\\x1b`, `\\x0a`."""

@@ -63,10 +63,17 @@ def readable_path(path: str) -> str:
     """`readable`, and a control character a file name may hold (a line break, an escape) as
     `\\x0a`: one problem stays one line, and no name can forge another problem's line or a
     terminal's escape sequence."""
-    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", readable(path))
+    return _CONTROL.sub(_code, readable(path))
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+def _code(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+# Control characters, and the marks and overrides that reorder a line on a terminal (U+202E
+# would show `qual‮ity` as `qualyti`).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _escaped(found: re.Match[str]) -> str:

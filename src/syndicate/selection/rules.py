@@ -15,11 +15,12 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from syndicate.seeds.candidate import Candidate, instant
 from syndicate.seeds.models import _instant, topic_key
+from syndicate.words import invisible
 
 
 def _names(values: list[str]) -> list[str]:
     cleaned = [" ".join(v.split()) for v in values]
-    if any(not v for v in cleaned):
+    if any(invisible(v) for v in cleaned):  # empty, or only characters such as U+200B
         raise ValueError("names must not be empty")
     return cleaned
 
