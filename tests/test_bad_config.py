@@ -294,17 +294,18 @@ CONFIG_ERRORS = [
     _case(
         "yaml-bool-tag-on-yes",
         ONE_FEED + "    published_only: !!bool yes\n",
-        "feeds.yaml:7: config: the tag !!bool needs true or false, not 'yes'",
+        "feeds.yaml:7: feeds[0].published_only: the tag !!bool needs true or false, not 'yes'",
     ),
     _case(
         "yaml-int-tag-on-octal",
         ONE_FEED + "    min_quality: !!int '017'\n",
-        "feeds.yaml:7: config: the tag !!int needs a whole number such as 17 or -3, not '017'",
+        "feeds.yaml:7: feeds[0].min_quality: the tag !!int needs a whole number such as 17 or -3,"
+        " not '017'",
     ),
     _case(
         "yaml-map-tag-on-list",
         ONE_FEED + "    topics: !!map [a, b]\n",
-        "feeds.yaml:7: config: the tag !!map needs key: value lines, not a list",
+        "feeds.yaml:7: feeds[0].topics: the tag !!map needs key: value lines, not a list",
     ),
     _case(
         "published-only-no",

@@ -424,7 +424,9 @@ REJECTED = [
         _case(
             f"tag-{name}",
             seed_text(extra=f"{line}\n"),
-            f"seeds/bad.txt:5: front matter: the tag {message}",
+            # the key's field, but for a tag on the key itself
+            f"seeds/bad.txt:5: {line.partition(':')[0] if line[0] != '!' else 'front matter'}:"
+            f" the tag {message}",
         )
         for name, line, message in [
             ("bool-y", "published: !!bool 'y'", "!!bool needs true or false, not 'y'"),
@@ -453,6 +455,12 @@ REJECTED = [
         ]
     ],
     _case(
+        "tag-in-a-nested-value",
+        seed_text(extra="related:\n  - title: !!int x\n"),
+        "seeds/bad.txt:6: related[0].title: the tag !!int needs a whole number such as 17 or -3,"
+        " not 'x'",
+    ),
+    _case(
         "anchor-without-alias",
         seed_text(extra="x:\n  - 1\n  - &x hello\n"),
         "seeds/bad.txt:7: front matter: YAML anchors and aliases (&name, *name) are not allowed",
@@ -480,7 +488,7 @@ REJECTED = [
     _case(
         "huge-integer",
         seed_text(extra="quality: " + "9" * 5000 + "\n"),
-        "seeds/bad.txt:5: *",
+        "seeds/bad.txt:5: quality: number has too many digits",
     ),
     # Encodings.
     _case(

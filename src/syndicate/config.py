@@ -257,7 +257,7 @@ def load(path: Path) -> Config:
     try:
         raw = yamlsrc.load(text)
     except yamlsrc.YamlError as exc:
-        problem = Problem(shown, exc.line, "config", exc.message, detail=exc.detail)
+        problem = Problem(shown, exc.line, _field(exc.loc), exc.message, detail=exc.detail)
         raise ConfigError([problem]) from None
     if not isinstance(raw, yamlsrc.LineDict):
         raise ConfigError([Problem(shown, 1, "config", "must be a mapping with site: and feeds:")])

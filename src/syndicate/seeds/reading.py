@@ -213,7 +213,7 @@ def _parse_reference(file: SeedFile, matter: frontmatter.FrontMatter) -> LoadedS
     try:
         raw = yamlsrc.load(matter.yaml_text, matter.first_line)
     except yamlsrc.YamlError as exc:
-        return _rejected(file, exc.line, "front matter", exc.message, exc.detail)
+        return _rejected(file, exc.line, _field(exc.loc), exc.message, exc.detail)
     if raw is None:
         return _rejected(file, 1, "front matter", "front matter is empty")
     if not isinstance(raw, yamlsrc.LineDict):

@@ -45,11 +45,15 @@ class YamlError(Exception):
     """Malformed or unsafe YAML, with the 1-based line where it was noticed; `detail` is the
     parser's own words when `message` is plainer (shown with -v)."""
 
-    def __init__(self, message: str, line: int, detail: str = "") -> None:
+    def __init__(self, message: str, line: int, detail: str = "", of_value: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.detail = detail
+        # A value's own mistake (a tag it does not fit, too many digits): `loc` is its key
+        # path, for the field a message names; the others are the document's.
+        self.of_value = of_value
+        self.loc: tuple[str | int, ...] = ()
 
 
 _ANCHORS = "YAML anchors and aliases (&name, *name) are not allowed"
@@ -86,15 +90,25 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
                 raise YamlError(f"duplicate key {key!r} ({where})", line)
             raise YamlError(f"duplicate key: {first!r} and {key!r} are one key ({where})", line)
         seen[(type(value), value)] = key
-        result[key] = loader.construct_object(value_node, deep=True)
+        try:
+            result[key] = loader.construct_object(value_node, deep=True)
+        except YamlError as exc:
+            if exc.of_value:
+                exc.loc = (key, *exc.loc)
+            raise
         result.lines[key] = line
     return result
 
 
 def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     result = LineList(node.start_mark.line + 1)
-    for child in node.value:
-        result.append(loader.construct_object(child, deep=True))
+    for index, child in enumerate(node.value):
+        try:
+            result.append(loader.construct_object(child, deep=True))
+        except YamlError as exc:
+            if exc.of_value:
+                exc.loc = (index, *exc.loc)
+            raise
         result.lines.append(child.start_mark.line + 1)
     return result
 
@@ -131,6 +145,7 @@ def _node_of(node: yaml.Node, kind: type[yaml.Node]) -> None:
         raise YamlError(
             f"the tag {_tag_name(node)} needs {_NODE_KINDS[kind]}, not {_NODE_KINDS[type(node)]}",
             node.start_mark.line + 1,
+            of_value=True,
         )
 
 
@@ -144,12 +159,14 @@ def _scalar(patterns: tuple[re.Pattern[str], ...], wanted: str) -> Any:
             raise YamlError(
                 f"the tag {_tag_name(node)} needs {wanted}, not {node.value!r}",
                 node.start_mark.line + 1,
+                of_value=True,
             )
         kind = str(node.tag).rpartition(":")[2]
         try:
             return getattr(loader, f"construct_yaml_{kind}")(node)
         except ValueError:  # Python's limit on the digits of an int
-            raise YamlError("number has too many digits", node.start_mark.line + 1) from None
+            line = node.start_mark.line + 1
+            raise YamlError("number has too many digits", line, of_value=True) from None
 
     return construct
 
