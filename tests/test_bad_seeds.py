@@ -995,6 +995,43 @@ def test_a_line_separator_in_a_value_is_a_character_of_it(ws: Workspace) -> None
     assert sorted(item["title"] for item in ws.items()) == ["A\u2028story", "B\u2029story"]
 
 
+def test_a_fraction_of_a_second_is_dropped_in_every_format(ws: Workspace) -> None:
+    """RSS dates hold whole seconds: Atom and JSON Feed give the same instant."""
+    ws.seed("a.txt", seed_text(date="2021-03-08T10:00:00.999999+01:00"))
+    run = ws.build()
+    assert run.code == 0, run.report()
+    assert ws.items()[0]["date_published"] == "2021-03-08T09:00:00Z"
+    for name in ("rss.xml", "atom.xml"):
+        (entry,) = feedparser.parse((ws.out / "all" / name).read_bytes()).entries
+        assert entry.published_parsed[:6] == (2021, 3, 8, 9, 0, 0), name
+    assert b".999999" not in (ws.out / "all" / "atom.xml").read_bytes()
+
+
+def test_a_next_line_character_is_a_line_feed_not_glue(ws: Workspace) -> None:
+    """NEL (U+0085, a C1 control XML discourages) ends a line: the words stay apart."""
+    ws.seed("a.txt", seed_text().replace('"A story"', '"Q3 results\u0085summary"'))
+    run = ws.build()
+    assert run.code == 0, run.report()
+    assert ws.items()[0]["title"] == "Q3 results\nsummary"
+    assert "a.txt" not in run.stderr
+
+
+def test_an_image_listed_twice_is_one_enclosure(ws: Workspace) -> None:
+    images = (
+        "images:\n  - url: https://example.com/i.jpg\n  - url: https://example.com/j.jpg\n"
+        "  - url: https://example.com/i.jpg\n    width: 5\n"
+    )
+    ws.seed("a.txt", seed_text(extra=images))
+    run = ws.build()
+    assert run.code == 0, run.report()
+    urls = ["https://example.com/i.jpg", "https://example.com/j.jpg"]
+    assert [a["url"] for a in ws.items()[0]["attachments"]] == urls
+    atom = (ws.out / "all" / "atom.xml").read_text("utf-8")
+    assert atom.count('rel="enclosure"') == 2
+    rss = (ws.out / "all" / "rss.xml").read_text("utf-8")
+    assert rss.count("<media:content") == 2
+
+
 def test_spaces_around_a_url_are_no_part_of_it(ws: Workspace) -> None:
     ws.seed("a.txt", seed_text(url="  https://example.com/a "))
     run = ws.build()

@@ -215,7 +215,9 @@ def _related(item: Related) -> RelatedLink:
 
 def from_seed(seed: Seed) -> Entry:
     author = provider_person(seed.provider)
-    images = tuple(_picture(i) for i in seed.images)
+    # An image listed twice is one enclosure (readers would show it twice): the first kept.
+    firsts = {image.url: image for image in reversed(seed.images)}
+    images = tuple(_picture(i) for i in seed.images if firsts[i.url] is i)
     related = tuple(_related(r) for r in seed.related)
     return Entry(
         url=seed.web_url,

@@ -67,7 +67,8 @@ def _instant(value: object) -> datetime:
         raise ValueError(f"not a valid date-time ({exc}): {text!r}") from None
     if parsed.tzinfo is None:
         raise ValueError(f"date-time has no time zone: {text!r}")
-    instant = parsed.astimezone(UTC)
+    # Whole seconds: RSS dates have no fraction, and every format must give the same instant.
+    instant = parsed.astimezone(UTC).replace(microsecond=0)
     if not EARLIEST <= instant < LATEST:
         raise ValueError(f"date-time {text!r} is outside 1970-01-01 .. 2099-12-31")
     return instant

@@ -109,6 +109,8 @@ def _texts(node: Any, loc: Loc, urls: bool) -> Iterator[tuple[Any, str | int, Lo
 def _strip_forbidden(node: Any, loc: Loc) -> Iterator[Repair]:
     # a URL is the item's id: never changed here; the model rejects a bad one
     for container, key, where, value in _texts(node, loc, urls=False):
+        if "\x85" in value:  # NEL ends a line: a line feed, as a carriage return is below
+            container[key] = value = value.replace("\x85", "\n")
         cleaned = XML_FORBIDDEN.sub("", value)
         forbidden = cleaned != value
         if "\r" in cleaned:  # XML readers see a line feed (written as &#13;, a reference

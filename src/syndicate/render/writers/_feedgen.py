@@ -152,9 +152,12 @@ def new_feed(
     feed.title(view.title)
     feed.description(view.description)
     feed.id(feed_id or self_url)
-    # RSS takes the channel <link> from the last link() call: self first, the site last.
-    feed.link(href=self_url, rel="self", type=self_type)
-    feed.link(href=view.home_url, rel="alternate", type="text/html")
+    # RSS takes the channel <link> from the last link() call: self first, the site last. Atom
+    # writes them in order: the site first (some readers take the first link as the site's).
+    site = {"href": view.home_url, "rel": "alternate", "type": "text/html"}
+    itself = {"href": self_url, "rel": "self", "type": self_type}
+    for link in [site, itself] if self_type == "application/atom+xml" else [itself, site]:
+        feed.link(**link)
     if view.language:
         feed.language(view.language)
     feed.generator(view.generator, version=view.version)

@@ -133,10 +133,10 @@ def atom_head(
         if author.url:
             parts.append(f"    <uri>{xml_text(author.url)}</uri>\n")
         parts.append("  </author>\n")
-    parts += (
+    parts += (  # the site first: some readers take the first link as the site's
+        f'  <link href="{xml_attribute(view.home_url)}" rel="alternate" type="text/html"/>\n',
         f'  <link href="{xml_attribute(self_url)}" rel="self"',
         f' type="{xml_attribute(self_type)}"/>\n',
-        f'  <link href="{xml_attribute(view.home_url)}" rel="alternate" type="text/html"/>\n',
     )
     if view.generator:
         version = f' version="{xml_attribute(view.version)}"' if view.version else ""
