@@ -137,6 +137,21 @@ def test_excluded_topic_and_provider_and_category(ws: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("written", ["bücher.example", "xn--bcher-kva.example"])
+def test_a_provider_excluded_by_its_domain_in_either_form(ws: Path, written: str) -> None:
+    """A rule may name a Unicode domain either way (the seed's is kept in its xn-- form)."""
+    config = CONFIG.replace("    formats: [json]\n", "") + (
+        f'  - id: no-books\n    title: "No books"\n    exclude_providers: ["{written}"]\n'
+    )
+    (ws / "config" / "feeds.yaml").write_text(config, encoding="utf-8")
+    provider = '{name: Books, domain: "bücher.example"}'
+    write_seed(ws / "seeds", "f.txt", seed_text("F", "https://example.com/f", provider=provider))
+    assert explained("seeds/f.txt", "--feed", "no-books")[2:] == [
+        '  out no-books  excluded: provider "Books" (xn--bcher-kva.example) is excluded by'
+        f' exclude_providers ["{written}"]'
+    ]
+
+
 def test_by_url_decoded_like_the_seed_and_one_feed(ws: Path) -> None:
     for url in ("https://example.com/e?a=1&b=2", "https://example.com/e?a=1&#038;b=2"):
         assert explained(url, "--feed", "bbc-news") == [

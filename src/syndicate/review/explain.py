@@ -23,7 +23,7 @@ from syndicate.config import Config, FeedConfig
 from syndicate.config import load as load_config
 from syndicate.errors import Problem, SyndicateError
 from syndicate.seeds import discovery, reading, urls
-from syndicate.seeds.candidate import Candidate
+from syndicate.seeds.candidate import Candidate, domain_names
 from syndicate.seeds.models import Seed, topic_key
 from syndicate.selection import rules
 from syndicate.selection.select import duplicate_rank, page_of, select
@@ -306,7 +306,7 @@ def _provider_names(seed: Seed) -> list[str]:
     provider = seed.provider
     if provider is None:
         return []
-    return [provider.name, *([provider.domain] if provider.domain else [])]
+    return [provider.name, *domain_names(provider.domain)]  # as a rule may name them
 
 
 def _provider(seed: Seed) -> str:
@@ -339,7 +339,7 @@ def _providers(value: list[str], seed: Seed) -> str:
 
 
 def _exclude_providers(value: list[str], seed: Seed) -> str:
-    match = _matching(value, _provider_names(seed))[0]
+    match = next(iter(_matching(value, _provider_names(seed))), value[0])
     return f"provider {_provider(seed)} is excluded by exclude_providers {_value([match])}"
 
 

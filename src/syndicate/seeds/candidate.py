@@ -43,7 +43,7 @@ def _keys(values: list[str]) -> frozenset[str]:
     return keys
 
 
-def _domain_names(domain: str | None) -> list[str]:
+def domain_names(domain: str | None) -> list[str]:
     """A provider's domain as a rule may name it: as written, and an IDN (`xn--bcher-kva.example`,
     as the seed model writes `bücher.example`) in Unicode too."""
     if not domain:
@@ -69,7 +69,7 @@ class Candidate(NamedTuple):  # a tuple: made for every seed, 100,000 times per 
     @classmethod
     def of(cls, seed: Seed, name: str) -> Candidate:
         provider = seed.provider
-        names = [provider.name, *_domain_names(provider.domain)] if provider else []
+        names = [provider.name, *domain_names(provider.domain)] if provider else []
         return cls(
             name=name,
             web_url=seed.web_url,
