@@ -372,3 +372,13 @@ def test_build_check_renders_each_feed_file_once(
     )
     assert checked.exit_code == 0, checked.output
     assert calls == ["all"]
+
+
+def test_the_pager_line_writes_counts_as_the_command_line_does() -> None:
+    """4,949 items, as the size guard's messages write counts."""
+    from syndicate.render import pages
+
+    line = pages._environment().from_string(
+        "{{ 4949 | number }} · {{ 101 | number }} · {{ 12345678 | number }}"
+    )
+    assert line.render() == "4,949 · 101 · 12,345,678"

@@ -228,6 +228,22 @@ def test_an_unreadable_feed_file_is_noted_and_the_next_format_read(project: Path
     assert "out/best/atom.xml: not a feed syndicate can read" in lines[at + 1]
 
 
+def test_an_unreadable_file_of_an_unchanged_feed_is_noted_in_every_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(FIXTURE / "seeds", tmp_path / "seeds")
+    (tmp_path / "config").mkdir()
+    shutil.copy(FIXTURE / "before.yaml", tmp_path / "config" / "feeds.yaml")
+    assert build_into(Path("seeds"), Path("config/feeds.yaml"), Path("out")).exit_code == 0
+    (tmp_path / "out" / "best" / "feed.json").write_text("{", encoding="utf-8")
+    text = run("diff").stdout.splitlines()
+    assert text[0].startswith("no feed changes")
+    assert text[-1].startswith("  note: best: out/best/feed.json: not a feed syndicate can read")
+    markdown = run("diff", "--format", "markdown").stdout
+    assert "Note on `best`: out/best/feed.json: not a feed syndicate can read" in markdown
+
+
 def _item(url: str, day: int, **fields: object) -> Item:
     values: dict[str, object] = {
         "url": url,

@@ -60,7 +60,13 @@ def text(diff: Diff) -> str:
     unchanged = [f.id for f in diff.feeds if f.status == "unchanged"]
     if unchanged:
         lines.append(f"unchanged: {', '.join(unchanged)}")
+    lines += [f"  note: {feed.id}: {feed.note}" for feed in _unchanged_with_notes(diff)]
     return "\n".join(lines)
+
+
+def _unchanged_with_notes(diff: Diff) -> list[FeedDiff]:
+    """The unchanged feeds with a note (a file of out/ that could not be read was skipped)."""
+    return [f for f in diff.feeds if f.status == "unchanged" and f.note]
 
 
 def _one_line(value: str) -> str:
@@ -110,6 +116,8 @@ def markdown(diff: Diff, rows: int = DEFAULT_ROWS) -> str:
     unchanged = [f"`{f.id}`" for f in diff.feeds if f.status == "unchanged"]
     if unchanged:
         lines += [f"Unchanged: {', '.join(unchanged)}.", ""]
+    for feed in _unchanged_with_notes(diff):
+        lines += [f"Note on `{feed.id}`: {_md(feed.note or '')}", ""]
     return "\n".join(lines)
 
 

@@ -254,6 +254,7 @@ def _environment() -> Environment:
         rfc822=rfc822,
         paragraphs=paragraphs,
         count=plural,
+        number="{:,}".format,  # 4,949: as the command line writes counts
         xml_text=xml_text,
         xml_attr=xml_attr,
     )
