@@ -983,9 +983,9 @@ def test_bad_image_url_drops_that_image(ws: Workspace) -> None:
     )
 
 
-def test_a_line_separator_in_a_value_is_a_character_of_it(ws: Workspace) -> None:
-    """As YAML 1.2 (and the fast reader) has it: in a plain value and a quoted one alike."""
-    ws.seed("a.txt", seed_text(extra="").replace('title: "A story"', "title: A\u2028story"))
+def test_a_line_separator_in_a_quoted_value_is_kept(ws: Workspace) -> None:
+    """As PyYAML reads (and writes) it: U+2028 and U+2029 in a quoted value are kept."""
+    ws.seed("a.txt", seed_text().replace('"A story"', '"A\u2028story"'))
     ws.seed(
         "b.txt",
         seed_text(url="https://example.com/b").replace('"A story"', '"B\u2029story"'),
@@ -1007,13 +1007,15 @@ def test_a_fraction_of_a_second_is_dropped_in_every_format(ws: Workspace) -> Non
     assert b".999999" not in (ws.out / "all" / "atom.xml").read_bytes()
 
 
-def test_a_next_line_character_is_a_line_feed_not_glue(ws: Workspace) -> None:
-    """NEL (U+0085, a C1 control XML discourages) ends a line: the words stay apart."""
+def test_a_next_line_character_is_a_line_end_not_glue(ws: Workspace) -> None:
+    """NEL (U+0085, a C1 control XML discourages) ends a line: the words stay apart, folded
+    to a space as YAML folds a line in a quoted value, or a line feed when written `\\N`."""
     ws.seed("a.txt", seed_text().replace('"A story"', '"Q3 results\u0085summary"'))
+    ws.seed("b.txt", seed_text(url="https://example.com/b").replace('"A story"', '"Q4\\Nsoon"'))
     run = ws.build()
     assert run.code == 0, run.report()
-    assert ws.items()[0]["title"] == "Q3 results\nsummary"
-    assert "a.txt" not in run.stderr
+    assert sorted(item["title"] for item in ws.items()) == ["Q3 results summary", "Q4\nsoon"]
+    assert "a.txt" not in run.stderr and "b.txt" not in run.stderr
 
 
 def test_an_image_listed_twice_is_one_enclosure(ws: Workspace) -> None:

@@ -68,8 +68,10 @@ def _write_and_build(fields: dict[str, object], folder: Path) -> tuple[Path, lis
 
 
 def _expected(value: str) -> str:
-    """Forbidden characters removed, carriage returns as line feeds, trimmed."""
-    cleaned = XML_FORBIDDEN.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
+    """NEL as a line feed, other forbidden characters removed, carriage returns as line feeds,
+    trimmed."""
+    cleaned = XML_FORBIDDEN.sub("", value.replace("\x85", "\n"))
+    cleaned = cleaned.replace("\r\n", "\n").replace("\r", "\n")
     return cleaned.strip()
 
 

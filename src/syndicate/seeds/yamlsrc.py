@@ -10,6 +10,7 @@ import contextlib
 import functools
 import itertools
 import re
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -54,6 +55,7 @@ class YamlError(Exception):
         # path, for the field a message names; the others are the document's.
         self.of_value = of_value
         self.loc: tuple[str | int, ...] = ()
+        self.editor_line = False  # True: `line` counts line feeds only, as an editor does
 
 
 _ANCHORS = "YAML anchors and aliases (&name, *name) are not allowed"
@@ -241,45 +243,48 @@ def _check_events(text: str, first_line: int) -> None:
             depth -= 1
 
 
-# YAML 1.1 (PyYAML) ends a line at NEL, U+2028 and U+2029 too; editors, GitHub and YAML 1.2
-# do not: read as YAML 1.2 reads them (characters of a value), so that every line number is
-# the editor's. They stand in the parser's text as private-use characters the file lacks.
-_YAML11_BREAKS = "\x85\u2028\u2029"
-_YAML11_BREAK = re.compile(f"[{_YAML11_BREAKS}]")
+# YAML 1.1 (PyYAML, the reference) ends a line at NEL, U+2028 and U+2029 too; editors and
+# GitHub do not. Values are read as PyYAML reads them (as a Python program that wrote the seed
+# with PyYAML meant them), and every line number is then turned into the editor's.
+_YAML11_BREAK = re.compile("[\x85\u2028\u2029]")
+_ANY_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
 def load(text: str, first_line: int = 1) -> Any:
     """Parse one YAML document; `first_line` is the file line where `text` starts."""
     if not _YAML11_BREAK.search(text):
         return _load(text, first_line)
-    unused = (chr(code) for code in range(0xE000, 0xF900) if chr(code) not in text)
-    stand_ins = "".join(itertools.islice(unused, len(_YAML11_BREAKS)))
-    back = str.maketrans(stand_ins, _YAML11_BREAKS)
+    editor_line = _editor_lines("\n" * (first_line - 1) + text)
     try:
-        data = _load(text.translate(str.maketrans(_YAML11_BREAKS, stand_ins)), first_line)
+        data = _load(text, first_line)
     except YamlError as exc:
-        exc.message = exc.message.translate(back)
+        if not exc.editor_line:
+            exc.line = editor_line(exc.line)
         raise
-    return _restored(data, back)
+    _relined(data, editor_line)
+    return data
 
 
-def _restored(node: Any, back: dict[int, int]) -> Any:
-    """`node` with every text (keys too) translated by `back`, lines kept."""
-    if isinstance(node, str):
-        return node.translate(back)
+def _editor_lines(text: str) -> Callable[[int], int]:
+    """From PyYAML's 1-based line numbers in `text` to an editor's (LF, CRLF or CR)."""
+    lines = [1]
+    for found in _ANY_BREAK.finditer(text):
+        lines.append(lines[-1] + (found.group() in ("\n", "\r\n", "\r")))
+    return lambda line: lines[min(max(line, 1), len(lines)) - 1]
+
+
+def _relined(node: Any, editor_line: Callable[[int], int]) -> None:
+    """Every line of the LineDicts and LineLists in `node` turned into the editor's."""
     if isinstance(node, LineDict):
-        mapping = LineDict(node.start)
-        for key, value in node.items():
-            new_key = _restored(key, back)
-            mapping[new_key] = _restored(value, back)
-            mapping.lines[new_key] = node.lines[key]
-        return mapping
-    if isinstance(node, LineList):
-        items = LineList(node.start)
-        items.extend(_restored(item, back) for item in node)
-        items.lines = list(node.lines)
-        return items
-    return node
+        node.start = editor_line(node.start)
+        node.lines = {key: editor_line(line) for key, line in node.lines.items()}
+        for value in node.values():
+            _relined(value, editor_line)
+    elif isinstance(node, LineList):
+        node.start = editor_line(node.start)
+        node.lines = [editor_line(line) for line in node.lines]
+        for item in node:
+            _relined(item, editor_line)
 
 
 def _load(text: str, first_line: int) -> Any:
@@ -295,9 +300,9 @@ def _load(text: str, first_line: int) -> Any:
     except yaml.reader.ReaderError as exc:
         index = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
         line = text.count("\n", 0, max(index, 0)) + first_line
-        raise YamlError(
-            f"invalid YAML: character U+{exc.character:04X} is not allowed", line
-        ) from None
+        error = YamlError(f"invalid YAML: character U+{exc.character:04X} is not allowed", line)
+        error.editor_line = True  # counted in line feeds already
+        raise error from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context == "while scanning a quoted scalar" and exc.context_mark:
