@@ -18,6 +18,7 @@ from lxml import html as lxml_html
 import syndicate.publish.output
 
 from badinput import (
+    CONFIG,
     GOOD_SEEDS,
     SITE_LINES,
     Workspace,
@@ -145,6 +146,34 @@ def test_an_output_folder_that_cannot_be_written_still_tells_the_seeds_problems(
         "seeds/bad.txt:2: title: must not be empty",
         "error: afile: output path exists and is not a folder",
     ]
+
+
+@pytest.mark.parametrize("change", ["write", "remove"])
+def test_a_feed_folder_that_is_a_link_is_never_written_or_emptied_through(
+    ws: Workspace, tmp_path: Path, change: str
+) -> None:
+    """out/cv -> a folder elsewhere: a build would replace (or, once the feed is gone from
+    the config, remove) the files there. It stops instead, and says which link."""
+    ws.good_seeds()
+    assert ws.build().code == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "rss.xml").write_text("someone else's file\n", encoding="utf-8")
+    shutil.rmtree(ws.out / "cv")
+    (ws.out / "cv").symlink_to(elsewhere, target_is_directory=True)
+    if change == "remove":
+        ws.write_config(CONFIG.split("  - id: cv")[0])
+    before = tree(ws.out.resolve())
+    run = ws.build("--no-cache")
+    assert run.code == 2, run.report()
+    assert run.lines == [
+        "error: out/cv is a symbolic link: syndicate never writes or removes files through"
+        " one; remove the link; out/ was left as it was"
+    ]
+    assert (elsewhere / "rss.xml").read_text("utf-8") == "someone else's file\n"
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["rss.xml"]
+    assert tree(ws.out.resolve()) == before
+    assert leftovers(ws.out) == []
 
 
 def test_out_below_a_regular_file(ws: Workspace) -> None:

@@ -29,7 +29,7 @@ import secrets
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, cast
@@ -338,6 +338,7 @@ def write_tree(
         with _locked(out, wait=True):
             _undo_journal(out)
             sweep(out)
+            _refuse_linked_folders(out, files)
             # Written content is staged first (rendered once), then compared with the file
             # in place; what turns out unchanged is dropped.
             streamed = _stage_streamed(
@@ -361,12 +362,35 @@ def write_tree(
                 streamed.discard()
                 raise
             staged.join(streamed)
+            try:
+                _refuse_linked_folders(out, report.removed)
+            except BaseException:
+                staged.discard()
+                raise
             with ctrl_c_deferred():  # a few renames: all of them, or none (see commit)
                 commit(staged, report.removed)
     except BaseException:
         _remove_empty(folders)
         raise
     return report
+
+
+def _refuse_linked_folders(out: Path, names: Iterable[str]) -> None:
+    """OutputError when a folder of out/ on the way to one of `names` is a symbolic link: a
+    write or a removal would reach through it to files elsewhere (out/ itself may be one)."""
+    looked: set[str] = set()
+    for name in names:
+        folder = ""
+        for part in name.split("/")[:-1]:
+            folder = f"{folder}/{part}" if folder else part
+            if folder in looked:
+                continue
+            looked.add(folder)
+            if (out / folder).is_symlink():
+                raise OutputError(
+                    f"{_shown(out, folder)} is a symbolic link: syndicate never writes or"
+                    f" removes files through one; remove the link; {_as_it_was(out)}"
+                )
 
 
 def stage(out: Path, changes: Mapping[str, Content]) -> Staged:
