@@ -71,6 +71,31 @@ def test_failed_write_leaves_every_previous_file_intact(
     assert b"Better one" in (ws.out / "all" / "feed.json").read_bytes()
 
 
+def test_a_full_render_that_changes_nothing_needs_no_room_to_write(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh clone's build (no cache) on a full disk or a read-only out/: every file is as it
+    would be written, so nothing is written and the build succeeds."""
+    ws.good_seeds()
+    assert ws.build().code == 0
+    age(ws.out)
+    before, stamps = tree(ws.out), mtimes(ws.out)
+
+    def full(target: Path, data: bytes) -> Path:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(syndicate.publish.output, "_stage", full)
+    run = ws.build("--no-cache", "--jobs", "1")
+    assert run.code == 0, run.report()
+    assert run.stdout.splitlines()[-1].startswith("files: 0 written")
+    assert (tree(ws.out), mtimes(ws.out)) == (before, stamps)
+    _change_every_item(ws)  # and when something does change, the error stands
+    run = ws.build("--no-cache", "--jobs", "1")
+    assert run.code == 2, run.report()
+    assert "No space left on device" in run.lines[-1]
+    assert (tree(ws.out), mtimes(ws.out)) == (before, stamps)
+
+
 def test_feed_folder_blocked_by_a_file_fails_cleanly(ws: Workspace) -> None:
     assert ws.build().code == 0
     for path in (ws.out / "cv").iterdir():

@@ -341,9 +341,13 @@ def write_tree(
             _refuse_linked_folders(out, files)
             # Written content is staged first (rendered once), then compared with the file
             # in place; what turns out unchanged is dropped.
-            streamed = _stage_streamed(
-                out, {n: c for n, c in files.items() if not isinstance(c, bytes)}, jobs
-            )
+            rendered = {n: c for n, c in files.items() if not isinstance(c, bytes)}
+            try:
+                streamed = _stage_streamed(out, rendered, jobs)
+            except OutputError:  # a full disk, a read-only out/: fine if nothing changes
+                if not all(same_content(out / n, c) for n, c in rendered.items()):
+                    raise
+                streamed = Staged(out)  # each as it is in out/: compared again by `plan`
             try:
                 ready: dict[str, Content | Written] = dict(files)
                 ready.update({n: Written(temp, temp.stat().st_size) for n, temp in streamed.files})
