@@ -342,3 +342,23 @@ def test_check_missing_seeds_folder_exits_2(ws: Path) -> None:
     result = run("build", "--check", "--seeds", "nowhere")
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == "error: nowhere: seeds folder not found\n"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a folder in use cannot be removed there")
+def test_a_current_folder_that_was_removed_is_named_not_a_traceback(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    script = (
+        "import os, sys; os.chdir(sys.argv[1]); os.rmdir(sys.argv[1]);"
+        " from syndicate.cli import main; main(['build'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(gone)], capture_output=True, text=True, check=False
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "error: the current folder no longer exists: cd into your feeds repository again\n"
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import click
@@ -58,6 +59,14 @@ class LazyGroup(click.Group):
         """Ctrl-C: exit status 130, as shells report an interrupted program (click says
         "Aborted!" and exits 1, the status of a rejected seed). A build undoes its
         unfinished write first (publish/output.py)."""
+        try:
+            Path.cwd()
+        except FileNotFoundError:  # every relative path would fail, deep in some stage
+            click.echo(
+                "error: the current folder no longer exists: cd into your feeds repository again",
+                err=True,
+            )
+            ctx.exit(2)
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
