@@ -211,6 +211,9 @@ def test_a_feed_file_that_is_not_a_feed_is_said_so(tmp_path: Path) -> None:
         feeds_in_out.parse("atom.xml", b"<rss/>")
     with pytest.raises(feeds_in_out.UnreadableFeedError, match="not a feed syndicate can read"):
         feeds_in_out.parse("rss.xml", b"<rss><channel><item>")
+    item = b'{"version": "https://jsonfeed.org/version/1.1", "title": "x", "items": [{"id": 1}]}'
+    with pytest.raises(feeds_in_out.UnreadableFeedError, match=r"read \(no '[a-z_]+'\)$"):
+        feeds_in_out.parse("feed.json", item)
 
 
 def test_an_unreadable_feed_file_is_noted_and_the_next_format_read(project: Path) -> None:

@@ -58,7 +58,9 @@ def parse(document: str, data: bytes) -> FeedItems:
     except UnreadableFeedError:
         raise
     # (lxml's XMLSyntaxError is a SyntaxError)
-    except (ValueError, KeyError, TypeError, AttributeError, SyntaxError) as exc:
+    except KeyError as exc:  # a JSON Feed item without a member syndicate writes
+        raise UnreadableFeedError(f"not a feed syndicate can read (no {exc})") from None
+    except (ValueError, TypeError, AttributeError, SyntaxError) as exc:
         raise UnreadableFeedError(f"not a feed syndicate can read ({exc})") from None
 
 
