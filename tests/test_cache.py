@@ -129,6 +129,24 @@ def test_corrupt_or_foreign_cache_is_ignored(
     _same_with_and_without_cache(project, "foreign")
 
 
+def test_a_flipped_bit_anywhere_in_the_parse_cache_never_changes_the_output(
+    project: Path,
+) -> None:
+    """A damaged byte of a row (a date a year off, a quality) is found by the frame's
+    checksum: the cache is ignored, never read as another value."""
+    _age_seeds(project)
+    _same_with_and_without_cache(project, "0")
+    folder = project / cache.CACHE_DIR
+    data = (folder / cache.CACHE_FILE).read_bytes()
+    for n, at in enumerate(range(12, len(data), max(len(data) // 25, 1))):
+        damaged = bytearray(data)
+        damaged[at] ^= 1 << (n % 8)
+        (folder / cache.CACHE_FILE).write_bytes(bytes(damaged))
+        (folder / memo.MEMO_FILE).unlink(missing_ok=True)  # else the build replays the memo
+        _same_with_and_without_cache(project, f"flip-{at}")
+        (folder / cache.CACHE_FILE).write_bytes(data)
+
+
 def _age_seeds(project: Path) -> None:
     for path in (project / "seeds").rglob("*"):
         os.utime(path, (1_000_000_000, 1_000_000_000))

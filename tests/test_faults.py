@@ -101,13 +101,17 @@ def test_a_worker_whose_build_has_ended_ends_at_once(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(reading.os, "_exit", fake_exit)
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()
-    reading._worker_start(gone.pid)
-    assert exits == [1]
-    reading._worker_start(os.getpid())
-    assert exits == [1]
-    import gc
+    interrupt = signal.getsignal(signal.SIGINT)  # a worker ignores Ctrl-C: this process must not
+    try:
+        reading._worker_start(gone.pid)
+        assert exits == [1]
+        reading._worker_start(os.getpid())
+        assert exits == [1]
+    finally:
+        signal.signal(signal.SIGINT, interrupt)
+        import gc
 
-    gc.enable()
+        gc.enable()
 
 
 # --------------------------------------------------------------------------- a full disk
@@ -173,7 +177,7 @@ def test_a_full_disk_under_the_cache_warns_once_and_leaves_no_temp_file(
     monkeypatch.setattr(cache, "_NO_SPACE", set())
     run = ws.build()
     assert run.code == 0, run.report()
-    assert sorted(p.name for p in folder.iterdir()) == ["build-v4.marshal", cache.CACHE_FILE]
+    assert sorted(p.name for p in folder.iterdir()) == ["build-v5.marshal", cache.CACHE_FILE]
 
 
 def test_an_append_cut_short_by_a_full_disk_leaves_the_file_as_it_was(
@@ -197,9 +201,9 @@ def test_an_append_cut_short_by_a_full_disk_leaves_the_file_as_it_was(
 def test_cache_temp_files_of_stopped_builds_are_removed(ws: Workspace) -> None:
     assert ws.build().code == 0
     folder = ws.config.parent / cache.CACHE_DIR
-    dead = ".seeds-v4.marshal.999999999.abcdefgh.tmp"  # no process has that number
-    old_naming = ".build-v4.marshal.k2x9_q0a.tmp"  # before the process number was in it
-    running = f".seeds-v4.marshal.{os.getppid()}.zzzzzzzz.tmp"  # a build still writing
+    dead = ".seeds-v5.marshal.999999999.abcdefgh.tmp"  # no process has that number
+    old_naming = ".build-v5.marshal.k2x9_q0a.tmp"  # before the process number was in it
+    running = f".seeds-v5.marshal.{os.getppid()}.zzzzzzzz.tmp"  # a build still writing
     for name in (dead, old_naming, running):
         (folder / name).write_bytes(b"x" * 1000)
     run = ws.build()
@@ -215,7 +219,7 @@ def test_cache_temp_files_of_stopped_builds_are_removed(ws: Workspace) -> None:
     assert run.code == 0, run.report()
     assert run.stdout.splitlines() == [
         f"removed {folder / name}"
-        for name in sorted([dead, running, cache.CACHE_FILE, "build-v4.marshal"])
+        for name in sorted([dead, running, cache.CACHE_FILE, "build-v5.marshal"])
     ]
     assert list(folder.iterdir()) == []
 

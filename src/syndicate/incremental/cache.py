@@ -1,6 +1,6 @@
 """The parse cache: what each seed file gave last time, so a rebuild reads only what changed.
 
-`.syndicate-cache/seeds-v4.marshal` beside the config (git-ignored). An entry is
+`.syndicate-cache/seeds-v5.marshal` beside the config (git-ignored). An entry is
 reused when the file's path, size, mtime_ns and ctime_ns are unchanged, or, when those
 changed (a fresh `git clone` sets every mtime) or the mtime is too recent to trust (see
 RACY_NS), when its content digest is. The ctime catches an edit that set the mtime back
@@ -26,6 +26,7 @@ import os
 import re
 import sys
 import tempfile
+import zlib
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -40,8 +41,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CACHE_DIR = ".syndicate-cache"
-# The format of the parse cache and of the build memo: a new one is a new file name.
-FORMAT = 4
+# The format of the parse cache and of the build memo: a new one is a new file name. (5: each
+# frame carries a CRC-32 of its bytes, so a damaged one is found, never read as another value.)
+FORMAT = 5
 CACHE_FILE = f"seeds-v{FORMAT}.marshal"
 SAVE_CHUNK = 5000  # rows per marshal value
 # An mtime this close to the start of the build that cached the file (or later) may hide a
@@ -111,11 +113,22 @@ def _frames(data: memoryview) -> Iterator[memoryview]:
     at = 0
     while at < len(data):
         size = int.from_bytes(data[at : at + 8], "little")
-        at += 8
+        check = int.from_bytes(data[at + 8 : at + _HEAD], "little")
+        at += _HEAD
         if size > len(data) - at:
             raise CorruptCacheError("truncated")
-        yield data[at : at + size]
+        frame = data[at : at + size]
+        if zlib.crc32(frame) != check:
+            raise CorruptCacheError("damaged (its checksum differs)")
+        yield frame
         at += size
+
+
+_HEAD = 12  # a frame's length (8 bytes) and the CRC-32 of its bytes (4), little-endian
+
+
+def _head(frame: bytes | memoryview) -> bytes:
+    return len(frame).to_bytes(8, "little") + zlib.crc32(frame).to_bytes(4, "little")
 
 
 def decode(frame: memoryview | bytes) -> Any:
@@ -152,7 +165,7 @@ def write_frames(path: Path, frames: Iterable[bytes | memoryview], what: str) ->
         temp = Path(name)
         with os.fdopen(handle, "wb") as stream:
             for frame in frames:
-                stream.write(len(frame).to_bytes(8, "little"))
+                stream.write(_head(frame))
                 stream.write(frame)
         temp.replace(path)
     except OSError as exc:
@@ -370,7 +383,7 @@ class SeedCache:
         if self.path.parent.absolute() in _NO_SPACE:
             return
         try:
-            _append_to(self.path, len(entry).to_bytes(8, "little") + entry)
+            _append_to(self.path, _head(entry) + entry)
         except OSError as exc:
             _not_written(self.path, "parse cache update", exc)
 

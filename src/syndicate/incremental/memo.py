@@ -1,4 +1,4 @@
-"""What the last build left for the next: its memo, in `.syndicate-cache/build-v4.marshal`.
+"""What the last build left for the next: its memo, in `.syndicate-cache/build-v5.marshal`.
 
 A rebuild that nothing has changed since the last build replays its report: nothing is read,
 rendered or written. What a build depends on: syndicate's code, the config's bytes, the
