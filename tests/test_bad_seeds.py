@@ -28,7 +28,7 @@ from syndicate.seeds.candidate import Candidate
 from syndicate.seeds.discovery import SeedFile
 from syndicate.seeds.models import Seed
 from syndicate.seeds.reading import LoadedSeed, parse, read
-from syndicate.seeds.repairs import XML_FORBIDDEN
+from syndicate.words import XML_FORBIDDEN
 
 from badinput import (
     GOOD_SEEDS,

@@ -30,7 +30,7 @@ from syndicate.config import load as load_config
 from syndicate.errors import ConfigError
 from syndicate.publish.output import content_bytes
 from syndicate.render import entry, pages
-from syndicate.seeds.repairs import XML_FORBIDDEN
+from syndicate.words import XML_FORBIDDEN
 
 from conftest import GOLDEN, build_into, seed_text, write_seed
 from feedcheck import atom_schema, json_validator

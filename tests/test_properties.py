@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from syndicate.seeds.repairs import XML_FORBIDDEN
+from syndicate.words import XML_FORBIDDEN
 
 from conftest import SMALL_CONFIG, build_into
 

@@ -168,19 +168,24 @@ def test_a_config_broken_from_the_start_shows_an_error_page(project: Path) -> No
         assert server.stop() == 0
 
 
+def _serve_once(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`syndicate serve ARGS` where it must stop at once (exit 2), not serve."""
+    return subprocess.run(
+        [sys.executable, "-m", "syndicate", "serve", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 def test_a_port_in_use_is_named(project: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run(
-            [sys.executable, "-m", "syndicate", "serve", "--port", str(port)],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        result = _serve_once(project, "--port", str(port))
     assert result.returncode == 2
     assert result.stderr == (
         f"error: port {port} on 127.0.0.1 is in use: stop what uses it, or choose another "
@@ -193,14 +198,7 @@ def test_a_missing_seeds_folder_or_config_is_a_usage_error(project: Path, missin
     """Nothing to preview: exit 2 at once, as build says it (an existing config or seed with
     mistakes is served, to be fixed live)."""
     args = ["--seeds", "nowhere"] if missing == "seeds" else ["--config", "none.yaml"]
-    result = subprocess.run(
-        [sys.executable, "-m", "syndicate", "serve", "--port", "0", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = _serve_once(project, "--port", "0", *args)
     assert result.returncode == 2
     folder = project.absolute().as_posix()
     assert result.stderr == (

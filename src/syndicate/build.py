@@ -45,17 +45,15 @@ def build(options: BuildOptions, on_seed: OnSeed | None = None) -> BuildReport:
         # init`); the memo keeps it apart, for the builds and checks that replay this one.
         advice = placeholder_problems(config, options.config_path.as_posix())
         update = past.update(config)  # only some feeds show the seeds that changed
+        chosen = None
         if update is not None:
             report = _write(options, config, update.report, update.files, update.keep)
-            report.problems.extend(size_warnings(config, options, report))
-            past.remember(report, None, advice)
-            report.problems[:0] = advice
-            return report
-        report = BuildReport()
-        scanned = _scanned_entries(config)  # rows the scan makes for an unbounded feed
-        candidates = _candidates(options, past, report, on_seed, scanned)
-        files, chosen = render(config, options, candidates, report, scanned)
-        report = _write(options, config, report, files)
+        else:
+            report = BuildReport()
+            scanned = _scanned_entries(config)  # rows the scan makes for an unbounded feed
+            candidates = _candidates(options, past, report, on_seed, scanned)
+            files, chosen = render(config, options, candidates, report, scanned)
+            report = _write(options, config, report, files)
         report.problems.extend(size_warnings(config, options, report))
         past.remember(report, chosen, advice)
         report.problems[:0] = advice

@@ -26,10 +26,9 @@ from syndicate import plain
 from syndicate.errors import ConfigError, Problem
 from syndicate.render.writers import WRITERS
 from syndicate.seeds import frontmatter, yamlsrc
-from syndicate.seeds.repairs import XML_FORBIDDEN
 from syndicate.seeds.urls import to_uri
 from syndicate.selection.rules import FeedRules
-from syndicate.words import invisible
+from syndicate.words import XML_FORBIDDEN, invisible
 
 DEFAULT_LIMIT = 50
 DEFAULT_FLOOD_THRESHOLD = 10

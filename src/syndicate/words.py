@@ -1,4 +1,4 @@
-"""Small wording helpers shared by the command line, the pages and the models."""
+"""Small wording and character helpers shared by the command line, the pages and the models."""
 
 from __future__ import annotations
 
@@ -9,6 +9,18 @@ def plural(count: int, word: str) -> str:
     """`1 item`, `2 items`."""
     return f"{count} {word}{'' if count == 1 else 's'}"
 
+
+# Characters XML 1.0 forbids (C0 controls but tab/newline/CR, U+FFFE/U+FFFF, lone surrogates),
+# and those it discourages and readers mangle (DEL, C1 controls, noncharacters): removed from
+# a seed's text (seeds/repairs.py), refused in a URL (seeds/urls.py) and in the config's text.
+_NONCHARACTERS = "".join(
+    f"{chr(p * 0x10000 + 0xFFFE)}-{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17)
+)
+XML_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff"
+    + _NONCHARACTERS
+    + "]"
+)
 
 # Characters a reader shows as nothing: white space, and format characters and fillers (zero
 # width space and joiners, direction marks, the byte order mark, soft hyphen, variation

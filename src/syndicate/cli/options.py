@@ -113,8 +113,7 @@ def colour() -> bool | None:
 def echo_problems(problems: list[Problem], err: bool = True, verbose: bool = False) -> None:
     """One line per problem; with -v, the parser's or validator's own words on the next line
     when the message put them plainly."""
-    stream = sys.stderr if err else sys.stdout
-    terminal = bool(getattr(stream, "isatty", None) and stream.isatty())
+    terminal = (sys.stderr if err else sys.stdout).isatty()
     for problem in problems:
         click.echo(report.problem_text(problem, terminal), err=err, color=colour())
         if verbose and problem.detail:

@@ -112,11 +112,11 @@ def serve_command(
 def _require_inputs(seeds_dir: Path, config_path: Path) -> None:
     """A missing seeds folder or config is a usage error (exit 2), as for `build`: there would
     be nothing to preview. A config or a seed with mistakes is served, to be fixed live."""
-    if not seeds_dir.is_dir():
-        raise SyndicateError(f"{seeds_dir}: seeds folder not found")
-    if not config_path.is_file():
-        from syndicate.config import not_found
+    from syndicate.config import not_found
+    from syndicate.incremental.seam import require_seeds_folder
 
+    require_seeds_folder(seeds_dir)
+    if not config_path.is_file():
         raise SyndicateError(not_found(config_path))
 
 

@@ -32,6 +32,7 @@ from syndicate.run import BuildOptions, BuildReport, FeedReport, OnSeed
 from syndicate.seeds import discovery
 
 if TYPE_CHECKING:
+    from pathlib import Path
     from types import TracebackType
 
     from syndicate.config import Config
@@ -290,9 +291,14 @@ class Past:
 
 
 def discover(options: BuildOptions, with_stats: bool = True) -> Discovered:
-    if not options.seeds_dir.is_dir():
-        raise SyndicateError(f"{options.seeds_dir}: seeds folder not found")
+    require_seeds_folder(options.seeds_dir)
     return discovery.discover(options.seeds_dir, with_stats)
+
+
+def require_seeds_folder(folder: Path) -> None:
+    """SyndicateError (exit 2) when there is no seeds folder to read."""
+    if not folder.is_dir():
+        raise SyndicateError(f"{folder}: seeds folder not found")
 
 
 def _memo_key(options: BuildOptions) -> str | None:

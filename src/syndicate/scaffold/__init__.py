@@ -25,7 +25,8 @@ NEXT_COMMANDS = (
 
 
 def next_commands(target: Path) -> tuple[str, ...]:
-    """NEXT_COMMANDS, with `git init` first when `target` is in no git repository yet."""
+    """NEXT_COMMANDS, the commit preceded by `git init` when `target` is in no git
+    repository yet."""
     folder = target.resolve()
     if any((where / ".git").exists() for where in (folder, *folder.parents)):
         return NEXT_COMMANDS

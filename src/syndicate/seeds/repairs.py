@@ -24,6 +24,7 @@ from syndicate.seeds import fieldnames, urls
 from syndicate.seeds.models import MAX_EXCERPT, MAX_NAME, MAX_TITLE, MAX_TOPICS, NAIVE_DATE
 from syndicate.seeds.shorten import shorten
 from syndicate.seeds.yamlsrc import LineDict, LineList
+from syndicate.words import XML_FORBIDDEN
 
 Loc = tuple[str | int, ...]
 Repair = tuple[Loc, str]
@@ -31,16 +32,6 @@ Repair = tuple[Loc, str]
 MAX_IMAGES = 20
 MAX_RELATED = 50
 
-# Characters XML 1.0 forbids (C0 controls but tab/newline/CR, U+FFFE/U+FFFF, lone surrogates),
-# and those it discourages and readers mangle (DEL, C1 controls, noncharacters): all removed.
-_NONCHARACTERS = "".join(
-    f"{chr(p * 0x10000 + 0xFFFE)}-{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17)
-)
-XML_FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff"
-    + _NONCHARACTERS
-    + "]"
-)
 # Raw unwanted characters or carriage returns, or YAML escapes that can produce them: a cheap
 # test on file text.
 _MAY_HOLD_FORBIDDEN = re.compile(XML_FORBIDDEN.pattern[:-1] + "\r]|\\\\[0abvfexuUNr]")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from syndicate.words import XML_FORBIDDEN
+
 MAX_URL_LENGTH = 4096
 
 # The references to '&' that WordPress leaks into URLs; no other reference is decoded (`&#64;`
@@ -17,15 +19,10 @@ _PLAIN_URI = re.compile(f"[{_URI_CHARS}%]+")
 _PART_CHARS = "A-Za-z0-9\\-._~:/?@!$&'()*+,;="
 _SAFE_IN_PART = "-._~:/?@!$&'()*+,;=%"
 _LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
-# Spaces of any kind and control characters; then what XML forbids or discourages (surrogates,
-# noncharacters), which percent-encoding would hide in the item's id.
+# Spaces of any kind and control characters (then what else XML forbids: XML_FORBIDDEN, which
+# percent-encoding would hide in the item's id).
 _FORBIDDEN = re.compile(
     "[\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
-)
-_NOT_XML = re.compile(
-    "[\ud800-\udfff\ufdd0-\ufdef"
-    + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(17))
-    + "]"
 )
 # The common case, checked in one step: http(s), a plain host without port or userinfo, then
 # only URI characters. Anything else takes the full path below.
@@ -67,7 +64,7 @@ def to_uri(url: str) -> str:
         return url
     if _FORBIDDEN.search(url):
         raise ValueError("URL contains spaces or control characters")
-    if bad := _NOT_XML.search(url):
+    if bad := XML_FORBIDDEN.search(url):  # the controls are refused above: a noncharacter
         raise ValueError(f"URL contains U+{ord(bad.group()):04X}, a character XML does not allow")
     if "\\" in url:  # browsers read it as '/': https://a.example\@b.example/ opens a.example
         raise ValueError(f"URL contains a backslash (write '/' or %5C): {url!r}")
@@ -91,9 +88,9 @@ def to_uri(url: str) -> str:
         raise ValueError(f"URL has an invalid host or port: {url!r}") from None
     if not host:
         raise ValueError(f"URL has no host: {url!r}")
-    ipv6 = "[" in parts.netloc and ":" in host
-    check_host(f"[{host}]" if ipv6 else host)
-    if host.isascii() and not _HOST.fullmatch(f"[{host}]" if ipv6 else host):
+    as_written = f"[{host}]" if "[" in parts.netloc and ":" in host else host  # IPv6: [..]
+    check_host(as_written)
+    if host.isascii() and not _HOST.fullmatch(as_written):
         raise ValueError(f"URL host is not a valid domain name: {host!r}")
     encoded = encoded_characters(url)
     if url.isascii() and not encoded:

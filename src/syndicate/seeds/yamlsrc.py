@@ -62,10 +62,8 @@ _ANCHORS = "YAML anchors and aliases (&name, *name) are not allowed"
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        if node in self.constructed_objects:
-            raise YamlError(_ANCHORS, node.start_mark.line + 1)
-        return super().construct_object(node, deep=deep)
+    """CSafeLoader with the constructors below (anchors and aliases are refused earlier, on the
+    parser's events: see _check_events)."""
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
@@ -151,9 +149,11 @@ def _node_of(node: yaml.Node, kind: type[yaml.Node]) -> None:
         )
 
 
-def _scalar(patterns: tuple[re.Pattern[str], ...], wanted: str) -> Any:
+def _scalar(
+    patterns: tuple[re.Pattern[str], ...], wanted: str, build: Callable[[Any, Any], Any]
+) -> Any:
     """A constructor for a typed scalar tag that accepts only the values matching `patterns`
-    (the spellings the implicit resolvers below read), then builds it as PyYAML does."""
+    (the spellings the implicit resolvers below read), then `build`s it as PyYAML does."""
 
     def construct(loader: _Loader, node: yaml.Node) -> Any:
         _node_of(node, yaml.ScalarNode)
@@ -163,9 +163,8 @@ def _scalar(patterns: tuple[re.Pattern[str], ...], wanted: str) -> Any:
                 node.start_mark.line + 1,
                 of_value=True,
             )
-        kind = str(node.tag).rpartition(":")[2]
         try:
-            return getattr(loader, f"construct_yaml_{kind}")(node)
+            return build(loader, node)
         except ValueError:  # Python's limit on the digits of an int
             line = node.start_mark.line + 1
             raise YamlError("number has too many digits", line, of_value=True) from None
@@ -189,10 +188,14 @@ def _sequence(loader: _Loader, node: yaml.Node) -> LineList:
 
 
 _CORE = "tag:yaml.org,2002:"
-_Loader.add_constructor(f"{_CORE}bool", _scalar((_BOOL,), "true or false"))
-_Loader.add_constructor(f"{_CORE}int", _scalar((_INT,), "a whole number such as 17 or -3"))
-_Loader.add_constructor(f"{_CORE}float", _scalar((_FLOAT, _INT), "a number such as 0.5 or 2"))
-_Loader.add_constructor(f"{_CORE}null", _scalar((_NULL,), "null or nothing"))
+for _kind, _patterns, _wanted in (
+    ("bool", (_BOOL,), "true or false"),
+    ("int", (_INT,), "a whole number such as 17 or -3"),
+    ("float", (_FLOAT, _INT), "a number such as 0.5 or 2"),
+    ("null", (_NULL,), "null or nothing"),
+):
+    _build = getattr(_BaseLoader, f"construct_yaml_{_kind}")
+    _Loader.add_constructor(f"{_CORE}{_kind}", _scalar(_patterns, _wanted, _build))
 _Loader.add_constructor(f"{_CORE}str", _text)
 _Loader.add_constructor(f"{_CORE}timestamp", _text)  # dates stay text: the models read them
 _Loader.add_constructor(f"{_CORE}map", _mapping)
