@@ -107,6 +107,11 @@ EDGE_CASES = [
     'excerpt: "\x85"',
     'excerpt: ""',
     "publishedDateTime: 2020-01-01",
+    # a date-time without a zone: repaired (as UTC) with a warning, by the reference path
+    "publishedDateTime: 2020-01-01T00:00:00",
+    'publishedDateTime: "2020-01-01 10:30"',
+    'related:\n  - title: "R"\n    webUrl: "https://e.com/r"\n'
+    "    publishedDateTime: 2020-01-01T00:00:00",
     "extra: 2020-01-01 10:00:00",
     "published: yes\r",
     "published: true\r",

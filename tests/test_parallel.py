@@ -5,6 +5,7 @@ same bytes, the same problems and, when a worker fails, the same error as the se
 from __future__ import annotations
 
 import errno
+import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -222,3 +223,28 @@ def test_no_process_to_spare_stages_in_the_build_process(
     assert taken["staged"] == 1
     assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
     assert leftovers(tmp_path / "parallel") == []
+
+
+def test_a_cold_build_prepares_its_rendering_while_workers_read_the_seeds(
+    tmp_path: Path, site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build's process would only wait for the workers: it imports the writers and
+    compiles the pages' templates meanwhile (build.py's _preparing), once they are started."""
+    from syndicate.render import pages
+
+    seeds, config = site
+    monkeypatch.setattr(reading, "PARALLEL_MIN_SEEDS", 0)
+    monkeypatch.setattr(reading, "CHUNK", 3)
+    workers_then: list[int] = []
+    real_prepare = pages.prepare
+
+    def prepare() -> None:
+        workers_then.append(len(multiprocessing.active_children()))
+        real_prepare()
+
+    monkeypatch.setattr(pages, "prepare", prepare)
+    parallel = build_into(seeds, config, tmp_path / "parallel", jobs=2)
+    assert workers_then == [2]
+    serial = build_into(seeds, config, tmp_path / "serial", jobs=1)
+    assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
+    assert parallel.feeds == serial.feeds

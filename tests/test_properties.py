@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from syndicate.words import XML_FORBIDDEN
+from syndicate.words import _INVISIBLE, XML_FORBIDDEN, invisible
 
 from conftest import SMALL_CONFIG, build_into
 
@@ -148,3 +148,10 @@ def _build_twice(items: list[tuple[str, int, int]], folder: Path) -> None:
     for path in sorted((folder / "a").rglob("*")):
         if path.is_file():
             assert path.read_bytes() == (folder / "b" / path.relative_to(folder / "a")).read_bytes()
+
+
+@given(st.text())
+def test_invisible_answers_as_its_pattern(value: str) -> None:
+    """words.invisible's shortcut (a first ASCII letter or digit is shown) changes no answer."""
+    assert invisible(value) == (_INVISIBLE.fullmatch(value) is not None)
+    assert invisible("A" + value) is False and invisible("\u200b" + value) == invisible(value)

@@ -32,8 +32,13 @@ _INVISIBLE = re.compile(
 )
 
 
+_SHOWN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+
+
 def invisible(text: str) -> bool:
     """Whether a reader would show `text` as nothing (it is empty, or only such characters)."""
+    if text[:1] in _SHOWN:  # most text: asked of every title and topic
+        return False
     return _INVISIBLE.fullmatch(text) is not None
 
 

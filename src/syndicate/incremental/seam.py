@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import time
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from operator import attrgetter
@@ -82,14 +82,18 @@ class Past:
     _discovered: Discovered | None = None
     _listing: walk.Listing | None = None  # what a child walking the seeds found (walk.py)
     _aside: Aside = field(default_factory=Aside)
+    _preparing: Iterator[object] = field(default_factory=lambda: iter(()))
 
     @classmethod
     def open(cls, options: BuildOptions, preparing: Iterable[object] | None = None) -> Past:
         """With the cache off, or no seeds folder yet, nothing is looked at until the seeds
         are read (a config error is reported before a missing seeds folder). `preparing`:
         steps the build may take while a child walks a large seeds folder (walk.py); without
-        them, the folder is walked in place."""
+        them, the folder is walked in place; what is left of them is taken while worker
+        processes read the seeds (reading.in_workers)."""
         past = cls(options)
+        if preparing is not None:
+            past._preparing = preparing = iter(preparing)
         if not (options.use_cache and options.seeds_dir.is_dir()):
             return past
         with discovery.gc_paused():  # 100,000 SeedFiles and stat rows: no cycles, much collecting
@@ -223,7 +227,7 @@ class Past:
             scans.append(None)
             work.append((index, file, hit))
         pairs = [(file, hit) for _, file, hit in work]
-        read = reading.scan_all(pairs, options.max_seed_bytes, options.jobs, rows)
+        read = reading.scan_all(pairs, options.max_seed_bytes, options.jobs, rows, self._preparing)
         for (index, _, _), scan in zip(work, read, strict=True):
             scans[index] = scan
             if files[index].size < 0 <= scan.size:

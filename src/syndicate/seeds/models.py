@@ -68,7 +68,9 @@ def _instant(value: object) -> datetime:
     if parsed.tzinfo is None:
         raise ValueError(f"date-time has no time zone: {text!r}")
     # Whole seconds: RSS dates have no fraction, and every format must give the same instant.
-    instant = parsed.astimezone(UTC).replace(microsecond=0)
+    instant = parsed if parsed.tzinfo is UTC else parsed.astimezone(UTC)
+    if instant.microsecond:
+        instant = instant.replace(microsecond=0)
     if not EARLIEST <= instant < LATEST:
         raise ValueError(f"date-time {text!r} is outside 1970-01-01 .. 2099-12-31")
     return instant

@@ -10,7 +10,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -393,10 +393,12 @@ def scan_all(
     max_bytes: int = DEFAULT_MAX_SEED_BYTES,
     jobs: int = 1,
     rows: Rows | None = None,
+    preparing: Iterable[object] = (),
 ) -> Iterator[Scan]:
     """Scan every (file, what the cache knew of it), in order; in `jobs` processes when there
-    are enough files. With `rows`, each seed parsed (not one the cache knew) also gives its
-    entry's row: `rows(name, row, stat)`, called before its Scan is yielded.
+    are enough files, while this one takes the steps of `preparing` (see in_workers). With
+    `rows`, each seed parsed (not one the cache knew) also gives its entry's row:
+    `rows(name, row, stat)`, called before its Scan is yielded.
 
     The cyclic garbage collector is paused meanwhile (see gc_paused). Worker processes get and
     give plain tuples: pickling dataclasses costs more than scanning.
@@ -414,17 +416,23 @@ def scan_all(
             for part in parts
         ]
         chunk_scan = _scan_chunk_with_entries if entries else _scan_chunk
-        with closing(in_workers(chunk_scan, chunks, max_bytes, jobs)) as results:
+        with closing(in_workers(chunk_scan, chunks, max_bytes, jobs, preparing)) as results:
             for part, rows_of_part in zip(parts, results, strict=True):
                 for (file, known), row in zip(part, rows_of_part, strict=True):
                     yield _scan_of(file, _stashed(file, row, rows), known)
 
 
 def in_workers(
-    work: Callable[[list[T], int], list[R]], chunks: list[list[T]], max_bytes: int, jobs: int
+    work: Callable[[list[T], int], list[R]],
+    chunks: list[list[T]],
+    max_bytes: int,
+    jobs: int,
+    preparing: Iterable[object] = (),
 ) -> Generator[list[R], None, None]:
     """`work(chunk, max_bytes)` of every chunk, in order, in a pool of `jobs` worker processes
-    (see _worker_start); workers left unstarted are cancelled when the caller stops early."""
+    (see _worker_start); workers left unstarted are cancelled when the caller stops early.
+    Once every worker is started, this process takes the steps of `preparing` (imports the
+    build needs next: see build.py) before it waits for the first results."""
     from concurrent.futures import ProcessPoolExecutor  # only with many seeds: 14 ms to import
 
     yamlsrc.expect_many()  # the workers inherit it: each reads many seeds
@@ -432,7 +440,10 @@ def in_workers(
         import ctypes  # noqa: F401 (for _end_with_parent: imported once, before the fork)
     with ProcessPoolExecutor(jobs, initializer=_worker_start, initargs=(os.getpid(),)) as pool:
         try:
-            yield from pool.map(work, chunks, repeat(max_bytes))
+            results = pool.map(work, chunks, repeat(max_bytes))  # every worker forked now
+            for _ in preparing:
+                pass
+            yield from results
         finally:
             pool.shutdown(cancel_futures=True)
 
