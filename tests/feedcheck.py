@@ -166,6 +166,7 @@ def check_json(path: Path, seeds: list[Seed], self_url: str, home: str, about: s
     assert document["feed_url"] == self_url
     assert document["description"] == about
     assert document["home_page_url"] == home
+    assert [document["author"]] == document["authors"]
     assert len(document["items"]) == len(seeds)
     seen = []
     for item, seed in zip(document["items"], seeds, strict=True):
@@ -182,6 +183,8 @@ def check_json(path: Path, seeds: list[Seed], self_url: str, home: str, about: s
         ]
         if seed.provider:
             assert item["authors"][0]["name"] == seed.provider.name
+        # JSON Feed 1.0's `author` (for its readers, such as gofeed 1.1): the same person
+        assert [item["author"]] == item["authors"] if "authors" in item else "author" not in item
         assert not {"quality", "heat", "secured", "published"} & item.keys()
         published = datetime.fromisoformat(item["date_published"])
         seen.append(Seen(item["id"], item["url"], item["title"], published))

@@ -68,6 +68,11 @@ def test_host_patterns_accept_what_the_definition_accepts(prefix: str, body: str
         ("https://e.example/p#sec#2", "https://e.example/p#sec%232"),
         ("https://bücher.example/a[1]#x#y", "https://xn--bcher-kva.example/a%5B1%5D#x%23y"),
         ("http://[2001:db8::1]:8080/v6#top", "http://[2001:db8::1]:8080/v6#top"),
+        # an IPv6 host, and what follows it encoded as after any other host
+        ("https://[2001:db8::1]:8080/h?x=1#f#2", "https://[2001:db8::1]:8080/h?x=1#f%232"),
+        ("https://[2001:db8::1]/h?q=a|b", "https://[2001:db8::1]/h?q=a%7Cb"),
+        ("https://[2001:db8::1]/h?q=%zz", "https://[2001:db8::1]/h?q=%25zz"),
+        ("https://[2001:db8::1]/ü", "https://[2001:db8::1]/%C3%BC"),
         ("https://e.example?q#f", "https://e.example?q#f"),
     ],
 )

@@ -199,7 +199,9 @@ def _iri_to_uri(scheme: str, netloc: str, host: str, path: str, query: str, frag
         check_number_host(ascii_host)  # `127。1` is 127.1 once in ASCII: 127.0.0.1
         # the port kept as written (`host`, lowercased, is not what the URL spells)
         netloc = ascii_host + "".join(netloc.partition(":")[1:])
-    if not _PLAIN_URI.fullmatch(netloc) or not _HOST.fullmatch(netloc.split(":")[0]):
+    # the host as written: up to its port's ':', or an IPv6 address's ']'
+    written = netloc[: netloc.index("]") + 1] if netloc.startswith("[") else netloc.split(":")[0]
+    if not _PLAIN_URI.fullmatch(netloc) or not _HOST.fullmatch(written):
         raise ValueError(f"URL host is not a valid domain name: {host!r}")
 
     def encode(part: str) -> str:

@@ -76,6 +76,7 @@ class Item(_Doc):
     date_published: datetime
     image: str | None = None
     tags: list[str] | None = None
+    author: Author | None = None  # JSON Feed 1.0's, for its readers: see _authors_json
     authors: list[Author] | None = None
     attachments: list[Attachment] | None = None
     syndicate: Extension | None = Field(None, alias="_syndicate")
@@ -92,16 +93,17 @@ class Document(_Doc):
     icon: str | None = None
     favicon: str | None = None
     language: str | None = None
+    author: Author | None = None  # JSON Feed 1.0's, for its readers: see _authors_json
     authors: list[Author] | None = None
     hubs: list[Hub] | None = None
     syndicate: FeedExtension | None = Field(None, alias="_syndicate")
     items: list[Item]  # written one at a time: see `write`
 
 
-def _author(person: Person | None) -> list[Author] | None:
-    if person is None:
-        return None
-    return [Author(name=person.name, url=person.url, avatar=person.avatar)]
+def _author(person: Person | None) -> Author | None:
+    return (
+        None if person is None else Author(name=person.name, url=person.url, avatar=person.avatar)
+    )
 
 
 def _item(entry: Entry) -> Item:
@@ -119,7 +121,8 @@ def _item(entry: Entry) -> Item:
         date_published=entry.published,
         image=entry.images[0].url if entry.images else None,
         tags=list(entry.tags) or None,
-        authors=_author(entry.author),
+        author=_author(entry.author),
+        authors=[_author(entry.author)] if entry.author else None,
         attachments=[
             Attachment(url=p.url, mime_type=p.mime_type, title=p.title) for p in entry.images
         ]
@@ -190,7 +193,8 @@ def _document(view: FeedView, links: dict[str, str]) -> Document:
         icon=view.icon,
         favicon=view.icon,
         language=view.language,
-        authors=_author(view.author),
+        author=_author(view.author),
+        authors=[_author(view.author)] if view.author else None,
         hubs=[Hub(type="WebSub", url=hub) for hub in view.hubs] or None,
         syndicate=_feed_extension(view, links),
         items=[],
@@ -308,16 +312,22 @@ def item_json(entry: Entry) -> bytes | None:
 
 
 def _authors_json(person: Person, indent: str) -> str:
-    """`, "authors": [{...}]` of one person as Pydantic dumps it, the member at `indent`."""
+    """`, "author": {...}, "authors": [{...}]` of one person as Pydantic dumps them, the
+    members at `indent`. JSON Feed 1.1 has `authors`; its `author`, 1.0's, is deprecated, but
+    a feed may keep it for the readers of 1.0 (gofeed 1.1 reads only `author`), and readers of
+    1.1 take `authors`."""
     q = encode_basestring
     members = [f'"name": {q(person.name)}']
     if person.url is not None:
         members.append(f'"url": {q(person.url)}')
     if person.avatar is not None:
         members.append(f'"avatar": {q(person.avatar)}')
-    inner = indent + "    "
-    body = f",\n{inner}".join(members)
-    return f',\n{indent}"authors": [\n{indent}  {{\n{inner}{body}\n{indent}  }}\n{indent}]'
+    one = f"{indent}  " + f",\n{indent}  ".join(members)
+    many = f"{indent}    " + f",\n{indent}    ".join(members)
+    return (
+        f',\n{indent}"author": {{\n{one}\n{indent}}}'
+        f',\n{indent}"authors": [\n{indent}  {{\n{many}\n{indent}  }}\n{indent}]'
+    )
 
 
 def _date(moment: datetime) -> str | None:
