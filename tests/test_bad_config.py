@@ -356,7 +356,7 @@ CONFIG_ERRORS = [
     _case(
         "yaml-duplicate-key",
         ONE_FEED + "    title: B\n",
-        "feeds.yaml:7: config: duplicate key 'title' (first given on line 6)",
+        "feeds.yaml:7: feeds[0].title: duplicate key 'title' (first given on line 6)",
     ),
     _case(
         "yaml-alias",

@@ -97,6 +97,61 @@ REJECTED = [
         "seeds/bad.txt:5: front matter: a [list] or {mapping} is not closed, or has a ',' with"
         " no item after it: close it with ']' or '}'",
     ),
+    # a line that runs on without ': ': named, not the next line, where YAML stops
+    _case(
+        "value-over-two-lines",
+        seed_text(extra="excerpt: A summary\nthat goes on\npublished: true\n"),
+        "seeds/bad.txt:6: front matter: a key without ': ' after it, or a value over several"
+        " lines: write 'key: value', and put a multi-line value in quotes",
+    ),
+    _case(
+        "list-item-without-a-space",
+        seed_text(extra="topics:\n  - AI\n  -Robots\nquality: 5\n"),
+        "seeds/bad.txt:7: front matter: a key without ': ' after it, or a value over several"
+        " lines: write 'key: value', and put a multi-line value in quotes",
+    ),
+    # values YAML reads as its own syntax, in plain words
+    *[
+        _case(f"yaml-syntax-as-a-value-{name}", seed_text(extra=f"category: {value}\n"), message)
+        for name, value, message in [
+            (
+                "dash",
+                "-",
+                "seeds/bad.txt:5: front matter: a '-' where a value was expected: a list item"
+                " starts its own line ('- item'); put a value that starts with '-' in quotes",
+            ),
+            (
+                "bar",
+                "|x",
+                "seeds/bad.txt:5: front matter: a value that starts with '|' or '>' (YAML's"
+                " block text): put the value in quotes",
+            ),
+            (
+                "greater",
+                ">x",
+                "seeds/bad.txt:5: front matter: a value that starts with '|' or '>' (YAML's"
+                " block text): put the value in quotes",
+            ),
+            (
+                "question",
+                "?",
+                "seeds/bad.txt:5: front matter: a '?' where a value was expected: put a value"
+                " that starts with '?' in quotes",
+            ),
+            (
+                "equals",
+                "=",
+                "seeds/bad.txt:5: category: '=' alone means something else in YAML: put it"
+                " in quotes",
+            ),
+            (
+                "merge",
+                "<<",
+                "seeds/bad.txt:5: category: '<<' alone means something else in YAML: put it"
+                " in quotes",
+            ),
+        ]
+    ],
     _case(
         "closing-bracket-as-a-value",
         seed_text(extra="x: ]\n"),
@@ -285,13 +340,12 @@ REJECTED = [
     _case(
         "duplicate-key",
         seed_text(extra='title: "Again"\n'),
-        "seeds/bad.txt:5: front matter: duplicate key 'title' (first given on line 2)",
+        "seeds/bad.txt:5: title: duplicate key 'title' (first given on line 2)",
     ),
     _case(
         "null-keys-spelled-twice",
         seed_text(extra="~: a\nnull: b\n"),
-        "seeds/bad.txt:6: front matter: duplicate key: '~' and 'null' are one key"
-        " (first given on line 5)",
+        "seeds/bad.txt:6: null: duplicate key: '~' and 'null' are one key (first given on line 5)",
     ),
     _case(
         "quality-too-high",
@@ -506,7 +560,7 @@ REJECTED = [
     _case(
         "duplicate-key-cr-line-ends",
         seed_text(extra='title: "Again"\n').replace("\n", "\r"),
-        "seeds/bad.txt:5: front matter: duplicate key 'title' (first given on line 2)",
+        "seeds/bad.txt:5: title: duplicate key 'title' (first given on line 2)",
     ),
     _case(
         "raw-control-character",

@@ -161,6 +161,22 @@ YAML: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
             " and put a multi-line value in quotes",
         ),
         (
+            r"block sequence entries are not allowed",
+            "",
+            "a '-' where a value was expected: a list item starts its own line ('- item');"
+            " put a value that starts with '-' in quotes",
+        ),
+        (
+            r"while scanning a block scalar",
+            "",
+            "a value that starts with '|' or '>' (YAML's block text): put the value in quotes",
+        ),
+        (
+            r"mapping keys are not allowed",
+            "",
+            "a '?' where a value was expected: put a value that starts with '?' in quotes",
+        ),
+        (
             r"exceeded maximum nesting depth",
             "",
             "lists or mappings nested too deeply ([ or {{ inside one another): flatten the value",

@@ -87,8 +87,12 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
         if first is not None:
             where = f"first given on line {result.lines[first]}"
             if first == key:
-                raise YamlError(f"duplicate key {key!r} ({where})", line)
-            raise YamlError(f"duplicate key: {first!r} and {key!r} are one key ({where})", line)
+                error = YamlError(f"duplicate key {key!r} ({where})", line, of_value=True)
+            else:
+                message = f"duplicate key: {first!r} and {key!r} are one key ({where})"
+                error = YamlError(message, line, of_value=True)
+            error.loc = (key,)  # the field a message names: the key given twice
+            raise error
         seen[(type(value), value)] = key
         try:
             result[key] = loader.construct_object(value_node, deep=True)
@@ -114,7 +118,15 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
 
 
 def _construct_undefined(loader: _Loader, node: yaml.Node) -> Any:
-    raise YamlError(f"unsupported YAML tag {_tag_name(node)}", node.start_mark.line + 1)
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.ScalarNode) and node.value in _SPECIAL and not node.style:
+        # `=` and `<<` alone: YAML 1.1 reads them as its value and merge keys (no tag written)
+        message = f"{node.value!r} alone means something else in YAML: put it in quotes"
+        raise YamlError(message, line, of_value=True)
+    raise YamlError(f"unsupported YAML tag {_tag_name(node)}", line)
+
+
+_SPECIAL = frozenset({"=", "<<"})
 
 
 def _tag_name(node: yaml.Node) -> str:
@@ -310,6 +322,8 @@ def _load(text: str, first_line: int) -> Any:
         mark = exc.problem_mark or exc.context_mark
         if exc.context == "while scanning a quoted scalar" and exc.context_mark:
             mark = exc.context_mark  # the line where the quote left open starts, not the end
+        elif exc.context == "while scanning a simple key" and exc.context_mark:
+            mark = exc.context_mark  # the line without ': ', not the next one, where YAML stops
         line = mark.line + 1 if mark else first_line
         raw = " ".join(part for part in (exc.context, exc.problem) if part)
         if mark and "expected <document start>" in raw:  # noticed on the line after
