@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from syndicate.cli import report
+from syndicate.cli import long_lived, report
 from syndicate.cli.options import (
     build_options,
     echo_problems,
@@ -73,6 +73,7 @@ def serve_command(
     from syndicate.preview.site import Preview
     from syndicate.preview.watch import watcher
 
+    long_lived()  # rebuilds until stopped: the cyclic garbage collector on
     quiet, verbose = flags(quiet, verbose)
     with user_errors(verbose):
         _require_inputs(seeds_dir, config_path)
