@@ -289,7 +289,8 @@ CONFIG_ERRORS = [
     _case(
         "yaml-anchor-without-alias",
         ONE_FEED + "    topics: &t [a, b]\n",
-        "feeds.yaml:7: config: YAML anchors and aliases (&name, *name) are not allowed",
+        "feeds.yaml:7: config: YAML anchors and aliases (&name, *name) are not"
+        " allowed: put a value that starts with '&' or '*' in quotes",
     ),
     _case(
         "yaml-bool-tag-on-yes",
@@ -362,7 +363,8 @@ CONFIG_ERRORS = [
         "yaml-alias",
         SITE + "defaults: &d {limit: 1}\nfeeds:\n  - id: a\n    title: A\n"
         "  - id: b\n    title: *d\n",
-        "feeds.yaml:4: config: YAML anchors and aliases (&name, *name) are not allowed",
+        "feeds.yaml:4: config: YAML anchors and aliases (&name, *name) are not"
+        " allowed: put a value that starts with '&' or '*' in quotes",
     ),
     _case(
         "yaml-python-tag",

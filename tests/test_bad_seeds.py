@@ -111,6 +111,38 @@ REJECTED = [
         " lines: write 'key: value', and put a multi-line value in quotes",
     ),
     # values YAML reads as its own syntax, in plain words
+    _case(
+        "text-after-a-closing-quote",
+        seed_text(extra='category: "Tech" news\n'),
+        'seeds/bad.txt:5: front matter: more text after the closing " of a quoted value: put'
+        " the whole value in quotes (a quote inside it: \\\" between double quotes, '' between"
+        " single ones)",
+    ),
+    _case(
+        "text-after-a-closing-single-quote-in-a-list",
+        seed_text(extra="topics:\n  - 'AI' robots\n"),
+        "seeds/bad.txt:6: front matter: more text after the closing ' of a quoted value: put"
+        " the whole value in quotes (a quote inside it: \\\" between double quotes, '' between"
+        " single ones)",
+    ),
+    _case(
+        "text-after-a-list",
+        seed_text(extra="category: [Tech] news\n"),
+        "seeds/bad.txt:5: front matter: more text after a [list] or {mapping}: a value that"
+        " starts with '[' or '{' is one; put the value in quotes",
+    ),
+    _case(
+        "a-value-starting-with-a-star",
+        seed_text(extra="category: *Exclusive* report\n"),
+        "seeds/bad.txt:5: front matter: a value that starts with '*' (YAML's alias): put the"
+        " value in quotes",
+    ),
+    _case(
+        "a-value-starting-with-an-exclamation-mark",
+        seed_text(extra="category: !Important news\n"),
+        "seeds/bad.txt:5: category: unsupported YAML tag !Important: to write a value that"
+        " starts with '!', quote it",
+    ),
     *[
         _case(f"yaml-syntax-as-a-value-{name}", seed_text(extra=f"category: {value}\n"), message)
         for name, value, message in [
@@ -459,7 +491,8 @@ REJECTED = [
     _case(
         "custom-tag",
         seed_text(extra="x: !include /etc/passwd\n"),
-        "seeds/bad.txt:5: front matter: unsupported YAML tag !include",
+        "seeds/bad.txt:5: x: unsupported YAML tag !include: to write a value that starts with"
+        " '!', quote it",
     ),
     # A set has no stable order (it would change the output from one build to the next).
     _case(
@@ -517,7 +550,8 @@ REJECTED = [
     _case(
         "anchor-without-alias",
         seed_text(extra="x:\n  - 1\n  - &x hello\n"),
-        "seeds/bad.txt:7: front matter: YAML anchors and aliases (&name, *name) are not allowed",
+        "seeds/bad.txt:7: front matter: YAML anchors and aliases (&name, *name) are not"
+        " allowed: put a value that starts with '&' or '*' in quotes",
     ),
     _case(
         "alias",

@@ -177,6 +177,16 @@ YAML: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
             "a '?' where a value was expected: put a value that starts with '?' in quotes",
         ),
         (
+            r"while scanning an alias",
+            "",
+            "a value that starts with '*' (YAML's alias): put the value in quotes",
+        ),
+        (
+            r"while scanning an anchor",
+            "",
+            "a value that starts with '&' (YAML's anchor): put the value in quotes",
+        ),
+        (
             r"exceeded maximum nesting depth",
             "",
             "lists or mappings nested too deeply ([ or {{ inside one another): flatten the value",
@@ -229,9 +239,20 @@ YAML: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
 )
 
 
-def yaml_message(raw: str, char: str = "") -> str:
+def yaml_message(raw: str, char: str = "", closed: str = "") -> str:
     """Plain words for a YAML syntax error: `raw` is the parser's context and problem, joined;
-    `char` the character where it stopped (libyaml does not name it)."""
+    `char` the character where it stopped (libyaml does not name it); `closed` the quote or
+    bracket that ends a value just before it on its line (`title: "a" b`)."""
+    if closed in ("'", '"'):
+        return (
+            f"more text after the closing {closed} of a quoted value: put the whole value in"
+            " quotes (a quote inside it: \\\" between double quotes, '' between single ones)"
+        )
+    if closed:
+        return (
+            "more text after a [list] or {mapping}: a value that starts with '[' or '{'"
+            " is one; put the value in quotes"
+        )
     for pattern, wanted, message in YAML:
         if (not wanted or wanted == char) and pattern.search(raw):
             return message.format(char=repr(char) if char else "this character")

@@ -58,7 +58,10 @@ class YamlError(Exception):
         self.editor_line = False  # True: `line` counts line feeds only, as an editor does
 
 
-_ANCHORS = "YAML anchors and aliases (&name, *name) are not allowed"
+_ANCHORS = (
+    "YAML anchors and aliases (&name, *name) are not allowed: put a value that starts with '&'"
+    " or '*' in quotes"
+)
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -119,6 +122,10 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
 
 def _construct_undefined(loader: _Loader, node: yaml.Node) -> Any:
     line = node.start_mark.line + 1
+    tag = _tag_name(node)
+    if tag.startswith("!") and not tag.startswith("!!") and isinstance(node, yaml.ScalarNode):
+        message = f"unsupported YAML tag {tag}: to write a value that starts with '!', quote it"
+        raise YamlError(message, line, of_value=True)
     if isinstance(node, yaml.ScalarNode) and node.value in _SPECIAL and not node.style:
         # `=` and `<<` alone: YAML 1.1 reads them as its value and merge keys (no tag written)
         message = f"{node.value!r} alone means something else in YAML: put it in quotes"
@@ -329,6 +336,7 @@ def _load(text: str, first_line: int) -> Any:
         if mark and "expected <document start>" in raw:  # noticed on the line after
             line = _document_marker_line(padded, mark.line) or line
         char = _char_at(padded, mark.line, mark.column) if mark else ""
+        closed = _closed_before(padded, mark.line, mark.column) if mark else ""
         if exc.context and "flow" in exc.context:  # where the [ or { left open starts
             line = _unclosed_flow_line(padded) or line
         opened = _quote_closed_on(padded, line)
@@ -338,7 +346,8 @@ def _load(text: str, first_line: int) -> Any:
                 " close the quote on this line"
             )
             raise YamlError(message, opened, f"invalid YAML: {raw}") from None
-        raise YamlError(plain.yaml_message(raw, char), line, f"invalid YAML: {raw}") from None
+        message = plain.yaml_message(raw, char, closed)
+        raise YamlError(message, line, f"invalid YAML: {raw}") from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}", first_line) from None
     except RecursionError:
@@ -384,6 +393,20 @@ def _document_marker_line(text: str, before: int) -> int | None:
         if lines[index].startswith(("...", "%")):
             return index + 1
     return None
+
+
+def _closed_before(text: str, line: int, column: int) -> str:
+    """The quote or bracket that closes a value just before a parser's mark, on its line (more
+    text after `"a"`, `[a]`: `title: "a" b`), or ""."""
+    start = 0
+    for _ in range(line):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    before = text[start : start + column].rstrip(" ")
+    if not before.lstrip(" -") or before[-1] not in "\"']}":
+        return ""  # the mark starts its line's content: an indentation mistake
+    return before[-1]
 
 
 def _char_at(text: str, line: int, column: int) -> str:
