@@ -82,7 +82,26 @@ feeds:
     title: "Nothing passes"
     min_quality: 1000
 """
+# Rule values a seed's topic or provider is close to: warnings with a hint, which name what
+# the seeds have, spelled as the first seed with it spells it (selection/hints.py).
+HINTS_CONFIG = """\
+site:
+  title: "Incremental, hints"
+  base_url: "https://example.org/feeds/"
+feeds:
+  - id: published
+    title: "Published, no NLP"
+    published_only: true
+    exclude_topics: [NLPs]
+  - id: robots
+    title: "Robot stories"
+    topics: [Robotic]
+  - id: wire
+    title: "Wire"
+    providers: [Reuter]
+"""
 TOPICS = ("AI", "Robotics", "NLP")
+SPELLINGS = ("ROBOTICS", "robotics", "Nlp")  # the same topics to selection, another spelling
 PROVIDERS = ("BBC", "Reuters")
 OLD = 1_000_000_000  # mtimes well before any build: only a real change is seen
 
@@ -182,7 +201,7 @@ EDITS = st.one_of(
     st.tuples(st.just("title"), st.integers(0, 9), st.text("abc xyz", min_size=1, max_size=8)),
     st.tuples(st.just("quality"), st.integers(0, 9), st.integers(-5, 100)),
     st.tuples(st.just("unpublish"), st.integers(0, 9), st.booleans()),
-    st.tuples(st.just("topics"), st.integers(0, 9), st.sampled_from(TOPICS)),
+    st.tuples(st.just("topics"), st.integers(0, 9), st.sampled_from(TOPICS + SPELLINGS)),
     st.tuples(st.just("provider"), st.integers(0, 9), st.sampled_from(PROVIDERS)),
     st.tuples(st.just("same url"), st.integers(0, 9), st.integers(0, 9)),
     st.tuples(st.just("touch"), st.integers(0, 9), st.none()),
@@ -221,9 +240,9 @@ def _apply(project: Project, edit: tuple[str, int, object]) -> None:
         project.put(number, "---\ntitle: [unclosed\n---\n")
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    config=st.sampled_from([CONFIG, OTHER_CONFIG]),
+    config=st.sampled_from([CONFIG, OTHER_CONFIG, HINTS_CONFIG]),
     steps=st.lists(st.lists(EDITS, min_size=1, max_size=2), min_size=1, max_size=4),
     walk_aside=st.booleans(),  # the seeds walked in a child process (walk.py) or in place
 )
@@ -252,7 +271,7 @@ WARNING_CONFIG = OTHER_CONFIG.replace("example.org", "example.invalid").replace(
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    config=st.sampled_from([CONFIG, OTHER_CONFIG, WARNING_CONFIG]),
+    config=st.sampled_from([CONFIG, OTHER_CONFIG, WARNING_CONFIG, HINTS_CONFIG]),
     steps=st.lists(st.lists(EDITS, min_size=1, max_size=2), min_size=1, max_size=3),
 )
 def test_check_answered_from_the_memo_equals_a_cold_check(
@@ -582,3 +601,28 @@ def test_an_incremental_build_reports_the_size_guard_once(tmp_path: Path) -> Non
     updated = build_into(seeds, config, out, use_cache=True)
     assert b"Story 1 edited" in (out / "all" / "feed.json").read_bytes()
     assert [p for p in updated.problems if "max_feed_items" in p.message] == warned
+
+
+def test_a_seed_no_feed_shows_can_bring_a_rule_value_warning(tmp_path: Path) -> None:
+    """An unpublished seed's new topic is close to a rule's value: the warning a full build
+    gives, an incremental one gives too."""
+    config = HINTS_CONFIG.split("  - id: robots")[0].replace("[NLPs]", "[Quantum Computing]")
+    project = Project(tmp_path, config)
+    project.fields[1]["published"] = False
+    project.put(1)
+    assert project.check().problems == []
+    project.fields[1]["topics"] = ("Quantum Computin",)
+    project.put(1)
+    (warning,) = project.check().problems
+    assert "(did you mean 'Quantum Computin'?)" in warning.message
+
+
+def test_a_topic_spelt_again_is_spelt_so_in_the_hint(tmp_path: Path) -> None:
+    """The same topic to selection (`Robotics`, `ROBOTICS`): the hint spells it anew."""
+    project = Project(tmp_path, HINTS_CONFIG)
+    assert "did you mean 'Robotics'" in " ".join(str(p) for p in project.check().problems)
+    for number, fields in project.fields.items():
+        if fields["topics"] == ("Robotics",):
+            fields["topics"] = ("ROBOTICS",)
+            project.put(number)
+    assert "did you mean 'ROBOTICS'" in " ".join(str(p) for p in project.check().problems)

@@ -31,6 +31,7 @@ from syndicate.render import entry, pages
 from syndicate.render.feed import feed_files
 from syndicate.seeds import discovery, reading
 from syndicate.seeds.candidate import Candidate
+from syndicate.selection.hints import NAMING_RULES
 from syndicate.selection.rules import ActiveRule, active_rules, keeps
 
 MAX_CHANGED = cache.UPDATE_MAX_ROWS  # beyond this many changed seeds, build in full
@@ -176,18 +177,33 @@ def _edited(
     """The chosen items whose content changed; None when a change may change what a feed
     chooses."""
     rules = [active_rules(feed) for feed in config.feeds]
+    # A rule naming topics, providers or categories gets a warning for a value no seed has
+    # but one is close to: it depends on the values every seed has (hints.misspelt_values).
+    naming = any(getattr(feed, rule) for feed in config.feeds for rule in NAMING_RULES)
     chosen = {name for names in selection.chosen.values() for name in names}
     edited = set()
     for name, scan in after.items():
         old = before.get(name)
         was = None if old is None else old.candidate
         now = None if scan is None else scan.candidate
+        content_changed = old is None or scan is None or old.digest != scan.digest
         if was != now:
-            if selection.feed_problems or _seen_by_a_feed(rules, was, now):
-                return None  # (an empty feed's warning names the topics seeds have)
-        elif name in chosen and old is not None and scan is not None and old.digest != scan.digest:
+            if (
+                selection.feed_problems  # (an empty feed's warning names the topics seeds have)
+                or _seen_by_a_feed(rules, was, now)
+                or (naming and _values(was) != _values(now))
+            ):
+                return None
+        elif selection.feed_problems and content_changed:
+            return None  # a warning's hint spells a topic as a seed does (hints.spelling)
+        elif name in chosen and content_changed:
             edited.add(name)
     return edited
+
+
+def _values(item: Candidate | None) -> tuple[object, ...] | None:
+    """What a seed gives the warnings about rule values: its topics, providers, category."""
+    return None if item is None else (item.topics, item.providers, item.category)
 
 
 def _seen_by_a_feed(rules: list[list[ActiveRule]], *items: Candidate | None) -> bool:

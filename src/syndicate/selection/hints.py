@@ -38,7 +38,7 @@ def empty_feed(
 
 
 # The list rules that name what seeds have: rule -> (what it names, what a value does).
-_NAMING_RULES = {
+NAMING_RULES = {
     "topics": ("topic", "selects"),
     "exclude_topics": ("topic", "excludes"),
     "providers": ("provider", "selects"),
@@ -82,7 +82,7 @@ def misspelt_values(
     one they have is close to it: `exclude_topics: [AI Polcy]` would exclude nothing, without a
     word. (An empty feed's warning already names its first missing topic.)"""
     problems = []
-    for rule, (kind, does) in _NAMING_RULES.items():
+    for rule, (kind, does) in NAMING_RULES.items():
         wanted = getattr(feed, rule) or []
         if not wanted or (empty and rule == "topics"):
             continue
