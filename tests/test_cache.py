@@ -209,3 +209,25 @@ def test_cache_clear_removes_the_parse_cache_and_the_memo(project: Path) -> None
     assert list(folder.glob("*.marshal")) == []
     again = CliRunner().invoke(main, ["cache", "clear", "--config", str(config)])
     assert again.stdout == f"no cache in {folder}\n"
+
+
+def test_a_damaged_cache_is_told_once_by_a_build_that_reads_it_twice(
+    project: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The incremental build reads the changed seeds' rows first, then the full build it falls
+    back on reads them all: one warning."""
+    _age_seeds(project)
+    seeds, config, out = project / "seeds", project / "feeds.yaml", project / "out"
+    build_into(seeds, config, out, use_cache=True)
+    cache_file = project / cache.CACHE_DIR / cache.CACHE_FILE
+    stat, data = cache_file.stat(), bytearray(cache_file.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    cache_file.write_bytes(bytes(data))
+    os.utime(cache_file, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # as the memo knows it
+    write_seed(seeds, "new.txt", seed_text(title="New"))
+    with caplog.at_level(logging.WARNING):
+        cached = build_into(seeds, config, out, use_cache=True)
+    assert caplog.text.count("corrupt parse cache ignored") == 1
+    plain = build_into(seeds, config, project / "plain")
+    assert _tree(out) == _tree(project / "plain")
+    assert [str(p) for p in cached.problems] == [str(p) for p in plain.problems]

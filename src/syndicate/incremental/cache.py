@@ -288,6 +288,7 @@ class SeedCache:
         self.path = folder / CACHE_FILE
         self.key = key
         self.written_ns = 0
+        self._told: set[str] = set()  # the warnings given: each once, however often it is read
 
     def load(self) -> dict[str, Scan]:
         from syndicate.seeds.reading import Scan  # the seed model: imported only when read
@@ -416,7 +417,9 @@ class SeedCache:
         return _Stored(list(firsts), chunks, journal, entries)
 
     def _corrupt(self, exc: Exception) -> dict[str, Scan]:
-        log.warning("%s: corrupt parse cache ignored (%s)", self.path, exc)
+        if str(exc) not in self._told:
+            self._told.add(str(exc))
+            log.warning("%s: corrupt parse cache ignored (%s)", self.path, exc)
         self.written_ns = 0
         return {}
 

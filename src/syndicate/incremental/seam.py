@@ -82,6 +82,7 @@ class Past:
     _discovered: Discovered | None = None
     _listing: walk.Listing | None = None  # what a child walking the seeds found (walk.py)
     _aside: Aside = field(default_factory=Aside)
+    _seed_cache: cache.SeedCache | None = None
     _preparing: Iterator[object] = field(default_factory=lambda: iter(()))
 
     @classmethod
@@ -242,9 +243,12 @@ class Past:
         return done
 
     def _parse_cache(self) -> cache.SeedCache:
-        options = self.options
-        key = cache.fingerprint(options.seeds_dir, options.max_seed_bytes)
-        return cache.SeedCache(options.cache_folder, key)
+        """The parse cache, one for the build (a damaged one is told once: see cache.py)."""
+        if self._seed_cache is None:
+            options = self.options
+            key = cache.fingerprint(options.seeds_dir, options.max_seed_bytes)
+            self._seed_cache = cache.SeedCache(options.cache_folder, key)
+        return self._seed_cache
 
     def _store(self, store: cache.SeedCache, known: dict[str, Scan], scans: list[Scan]) -> None:
         """Teach the parse cache what was read: a few changes appended, else written anew
