@@ -626,3 +626,25 @@ def test_a_topic_spelt_again_is_spelt_so_in_the_hint(tmp_path: Path) -> None:
             fields["topics"] = ("ROBOTICS",)
             project.put(number)
     assert "did you mean 'ROBOTICS'" in " ".join(str(p) for p in project.check().problems)
+
+
+def test_a_seed_read_again_unchanged_is_not_appended_to_the_cache_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A seed edited since the cache was last written whole is read again (by digest) by each
+    full build, its mtime being too recent to trust; its row, the same, is not appended again."""
+    project = Project(tmp_path)
+    project.check()
+    appended: list[list[str]] = []
+    real_update = cache.SeedCache.update
+
+    def update(store: cache.SeedCache, changes: Any) -> None:
+        appended.append(sorted(changes))
+        real_update(store, changes)
+
+    monkeypatch.setattr(cache.SeedCache, "update", update)
+    for number, quality in [(1, 99), (2, 99)]:  # each leaves or joins "best": a full build
+        path = project.seeds / f"{number:02d}.txt"
+        path.write_text(seed(number, **{**project.fields[number], "quality": quality}), "utf-8")
+        project.check()  # (now's mtime, after the cache's trust time)
+    assert appended[-2:] == [["01.txt"], ["02.txt"]]

@@ -256,7 +256,9 @@ class Past:
         files = self.discovered[0]
         if known:
             changes: dict[str, Scan | None] = {
-                f.name: s for f, s in zip(files, scans, strict=True) if known.get(f.name) is not s
+                f.name: s
+                for f, s in zip(files, scans, strict=True)
+                if not _same_row(known.get(f.name), s)
             }
             changes.update(dict.fromkeys(known.keys() - {f.name for f in files}))
             if len(changes) <= cache.UPDATE_MAX_ROWS:
@@ -296,6 +298,16 @@ class Past:
             self.started_ns,
             memo.rows_of(check_problems),
         )
+
+
+def _same_row(known: Scan | None, scan: Scan) -> bool:
+    """Whether the cache's row already says what `scan` says: the same read, or a read again
+    of a file with the same stat and content (one edited since the cache was last written
+    whole is read again by every full build, see SeedCache.trusts: its row is not appended
+    again each time)."""
+    if known is scan:
+        return True
+    return known is not None and known.stat() == scan.stat() and known.digest == scan.digest
 
 
 def discover(options: BuildOptions, with_stats: bool = True) -> Discovered:
