@@ -156,6 +156,33 @@ def test_order_newest_instant_then_quality_then_url() -> None:
     assert pick(seeds) == ["late", "q9", "q5-a", "offset"]
 
 
+def test_dates_are_compared_to_the_second_as_the_feeds_write_them() -> None:
+    """A fraction is dropped when read (docs/seeds.md, Dates): in published_after, the order
+    and the duplicates, as in every format."""
+    late = "2022-01-01T00:00:00.9Z"
+    seeds = [
+        ("a", seed("https://e.com/a", quality=50)),  # 00:00:00
+        (
+            "b",
+            Seed.model_validate(
+                {"title": "b", "webUrl": "https://e.com/b", "publishedDateTime": late}
+            ),
+        ),
+    ]
+    assert pick(seeds) == ["a", "b"]  # the same second: higher quality first
+    assert pick(seeds, published_after="2022-01-01T00:00:00.7Z") == ["a", "b"]
+    same_url = [
+        ("a", seed("https://e.com/s")),
+        (
+            "b",
+            Seed.model_validate(
+                {"title": "b", "webUrl": "https://e.com/s", "publishedDateTime": late}
+            ),
+        ),
+    ]
+    assert pick(same_url) == ["a"]  # the same date: the path that sorts first
+
+
 def test_limit_keeps_the_first_n_and_zero_keeps_all() -> None:
     seeds = [(str(i), seed(f"https://e.com/{i}", hours=i)) for i in range(10)]
     assert pick(seeds, limit=3) == ["9", "8", "7"]
