@@ -152,37 +152,55 @@ def test_init_again_exits_2_and_changes_nothing(here: Path) -> None:
     before = snapshot(here)
     result = run("init")
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == (
-        "error: 6 files exist already in the current folder:\n"
-        + "".join(f"  {path}\n" for path in FILES)
-        + "nothing was written; `syndicate init --force` overwrites them (all but"
-        " config/feeds.yaml, which holds your feeds)\n"
+    assert (
+        result.stderr
+        == (
+            "error: 5 files exist already in the current folder:\n"
+            + "".join(f"  {path}\n" for path in FILES if path != ".gitignore")  # (kept: below)
+            + "nothing was written; `syndicate init --force` overwrites them (all but"
+            " config/feeds.yaml, which holds your feeds)\n"
+        )
     )
     assert snapshot(here) == before
 
 
 def test_one_existing_file_stops_everything(here: Path) -> None:
-    Path(".gitignore").write_text("node_modules/\n")
+    Path(".pre-commit-config.yaml").write_text("repos: []\n")
     result = run("init", "--pages")
     assert result.exit_code == 2
     assert result.stderr == (
         "error: 1 file exists already in the current folder:\n"
-        "  .gitignore\n"
+        "  .pre-commit-config.yaml\n"
         "nothing was written; `syndicate init --force` overwrites them\n"
     )
-    assert sorted(snapshot(here)) == [".gitignore"]
-    assert Path(".gitignore").read_text() == "node_modules/\n"
+    assert sorted(snapshot(here)) == [".pre-commit-config.yaml"]
+    assert Path(".pre-commit-config.yaml").read_text() == "repos: []\n"
+
+
+def test_a_gitignore_of_the_repository_is_kept_and_completed(here: Path) -> None:
+    """`init` in a repository that has a .gitignore: its lines stay, the cache's is added
+    once, however often init runs."""
+    Path(".gitignore").write_text("node_modules/\n*.log", encoding="utf-8")  # no last newline
+    result = run("init")
+    assert result.exit_code == 0, result.output
+    assert "  .gitignore  (yours, kept: .syndicate-cache/ added)\n" in result.stdout
+    text = Path(".gitignore").read_text("utf-8")
+    assert text.startswith("node_modules/\n*.log\n#")
+    assert text.splitlines().count(".syndicate-cache/") == 1
+    again = run("init", "--force")
+    assert "  .gitignore  (yours, kept: nothing to add)\n" in again.stdout
+    assert Path(".gitignore").read_text("utf-8") == text
 
 
 def test_force_overwrites_all_but_the_config(here: Path) -> None:
     """`init --pages --force` in a repository adds Pages to the workflow: the feeds stay."""
     assert run("init").exit_code == 0
     Path("config/feeds.yaml").write_text("edited\n")
-    Path(".gitignore").write_text("edited\n")
+    Path(".pre-commit-config.yaml").write_text("edited\n")
     Path("seeds/README.md").unlink()
     result = run("init", "--pages", "--force")
     assert result.exit_code == 0, result.output
-    assert "  .gitignore  (overwritten)\n" in result.stdout
+    assert "  .pre-commit-config.yaml  (overwritten)\n" in result.stdout
     assert "  seeds/README.md\n" in result.stdout  # written again, not overwritten
     assert "config/feeds.yaml  (overwritten)" not in result.stdout
     assert (

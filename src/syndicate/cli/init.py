@@ -35,8 +35,9 @@ def init_command(target: Path, force: bool, pages: bool, quiet: bool, verbose: b
 
     Writes config/feeds.yaml (two example feeds), config/feeds.schema.json, seeds/README.md,
     .gitignore, .github/workflows/feeds.yml and .pre-commit-config.yaml. Nothing is
-    overwritten: if any of them exists, nothing is written (exit status 2) unless --force,
-    which overwrites them all but config/feeds.yaml (your feeds: delete it to start again).
+    overwritten: a .gitignore that exists is kept, with the cache's line added; if any other
+    file exists, nothing is written (exit status 2) unless --force, which overwrites them all
+    but config/feeds.yaml (your feeds: delete it to start again).
     """
     quiet, verbose = flags(quiet, verbose)
     files = scaffold.plan(pages)
@@ -57,7 +58,7 @@ def init_command(target: Path, force: bool, pages: bool, quiet: bool, verbose: b
     kept = [f for f in files if f.path == scaffold.CONFIG and f.path in taken]
     files = [f for f in files if f not in kept]
     try:
-        scaffold.write(target, files)
+        added = scaffold.write(target, files)
     except OSError as exc:
         shown = Path(exc.filename).as_posix() if exc.filename else target.as_posix()
         click.echo(f"error: cannot write {shown}: {exc.strerror}", err=True)
@@ -67,6 +68,11 @@ def init_command(target: Path, force: bool, pages: bool, quiet: bool, verbose: b
     replaced = set(taken)
     click.echo(f"wrote {plural(len(files), 'file')} in {where}:")
     for planned in files:
+        if planned.path in added:
+            lines = added[planned.path]
+            what = f"{', '.join(lines)} added" if lines else "nothing to add"
+            click.echo(f"  {planned.path}  (yours, kept: {what})")
+            continue
         click.echo(f"  {planned.path}" + ("  (overwritten)" if planned.path in replaced else ""))
     for kept_file in kept:
         click.echo(f"kept {kept_file.path}: it holds your feeds (delete it to start again)")

@@ -16,6 +16,7 @@ from syndicate import __version__
 # Where syndicate lives on GitHub (owner/name): the action, the pre-commit hooks.
 REPOSITORY = "syndicate-feeds/syndicate"
 CONFIG = "config/feeds.yaml"  # the user's feeds: `init --force` never overwrites it
+GITIGNORE = ".gitignore"  # one that exists is kept, with the lines it lacks added
 # What the user types next, in order.
 NEXT_COMMANDS = (
     "syndicate check",
@@ -65,18 +66,50 @@ def plan(pages: bool = False) -> list[Planned]:
 
 
 def existing(target: Path, files: list[Planned]) -> list[str]:
-    """The planned paths that already exist in `target` (as files, folders or anything else)."""
-    return [f.path for f in files if (target / f.path).exists() or (target / f.path).is_symlink()]
+    """The planned paths that already exist in `target` (as files, folders or anything else),
+    but a `.gitignore` that is a file: it is completed, not replaced (see `write`)."""
+    return [
+        f.path
+        for f in files
+        if ((target / f.path).exists() or (target / f.path).is_symlink())
+        and not _completed(target / f.path)
+    ]
 
 
-def write(target: Path, files: list[Planned]) -> None:
-    """Write every file (folders created as needed), replacing any that exist."""
+def write(target: Path, files: list[Planned]) -> dict[str, list[str]]:
+    """Write every file (folders created as needed), replacing any that exist, but an existing
+    `.gitignore`, to which the lines it lacks are added. {path: the lines added} of those."""
+    added: dict[str, list[str]] = {}
     for planned in files:
         path = target / planned.path
         path.parent.mkdir(parents=True, exist_ok=True)
+        if _completed(path):
+            added[planned.path] = _complete(path, planned.text)
+            continue
         if path.is_symlink():
             path.unlink()  # replace the link itself, never the file it points at
         path.write_bytes(planned.text.encode("utf-8"))
+    return added
+
+
+def _completed(path: Path) -> bool:
+    """Whether `path` is a `.gitignore` of the user's, kept and completed."""
+    return path.name == GITIGNORE and path.is_file() and not path.is_symlink()
+
+
+def _complete(path: Path, ours: str) -> list[str]:
+    """Add to the file at `path` the patterns of `ours` it lacks (with their comments); the
+    patterns added."""
+    text = path.read_text("utf-8", errors="surrogateescape")
+    present = {line.strip() for line in text.splitlines()}
+    wanted = [line for line in ours.splitlines() if line and not line.startswith("#")]
+    missing = [line for line in wanted if line not in present]
+    if missing:
+        block = [line for line in ours.splitlines() if line.startswith("#") or line in missing]
+        joined = ("" if not text or text.endswith("\n") else "\n") + "\n".join(block) + "\n"
+        with path.open("a", encoding="utf-8", errors="surrogateescape") as stream:
+            stream.write(joined)
+    return missing
 
 
 def _file(name: str) -> str:
