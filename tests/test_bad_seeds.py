@@ -125,6 +125,16 @@ REJECTED = [
         " the whole value in quotes (a quote inside it: \\\" between double quotes, '' between"
         " single ones)",
     ),
+    # a plain value that holds a quote or a bracket, then ': ': the colon is the mistake
+    *[
+        _case(
+            f"colon-after-a-plain-value-ending-in-{name}",
+            seed_text(extra=f"category: {value}: more\n"),
+            "seeds/bad.txt:5: front matter: a ': ' where a value was expected: put a value that"
+            " holds ': ' in quotes, or check the indentation",
+        )
+        for name, value in [("bracket", "see [1]"), ("quote", 'he said "hi"')]
+    ],
     _case(
         "text-after-a-list",
         seed_text(extra="category: [Tech] news\n"),

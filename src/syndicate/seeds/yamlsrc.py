@@ -404,9 +404,18 @@ def _closed_before(text: str, line: int, column: int) -> str:
         if start == 0:
             return ""
     before = text[start : start + column].rstrip(" ")
-    if not before.lstrip(" -") or before[-1] not in "\"']}":
+    if not before.lstrip(" -") or before[-1] not in _OPENERS:
         return ""  # the mark starts its line's content: an indentation mistake
-    return before[-1]
+    content = before.lstrip(" ")
+    while content.startswith("- "):
+        content = content[2:].lstrip(" ")
+    _, colon, value = content.partition(": ")
+    value = (value if colon else content).lstrip(" ")
+    # closed only if the value opened there: not `title: see [1]: more`, a plain value
+    return before[-1] if value.startswith(_OPENERS[before[-1]]) else ""
+
+
+_OPENERS = {'"': '"', "'": "'", "]": "[", "}": "{"}  # what closes a value -> what opens it
 
 
 def _char_at(text: str, line: int, column: int) -> str:
