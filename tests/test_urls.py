@@ -107,6 +107,9 @@ def test_what_a_url_cannot_hold_as_written(url: str, characters: str) -> None:
         ("javascript:alert(1)", "not an absolute http(s) URL: 'javascript:alert(1)'"),
         ("https://exa mple.com/", "URL contains spaces or control characters"),
         ("https://[::1/x", "URL has an invalid host or port: 'https://[::1/x'"),
+        # after an IPv6 host's ']': a port or nothing (Python's parser keeps the x)
+        ("https://[::1]x/a", "URL has an invalid host or port: 'https://[::1]x/a'"),
+        ("https://[::1]x/ä", "URL has an invalid host or port: 'https://[::1]x/ä'"),
         (
             "https://evil.example\\@good.example/",
             "URL contains a backslash (write '/' or %5C): 'https://evil.example\\\\@good.example/'",

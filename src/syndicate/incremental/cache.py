@@ -413,15 +413,20 @@ class SeedCache:
                 journal.extend(decode(payload))
                 entries += 1
         except (CorruptCacheError, TypeError, ValueError) as exc:
-            log.warning("%s: parse cache update cut short, ignored (%s)", self.path, exc)
+            self._warn_once(f"{self.path}: parse cache update cut short, ignored ({exc})")
         return _Stored(list(firsts), chunks, journal, entries)
 
     def _corrupt(self, exc: Exception) -> dict[str, Scan]:
-        if str(exc) not in self._told:
-            self._told.add(str(exc))
-            log.warning("%s: corrupt parse cache ignored (%s)", self.path, exc)
+        self._warn_once(f"{self.path}: corrupt parse cache ignored ({exc})")
         self.written_ns = 0
         return {}
+
+    def _warn_once(self, message: str) -> None:
+        """A build may read the file more than once (the incremental look, then the full build
+        it falls back on): each warning is given once."""
+        if message not in self._told:
+            self._told.add(message)
+            log.warning("%s", message)
 
     def _write(
         self, written_ns: int, firsts: list[str], chunks: Iterable[bytes | memoryview]

@@ -85,6 +85,8 @@ def to_uri(url: str) -> str:
         host = parts.hostname or ""
         if parts.port == 0:  # a bad port raises ValueError; 0 is none a server listens on
             raise ValueError
+        if parts.netloc.startswith("[") and not _AFTER_IPV6.fullmatch(parts.netloc):
+            raise ValueError  # `[::1]x`: Python's parser keeps the x, browsers refuse it
     except ValueError:
         raise ValueError(f"URL has an invalid host or port: {url!r}") from None
     if not host:
@@ -107,6 +109,7 @@ def to_uri(url: str) -> str:
 # reference path, which says so in a warning (seeds/reading.py, seeds/repairs.py). (An IRI's
 # non-ASCII characters are encoded too, as documented, without a word.)
 encoded_count = 0
+_AFTER_IPV6 = re.compile(r"\[[^\]]*\](?::[0-9]*)?")  # an IPv6 host, then a port or nothing
 _NOT_IN_URI = re.compile(f"[^{_URI_CHARS}%\x80-\U0010ffff]|%(?![0-9A-Fa-f]{{2}})")
 _NOT_AFTER_HOST = re.compile(r"[\[\]]")
 

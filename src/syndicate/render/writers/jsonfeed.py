@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from json.encoder import encode_basestring
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -100,6 +100,14 @@ class Document(_Doc):
     items: list[Item]  # written one at a time: see `write`
 
 
+def _authors(person: Person | None) -> dict[str, Any]:
+    """`author` (JSON Feed 1.0's) and `authors` (1.1's) of one person: see _authors_json."""
+    if person is None:
+        return {}
+    one = _author(person)
+    return {"author": one, "authors": [one]}
+
+
 def _author(person: Person | None) -> Author | None:
     return (
         None if person is None else Author(name=person.name, url=person.url, avatar=person.avatar)
@@ -121,8 +129,7 @@ def _item(entry: Entry) -> Item:
         date_published=entry.published,
         image=entry.images[0].url if entry.images else None,
         tags=list(entry.tags) or None,
-        author=_author(entry.author),
-        authors=[_author(entry.author)] if entry.author else None,
+        **_authors(entry.author),
         attachments=[
             Attachment(url=p.url, mime_type=p.mime_type, title=p.title) for p in entry.images
         ]
@@ -193,8 +200,7 @@ def _document(view: FeedView, links: dict[str, str]) -> Document:
         icon=view.icon,
         favicon=view.icon,
         language=view.language,
-        author=_author(view.author),
-        authors=[_author(view.author)] if view.author else None,
+        **_authors(view.author),
         hubs=[Hub(type="WebSub", url=hub) for hub in view.hubs] or None,
         syndicate=_feed_extension(view, links),
         items=[],
