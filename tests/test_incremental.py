@@ -648,3 +648,21 @@ def test_a_seed_read_again_unchanged_is_not_appended_to_the_cache_again(
         path.write_text(seed(number, **{**project.fields[number], "quality": quality}), "utf-8")
         project.check()  # (now's mtime, after the cache's trust time)
     assert appended[-2:] == [["01.txt"], ["02.txt"]]
+
+
+def test_a_new_seed_no_feed_shows_with_values_far_from_the_rules_is_built_incrementally(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The warnings about rule values change only for a value close to a rule's: another
+    value, of a seed no feed shows, leaves the build incremental."""
+    config = CONFIG.split("  - id: best")[0]  # all (published only) and ai (topics: [AI])
+    project = Project(tmp_path, config)
+    with counting_updates(monkeypatch) as taken:
+        project.check()
+        project.fields[20] = {"day": 9, "published": False, "topics": ("Gardening",)}
+        project.put(20)  # unpublished, not AI: neither feed shows it
+        project.check()
+        project.fields[21] = {"day": 9, "published": False, "topics": ("Robotic",)}
+        project.put(21)  # close to no rule's value either ('AI')
+        project.check()
+    assert taken == [True, True]
