@@ -211,47 +211,35 @@ def test_cache_clear_removes_the_parse_cache_and_the_memo(project: Path) -> None
     assert again.stdout == f"no cache in {folder}\n"
 
 
-def test_a_damaged_cache_is_told_once_by_a_build_that_reads_it_twice(
-    project: Path, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize(
+    ("journal", "at", "warning"),
+    [
+        # the incremental build reads the changed seeds' rows, then the full build it falls
+        # back on reads them all
+        (False, 0.5, "corrupt parse cache ignored"),
+        (True, -2, "parse cache update cut short"),  # in the last journal entry
+    ],
+    ids=["chunk", "journal"],
+)
+def test_a_damaged_cache_is_told_once_a_build(
+    project: Path, caplog: pytest.LogCaptureFixture, journal: bool, at: float, warning: str
 ) -> None:
-    """The incremental build reads the changed seeds' rows first, then the full build it falls
-    back on reads them all: one warning."""
+    """However many times a build reads the parse cache, each warning is given once."""
     _age_seeds(project)
     seeds, config, out = project / "seeds", project / "feeds.yaml", project / "out"
     build_into(seeds, config, out, use_cache=True)
+    if journal:
+        write_seed(seeds, "new.txt", seed_text(title="New"))
+        build_into(seeds, config, out, use_cache=True)  # a journal entry for new.txt
     cache_file = project / cache.CACHE_DIR / cache.CACHE_FILE
     stat, data = cache_file.stat(), bytearray(cache_file.read_bytes())
-    data[len(data) // 2] ^= 0xFF
-    cache_file.write_bytes(bytes(data))
-    os.utime(cache_file, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # as the memo knows it
-    write_seed(seeds, "new.txt", seed_text(title="New"))
-    with caplog.at_level(logging.WARNING):
-        cached = build_into(seeds, config, out, use_cache=True)
-    assert caplog.text.count("corrupt parse cache ignored") == 1
-    plain = build_into(seeds, config, project / "plain")
-    assert _tree(out) == _tree(project / "plain")
-    assert [str(p) for p in cached.problems] == [str(p) for p in plain.problems]
-
-
-def test_a_damaged_journal_entry_is_told_once_a_build(
-    project: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    """An append cut short (or damaged) is ignored with a warning: once, however many times
-    the build reads the cache."""
-    _age_seeds(project)
-    seeds, config, out = project / "seeds", project / "feeds.yaml", project / "out"
-    build_into(seeds, config, out, use_cache=True)
-    write_seed(seeds, "new.txt", seed_text(title="New"))
-    build_into(seeds, config, out, use_cache=True)  # a journal entry for new.txt
-    cache_file = project / cache.CACHE_DIR / cache.CACHE_FILE
-    stat, data = cache_file.stat(), bytearray(cache_file.read_bytes())
-    data[-2] ^= 0xFF  # in the last journal entry
+    data[int(len(data) * at) if at > 0 else int(at)] ^= 0xFF
     cache_file.write_bytes(bytes(data))
     os.utime(cache_file, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # as the memo knows it
     write_seed(seeds, "newer.txt", seed_text(title="Newer"))
     with caplog.at_level(logging.WARNING):
         cached = build_into(seeds, config, out, use_cache=True)
-    assert caplog.text.count("parse cache update cut short") == 1
+    assert caplog.text.count(warning) == 1
     plain = build_into(seeds, config, project / "plain")
     assert _tree(out) == _tree(project / "plain")
     assert [str(p) for p in cached.problems] == [str(p) for p in plain.problems]
