@@ -55,12 +55,16 @@
         <xsl:if test="*[local-name()='creator'] and pubDate"> · </xsl:if>
         <xsl:value-of select="pubDate"/>
       </p>
-      <!-- An RSS description is HTML: ours is escaped text, so unescape it to show it. -->
-      <p>
-        <xsl:call-template name="unescape">
-          <xsl:with-param name="text" select="description"/>
-        </xsl:call-template>
-      </p>
+      <!-- An RSS description is HTML. With content:encoded beside it, ours is the excerpt as
+           escaped text: unescape it to show it. Without, it is the rendered body, which
+           only HTML could show: nothing is shown, as for an Atom entry without a summary. -->
+      <xsl:if test="*[local-name()='encoded']">
+        <p>
+          <xsl:call-template name="unescape">
+            <xsl:with-param name="text" select="description"/>
+          </xsl:call-template>
+        </p>
+      </xsl:if>
     </article>
   </xsl:template>
 
@@ -107,7 +111,9 @@
         <xsl:if test="atom:author/atom:name and atom:published"> · </xsl:if>
         <xsl:value-of select="translate(substring(atom:published, 1, 16), 'T', ' ')"/>
       </p>
-      <p><xsl:value-of select="atom:summary"/></p>
+      <xsl:if test="atom:summary">
+        <p><xsl:value-of select="atom:summary"/></p>
+      </xsl:if>
     </article>
   </xsl:template>
 
@@ -119,10 +125,27 @@
     </div>
   </xsl:template>
 
-  <!-- `&lt;` `&gt;` `&amp;` back to characters (the only ones our RSS escapes), as text. -->
+  <!-- `&lt;` `&gt;` `&amp;` back to characters (the only ones our RSS escapes), as text. A
+       long text is cut in halves first, never inside a reference (each `&` starts one, of at
+       most 5 characters), so the templates nest about log2(length) deep, not once for each
+       `&`: XSLT processors stop at a few thousand. -->
   <xsl:template name="unescape">
     <xsl:param name="text"/>
+    <xsl:variable name="length" select="string-length($text)"/>
     <xsl:choose>
+      <xsl:when test="$length &gt; 400">
+        <xsl:variable name="half" select="floor($length div 2)"/>
+        <xsl:variable name="tail" select="substring($text, $half - 3, 4)"/>
+        <xsl:variable name="cut"
+            select="$half - (string-length(substring-after($tail, '&amp;')) + 1)
+                    * number(contains($tail, '&amp;'))"/>
+        <xsl:call-template name="unescape">
+          <xsl:with-param name="text" select="substring($text, 1, $cut)"/>
+        </xsl:call-template>
+        <xsl:call-template name="unescape">
+          <xsl:with-param name="text" select="substring($text, $cut + 1)"/>
+        </xsl:call-template>
+      </xsl:when>
       <xsl:when test="contains($text, '&amp;')">
         <xsl:value-of select="substring-before($text, '&amp;')"/>
         <xsl:variable name="rest" select="substring-after($text, '&amp;')"/>
