@@ -126,17 +126,22 @@ def test_an_archive_page_links_older_newer_and_latest(out: Path) -> None:
     assert field.get("value") == "https://example.org/feeds/archived/atom.xml"
 
 
-def test_unescaping_rss_text(tmp_path: Path) -> None:
-    excerpt = "a &lt; b & c > d &amp;amp; <b>bold</b> &"
-    write_seed(tmp_path / "seeds", "a.txt", seed_text("T", excerpt=json.dumps(excerpt)))
-    (tmp_path / "feeds.yaml").write_text(
+def rss_article(folder: Path, excerpt: str) -> etree._Element:
+    """The page of an RSS feed of one item with this excerpt: its article."""
+    write_seed(folder / "seeds", "a.txt", seed_text("T", excerpt=json.dumps(excerpt)))
+    (folder / "feeds.yaml").write_text(
         'site: {title: T, base_url: "https://example.org/", stylesheet: true}\n'
         "feeds:\n  - {id: a, title: A, formats: [rss]}\n",
         encoding="utf-8",
     )
-    build_into(tmp_path / "seeds", tmp_path / "feeds.yaml", tmp_path / "out")
-    page = transformed(tmp_path / "out/a/rss.xml")
-    (article,) = page.iter(f"{XHTML}article")
+    build_into(folder / "seeds", folder / "feeds.yaml", folder / "out")
+    (article,) = transformed(folder / "out/a/rss.xml").iter(f"{XHTML}article")
+    return article
+
+
+def test_unescaping_rss_text(tmp_path: Path) -> None:
+    excerpt = "a &lt; b & c > d &amp;amp; <b>bold</b> &"
+    article = rss_article(tmp_path, excerpt)
     assert text_of(article.findall(f"{XHTML}p")[-1]) == excerpt
     assert not list(article.iter(f"{XHTML}b"))
 
@@ -144,14 +149,7 @@ def test_unescaping_rss_text(tmp_path: Path) -> None:
 def test_unescaping_thousands_of_ampersands(tmp_path: Path) -> None:
     """The unescaping nests about log2(length) deep: XSLT processors stop near 3,000."""
     excerpt = "&" * 5000 + " <x> " + "a & " * 2000
-    write_seed(tmp_path / "seeds", "a.txt", seed_text("T", excerpt=json.dumps(excerpt)))
-    (tmp_path / "feeds.yaml").write_text(
-        'site: {title: T, base_url: "https://example.org/", stylesheet: true}\n'
-        "feeds:\n  - {id: a, title: A, formats: [rss]}\n",
-        encoding="utf-8",
-    )
-    build_into(tmp_path / "seeds", tmp_path / "feeds.yaml", tmp_path / "out")
-    (article,) = transformed(tmp_path / "out/a/rss.xml").iter(f"{XHTML}article")
+    article = rss_article(tmp_path, excerpt)
     assert "".join(article.findall(f"{XHTML}p")[-1].itertext()) == excerpt.strip()
 
 
