@@ -196,6 +196,24 @@ def test_inline_style_is_the_one_the_policy_allows(escaping: Path) -> None:
         assert f"style-src 'sha256-{digest}'" in csp, page
 
 
+def test_seed_text_beside_other_text_is_bidi_isolated(escaping: Path) -> None:
+    """A provider's name, a related item's title and its provider: their direction marks (an
+    unterminated U+202E) stop at their end, not reversing the date after them. (Titles,
+    excerpts and topics are blocks of their own.)"""
+    root = parse_html((escaping / "all" / "index.html").read_bytes())
+    (style,) = root.findall(".//style")
+    isolated = [
+        selectors
+        for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", style.text)
+        if "unicode-bidi: isolate" in body
+    ]
+    named = {name.strip() for selectors in isolated for name in selectors.split(",")}
+    assert {".provider", ".related li > a", ".related .meta"} <= {
+        n.split("*/")[-1].strip() for n in named
+    }
+    assert root.findall(".//span[@class='provider']")  # the class the rule names is used
+
+
 def test_index_escapes_config_text(tmp_path: Path) -> None:
     config = tmp_path / "feeds.yaml"
     config.write_text(
