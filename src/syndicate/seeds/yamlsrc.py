@@ -97,12 +97,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
             error.loc = (key,)  # the field a message names: the key given twice
             raise error
         seen[(type(value), value)] = key
-        try:
-            result[key] = loader.construct_object(value_node, deep=True)
-        except YamlError as exc:
-            if exc.of_value:
-                exc.loc = (key, *exc.loc)
-            raise
+        result[key] = _value_at(loader, value_node, key)
         result.lines[key] = line
     return result
 
@@ -110,14 +105,19 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
 def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     result = LineList(node.start_mark.line + 1)
     for index, child in enumerate(node.value):
-        try:
-            result.append(loader.construct_object(child, deep=True))
-        except YamlError as exc:
-            if exc.of_value:
-                exc.loc = (index, *exc.loc)
-            raise
+        result.append(_value_at(loader, child, index))
         result.lines.append(child.start_mark.line + 1)
     return result
+
+
+def _value_at(loader: _Loader, node: yaml.Node, at: str | int) -> Any:
+    """The value of `node`, under key or index `at`: a value's own mistake names its path."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except YamlError as exc:
+        if exc.of_value:
+            exc.loc = (at, *exc.loc)
+        raise
 
 
 def _construct_undefined(loader: _Loader, node: yaml.Node) -> Any:
@@ -130,7 +130,7 @@ def _construct_undefined(loader: _Loader, node: yaml.Node) -> Any:
         # `=` and `<<` alone: YAML 1.1 reads them as its value and merge keys (no tag written)
         message = f"{node.value!r} alone means something else in YAML: put it in quotes"
         raise YamlError(message, line, of_value=True)
-    raise YamlError(f"unsupported YAML tag {_tag_name(node)}", line)
+    raise YamlError(f"unsupported YAML tag {tag}", line)
 
 
 _SPECIAL = frozenset({"=", "<<"})
@@ -398,12 +398,7 @@ def _document_marker_line(text: str, before: int) -> int | None:
 def _closed_before(text: str, line: int, column: int) -> str:
     """The quote or bracket that closes a value just before a parser's mark, on its line (more
     text after `"a"`, `[a]`: `title: "a" b`), or ""."""
-    start = 0
-    for _ in range(line):
-        start = text.find("\n", start) + 1
-        if start == 0:
-            return ""
-    before = text[start : start + column].rstrip(" ")
+    before = _line(text, line)[:column].rstrip(" ")
     if not before.lstrip(" -") or before[-1] not in _OPENERS:
         return ""  # the mark starts its line's content: an indentation mistake
     content = before.lstrip(" ")
@@ -420,13 +415,18 @@ _OPENERS = {'"': '"', "'": "'", "]": "[", "}": "{"}  # what closes a value -> wh
 
 def _char_at(text: str, line: int, column: int) -> str:
     """The character at a parser's mark (0-based line and column), or ""."""
+    return _line(text, line)[column : column + 1]
+
+
+def _line(text: str, line: int) -> str:
+    """The 0-based `line` of `text`, without its line feed ("" past the end)."""
     start = 0
     for _ in range(line):
         start = text.find("\n", start) + 1
         if start == 0:
             return ""
-    at = start + column
-    return text[at] if at < len(text) and text[at] != "\n" else ""
+    end = text.find("\n", start)
+    return text[start : end if end >= 0 else len(text)]
 
 
 def line_of(data: Any, loc: tuple[str | int, ...], default: int = 1) -> int:
