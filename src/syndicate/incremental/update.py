@@ -12,13 +12,12 @@ show of each feed its item count and newest date, which are the same, so they ar
 Anything else is a full build: a Candidate that some feed sees changed, more than MAX_CHANGED
 changed seeds, the config, options or code changed, an output file or the parse cache changed
 since, a damaged memo or cache, --strict with a rejected seed, or a change the warnings about
-rules' values could show (see _near_a_rule_value). Tests build the same edits
+rules' values could show (see hints.could_be_named). Tests build the same edits
 incrementally and from scratch and require the same bytes.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import compress
@@ -33,8 +32,7 @@ from syndicate.render import entry, pages
 from syndicate.render.feed import feed_files
 from syndicate.seeds import discovery, reading
 from syndicate.seeds.candidate import Candidate
-from syndicate.seeds.models import topic_key
-from syndicate.selection.hints import NAMING_RULES
+from syndicate.selection import hints
 from syndicate.selection.rules import ActiveRule, active_rules, keeps
 
 MAX_CHANGED = cache.UPDATE_MAX_ROWS  # beyond this many changed seeds, build in full
@@ -180,7 +178,7 @@ def _edited(
     """The chosen items whose content changed; None when a change may change what a feed
     chooses."""
     rules = [active_rules(feed) for feed in config.feeds]
-    named = _named(config)
+    named = hints.rule_values(config.feeds)
     chosen = {name for names in selection.chosen.values() for name in names}
     edited = set()
     for name, scan in after.items():
@@ -191,50 +189,16 @@ def _edited(
             if (
                 selection.feed_problems  # (an empty feed's warning names the topics seeds have)
                 or _seen_by_a_feed(rules, was, now)
-                or _near_a_rule_value(named, _values(was) ^ _values(now))
+                or hints.could_be_named(named, hints.seed_values(was) ^ hints.seed_values(now))
             ):
                 return None
         elif old is not None and scan is not None and old.digest != scan.digest:
-            if selection.feed_problems and _near_a_rule_value(named, _values(now, "topic")):
+            topics = {value for value in hints.seed_values(now) if value[0] == "topic"}
+            if selection.feed_problems and hints.could_be_named(named, topics):
                 return None  # a warning's hint may spell this topic as this seed does
             if name in chosen:
                 edited.add(name)
     return edited
-
-
-# The warnings about rule values (selection/hints.py) name the values the seeds have: a value
-# a seed gains or loses changes one only if it is a rule's value, or close to one.
-def _named(config: Config) -> set[tuple[str, str]]:
-    """(kind, key) of every value of the rules that name topics, providers or categories."""
-    return {
-        (kind, topic_key(value))
-        for feed in config.feeds
-        for rule, (kind, _) in NAMING_RULES.items()
-        for value in getattr(feed, rule) or ()
-    }
-
-
-def _values(item: Candidate | None, only: str = "") -> set[tuple[str, str]]:
-    """(kind, key) of the topics, providers and category a seed gives those warnings."""
-    if item is None:
-        return set()
-    found = {("topic", key) for key in item.topics}
-    if not only:
-        found.update(("provider", key) for key in item.providers)
-        found.update([("category", item.category)] if item.category else [])
-    return found
-
-
-def _near_a_rule_value(named: set[tuple[str, str]], values: set[tuple[str, str]]) -> bool:
-    """Whether one of `values` is a rule's value of its kind, or close enough to one to be
-    suggested for it (an empty feed's topic hint asks less than TYPO_CUTOFF: difflib's 0.6)."""
-    for kind, key in values:
-        for named_kind, value in named:
-            if named_kind == kind and (
-                key == value or difflib.get_close_matches(value, [key], n=1, cutoff=0.6)
-            ):
-                return True
-    return False
 
 
 def _seen_by_a_feed(rules: list[list[ActiveRule]], *items: Candidate | None) -> bool:

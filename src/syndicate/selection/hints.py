@@ -5,6 +5,7 @@ no seed has but one is close to (a typo that would silently widen or narrow a fe
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -30,7 +31,9 @@ def empty_feed(
         missing = [t for t in feed.topics if topic_key(t) not in known]
         if missing:
             message += f"; no seed has topic {missing[0]!r}"
-            close = difflib.get_close_matches(topic_key(missing[0]), sorted(known), n=1)
+            close = difflib.get_close_matches(
+                topic_key(missing[0]), sorted(known), n=1, cutoff=EMPTY_FEED_CUTOFF
+            )
             if close:
                 spelled = spelling(close[0], candidates, seeds_dir, max_seed_bytes)
                 message += f" (did you mean {spelled!r}?)"
@@ -49,6 +52,42 @@ _PLURALS = {"provider": "providers", "category": "categories"}
 # How close (difflib's ratio) a value no seed has must be to one they have to be called a typo:
 # 'Robotcs'/'Robotics' 0.93, 'newz'/'news' 0.75; 'AI Policy'/'AI Ethics' 0.44 is not one.
 TYPO_CUTOFF = 0.75
+# An empty feed's warning suggests the nearest topic down to difflib's default ratio.
+EMPTY_FEED_CUTOFF = 0.6
+
+
+# The warnings above name the values seeds have: an incremental build that changes a seed's
+# values asks whether one of them could appear in (or leave) a warning (incremental/update.py).
+def rule_values(feeds: Iterable[FeedConfig]) -> set[tuple[str, str]]:
+    """(kind, key) of every value of the rules that name topics, providers or categories."""
+    return {
+        (kind, topic_key(value))
+        for feed in feeds
+        for rule, (kind, _) in NAMING_RULES.items()
+        for value in getattr(feed, rule) or ()
+    }
+
+
+def seed_values(item: Candidate | None) -> set[tuple[str, str]]:
+    """(kind, key) of the topics, providers and category a seed gives these warnings."""
+    if item is None:
+        return set()
+    found = {("topic", key) for key in item.topics}
+    found.update(("provider", key) for key in item.providers)
+    found.update([("category", item.category)] if item.category else [])
+    return found
+
+
+def could_be_named(rules: set[tuple[str, str]], values: set[tuple[str, str]]) -> bool:
+    """Whether one of `values` is one of the `rules`' values of its kind, or close enough to
+    one for a warning to suggest it."""
+    cutoff = min(TYPO_CUTOFF, EMPTY_FEED_CUTOFF)
+    return any(
+        kind == rule_kind
+        and (key == value or difflib.get_close_matches(value, [key], n=1, cutoff=cutoff))
+        for kind, key in values
+        for rule_kind, value in rules
+    )
 
 
 @dataclass
