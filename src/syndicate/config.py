@@ -422,10 +422,7 @@ def _problem(raw: yamlsrc.LineDict, shown: str, error: ErrorDetails) -> Problem:
 
 
 def _field(loc: tuple[Any, ...]) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "config"
+    return plain.field_path(loc, "config")
 
 
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:

@@ -239,6 +239,15 @@ YAML: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
 )
 
 
+def field_path(loc: tuple[str | int, ...], whole: str) -> str:
+    """`feeds[1].limit`, `related[0].webUrl`: the path of a key in a document, as messages name
+    it; `whole` (the document's name) for an empty path."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or whole
+
+
 def yaml_message(raw: str, char: str = "", closed: str = "") -> str:
     """Plain words for a YAML syntax error: `raw` is the parser's context and problem, joined;
     `char` the character where it stopped (libyaml does not name it); `closed` the quote or

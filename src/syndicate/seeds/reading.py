@@ -308,13 +308,7 @@ def _rejected(
 
 
 def _field(loc: tuple[str | int, ...]) -> str:
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text or "front matter"
+    return plain.field_path(loc, "front matter")
 
 
 def _message(error: ErrorDetails) -> str:
