@@ -57,9 +57,7 @@ def _instant(value: object) -> datetime:
     try:
         # RFC 3339 allows a lowercase z, which Python's parser does not read
         parsed = datetime.fromisoformat(text[:-1] + "Z" if text.endswith("z") else text)
-    except ValueError as exc:
-        if str(exc).startswith("Invalid isoformat string"):  # Python's words for "not a date"
-            raise ValueError(f"not a valid date-time: {text!r}; {form}") from None
+    except ValueError as exc:  # the form is RFC 3339's (above): an impossible day, hour...
         if str(exc).startswith("offset must be a timedelta"):  # Python's words, in ours
             raise ValueError(
                 f"not a valid date-time (its offset must be between -23:59 and +23:59): {text!r}"
