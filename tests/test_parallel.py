@@ -8,14 +8,17 @@ import errno
 import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from syndicate import build
 from syndicate.errors import OutputError
-from syndicate.publish import output
+from syndicate.publish import output, syncing
 from syndicate.render import store
 from syndicate.seeds import reading
 
@@ -175,6 +178,61 @@ def test_a_failing_worker_leaves_out_as_it_was(
     assert taken["staged"] == 2
 
 
+@pytest.mark.parametrize("jobs", [1, 2], ids=["serial", "forked"])
+def test_every_staged_file_is_on_disk_before_the_journal_is_written(
+    tmp_path: Path, site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """Staging no longer waits for each file's fsync (syncing.py): the flushes run in threads
+    of the build's process, and every one has ended before the journal names the files."""
+    seeds, config = site
+    taken = _parallel(monkeypatch)
+    synced: list[str] = []
+    real_sync, real_journal = syncing.sync_file, output._write_journal
+
+    def sync_file(path: Path) -> None:
+        real_sync(path)
+        synced.append(os.fspath(path))  # (list.append holds the GIL: safe from threads)
+
+    def write_journal(out: Path, entries: list[Any], folders: Any) -> None:
+        staged = [os.fspath(out / temp) for _, temp, _ in entries if temp is not None]
+        assert staged and sorted(staged) == sorted(synced)
+        real_journal(out, entries, folders)
+
+    monkeypatch.setattr(syncing, "sync_file", sync_file)
+    monkeypatch.setattr(output, "_write_journal", write_journal)
+    build_into(seeds, config, tmp_path / "out", jobs=jobs)
+    assert taken["staged"] == jobs - 1
+    assert len(synced) == len(tree(tmp_path / "out"))  # every file, the manifest too
+
+
+@pytest.mark.parametrize("jobs", [1, 2], ids=["serial", "forked"])
+def test_a_file_that_cannot_be_flushed_to_disk_leaves_out_as_it_was(
+    tmp_path: Path, site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    seeds, config = site
+    out = tmp_path / "out"
+    build_into(seeds, config, out, jobs=1)
+    before, stamps = tree(out), mtimes(out)
+    _change_every_seed(seeds)
+    _parallel(monkeypatch)
+    real = syncing.sync_file
+
+    def failing_sync(path: Path) -> None:
+        if path.name.startswith(".feed.json.") and path.parent.name == "recent":
+            raise OSError(errno.EIO, "Input/output error")
+        real(path)
+
+    monkeypatch.setattr(syncing, "sync_file", failing_sync)
+    with pytest.raises(OutputError) as caught:
+        build_into(seeds, config, out, jobs=jobs)
+    shown = out.as_posix()
+    assert str(caught.value) == (
+        f"cannot write {shown}/recent/feed.json: Input/output error; {shown}/ was left as it was"
+    )
+    assert (tree(out), mtimes(out)) == (before, stamps)
+    assert leftovers(out) == []
+
+
 def test_an_interrupted_build_leaves_no_staged_file(
     tmp_path: Path, site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -236,15 +294,41 @@ def test_a_cold_build_prepares_its_rendering_while_workers_read_the_seeds(
     monkeypatch.setattr(reading, "PARALLEL_MIN_SEEDS", 0)
     monkeypatch.setattr(reading, "CHUNK", 3)
     workers_then: list[int] = []
+    compiled: set[str] = set()
     real_prepare = pages.prepare
 
     def prepare() -> None:
         workers_then.append(len(multiprocessing.active_children()))
         real_prepare()
+        compiled.update(name for _, name in pages._environment().cache)  # (loader, name) keys
 
     monkeypatch.setattr(pages, "prepare", prepare)
+    pages._environment.cache_clear()  # nothing compiled by an earlier test
+    pages._style.cache_clear()
     parallel = build_into(seeds, config, tmp_path / "parallel", jobs=2)
     assert workers_then == [2]
+    templates = resources.files("syndicate.render").joinpath("templates").iterdir()
+    assert compiled == {t.name for t in templates}  # every one a build renders, compiled early
     serial = build_into(seeds, config, tmp_path / "serial", jobs=1)
     assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
     assert parallel.feeds == serial.feeds
+
+
+@given(st.integers(0, 3000), st.integers(1, 8))
+def test_work_is_cut_into_chunks_that_shrink_toward_the_end(count: int, jobs: int) -> None:
+    """Every item once, in order, at most CHUNK at a time; the last chunks small enough that
+    the workers end together (reading.chunked)."""
+    chunks = reading.chunked(list(range(count)), jobs)
+    assert [item for chunk in chunks for item in chunk] == list(range(count))
+    assert all(0 < len(chunk) <= reading.CHUNK for chunk in chunks)
+    sizes = [len(chunk) for chunk in chunks]
+    assert sizes == sorted(sizes, reverse=True)
+    if count >= 4 * jobs * reading.CHUNK:
+        assert sizes[-1] <= reading.CHUNK // 10  # what is left at the end is a small piece
+
+
+def test_the_seeds_read_again_end_in_small_chunks() -> None:
+    """915 seeds read again (27 feeds of 50) were 4 chunks of 250, 250, 250 and 165: one
+    worker read 500 while the other read 415, then waited."""
+    sizes = [len(chunk) for chunk in reading.chunked(list(range(915)), 2)]
+    assert len(sizes) >= 8 and max(sizes[-2:]) <= reading.CHUNK // 10

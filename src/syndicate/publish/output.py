@@ -36,6 +36,7 @@ from typing import BinaryIO, cast
 
 from syndicate.errors import OutputError
 from syndicate.incremental.aside import can_fork
+from syndicate.publish.syncing import Syncs
 from syndicate.words import plural
 
 if sys.platform != "win32":
@@ -403,9 +404,14 @@ def stage(out: Path, changes: Mapping[str, Content]) -> Staged:
     staged = Staged(out)
     name = ""
     try:
-        for name, data in changes.items():
-            staged.folders += _make_folders((out / name).parent)
-            staged.files.append((name, _stage(out / name, data)))
+        with Syncs() as syncs:
+            for name, data in changes.items():
+                staged.folders += _make_folders((out / name).parent)
+                staged.files.append((name, _stage(out / name, data)))
+                syncs.add(name, staged.files[-1][1])
+            if failed := syncs.failure():
+                name, exc = failed
+                raise exc
     except OSError as exc:
         staged.discard()
         raise OutputError(
@@ -461,25 +467,32 @@ def _stage_forked(out: Path, changes: Mapping[str, Content], jobs: int) -> Stage
     sys.stdout.flush()  # a child must not write what this process has buffered
     sys.stderr.flush()
     try:
-        with ProcessPoolExecutor(
-            jobs,
-            mp_context=multiprocessing.get_context("fork"),
-            initializer=_staging_start,
-            initargs=(os.getpid(),),
-        ) as pool:
-            # The processes are forked at the first submit: one that fails (no process to
-            # spare, EAGAIN) submitted nothing, and the files are staged here instead.
-            with contextlib.suppress(OSError):
-                futures = [pool.submit(_stage_at, index) for index in range(len(names))]
-            for name, future in zip(names, futures, strict=False):  # none when not submitted
-                try:
-                    staged.files.append((name, Path(future.result())))
-                except CancelledError:
-                    continue
-                except BaseException as exc:  # the first failure cancels what has not begun
-                    failed = failed or (name, exc)
-                    for other in futures:
-                        other.cancel()
+        # Each file staged is flushed to disk here, in threads, while the workers write the
+        # next ones (syncing.py); the threads start after the fork, and end before the return.
+        with Syncs() as syncs:
+            with ProcessPoolExecutor(
+                jobs,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_staging_start,
+                initargs=(os.getpid(),),
+            ) as pool:
+                # The processes are forked at the first submit: one that fails (no process to
+                # spare, EAGAIN) submitted nothing, and the files are staged here instead.
+                with contextlib.suppress(OSError):
+                    futures = [pool.submit(_stage_at, index) for index in range(len(names))]
+                for name, future in zip(names, futures, strict=False):  # none if not submitted
+                    try:
+                        staged.files.append((name, Path(future.result())))
+                    except CancelledError:
+                        continue
+                    except BaseException as exc:  # the first failure cancels what is not begun
+                        failed = failed or (name, exc)
+                        for other in futures:
+                            other.cancel()
+                    else:
+                        syncs.add(*staged.files[-1])
+            if failed is None:
+                failed = syncs.failure()
     except BaseException:
         staged.discard()
         raise
@@ -667,11 +680,13 @@ def sweep(out: Path) -> list[str]:
 
 
 def _stage(target: Path, data: Content) -> Path:
-    return _write_aside(target, data)
+    """`data` staged beside `target`, not yet known to be on disk (see syncing.py)."""
+    return _write_aside(target, data, sync=False)
 
 
-def _write_aside(target: Path, data: Content) -> Path:
-    """`data` in a new file beside `target` (`.NAME.XXXXXXXX.tmp`), on disk when it returns."""
+def _write_aside(target: Path, data: Content, sync: bool = True) -> Path:
+    """`data` in a new file beside `target` (`.NAME.XXXXXXXX.tmp`), on disk when it returns
+    (unless not `sync`: then its caller flushes it)."""
     handle, temp_name = tempfile.mkstemp(
         dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
     )
@@ -683,7 +698,8 @@ def _write_aside(target: Path, data: Content) -> Path:
             else:
                 data(stream)
             stream.flush()
-            os.fsync(stream.fileno())
+            if sync:
+                os.fsync(stream.fileno())
         temp.chmod(_file_mode())
     except BaseException:
         temp.unlink(missing_ok=True)

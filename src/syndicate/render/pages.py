@@ -223,10 +223,13 @@ def _render(env: Environment, name: str, common: dict[str, Any], **context: Any)
     return env.get_template(name).render(**common, **context).encode("utf-8")
 
 
+TEMPLATES = ("base.html", "_macros.html", "feed.html", "index.html", "feeds.opml")
+
+
 def prepare() -> None:
-    """Compile the templates of a feed's preview pages (else done when first rendered)."""
+    """Compile every template a build renders (else done when first rendered)."""
     _style()
-    for name in ("feed.html", "base.html", "_macros.html"):
+    for name in TEMPLATES:
         _environment().get_template(name)
 
 

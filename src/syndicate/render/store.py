@@ -186,7 +186,7 @@ def entry_rows(
         for location, name in work:
             yield name, _row_of(location, name, max_bytes)
         return
-    chunks = [work[i : i + reading.CHUNK] for i in range(0, len(work), reading.CHUNK)]
+    chunks = reading.chunked(work, jobs)
     with closing(reading.in_workers(_rows_of, chunks, max_bytes, jobs)) as results:
         yield from zip(names, (row for chunk in results for row in chunk), strict=True)
 

@@ -33,7 +33,7 @@ from syndicate.seeds.discovery import (
 )
 from syndicate.seeds.models import Seed
 
-CHUNK = 250
+CHUNK = 250  # the most files a worker reads at a time (see chunked)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -404,7 +404,7 @@ def scan_all(
                 row = _scan_row(file, max_bytes, known.digest if known else None, entries)
                 yield _scan_of(file, _stashed(file, row, rows), known)
             return
-        parts = [work[i : i + CHUNK] for i in range(0, len(work), CHUNK)]
+        parts = chunked(work, jobs)
         chunks = [
             [(os.fspath(f.location), f.name, f.shown, k.digest if k else None) for f, k in part]
             for part in parts
@@ -414,6 +414,21 @@ def scan_all(
             for part, rows_of_part in zip(parts, results, strict=True):
                 for (file, known), row in zip(part, rows_of_part, strict=True):
                     yield _scan_of(file, _stashed(file, row, rows), known)
+
+
+def chunked(work: list[T], jobs: int) -> list[list[T]]:
+    """`work` cut into the chunks `jobs` worker processes take one at a time: CHUNK items (few
+    results to send back), then smaller ones toward the end, each a fraction of what is left,
+    so that the workers end together (with chunks of 250 seeds to the end, one worker read the
+    last one for 30 ms while the other had nothing left; 915 seeds read again made 4 chunks,
+    3 for one worker and 1 for the other)."""
+    least = max(1, CHUNK // 10)
+    chunks, start = [], 0
+    while start < len(work):
+        size = max(least, min(CHUNK, (len(work) - start) // (2 * jobs)))
+        chunks.append(work[start : start + size])
+        start += size
+    return chunks
 
 
 def in_workers(

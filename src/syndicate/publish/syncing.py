@@ -1,0 +1,79 @@
+"""Staged files flushed to disk several at a time.
+
+Every staged file is on disk before the journal is written and the first target replaced
+(docs/publishing.md). `fsync` waits on the disk, not the processor, and a disk takes many
+flushes at once about as fast as one: on the benchmark's machine, 111 feed files took 80 ms
+flushed one after the other and 12 ms in 8 threads. So staging writes a file without waiting
+for it, hands it to `Syncs`, and renders the next one; the commit waits for them all.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from types import TracebackType
+
+THREADS = 8
+# Opened for writing: Windows flushes only a file open for writing; O_BINARY where it exists.
+_FLAGS = os.O_WRONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def sync_file(path: Path) -> None:
+    """Wait until the bytes of the file at `path` are on disk."""
+    handle = os.open(path, _FLAGS)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+class Syncs:
+    """The flushes of files being staged, in threads: `add` each file once it is written,
+    then `failure()` waits for them all. One file alone is flushed in this thread (a thread
+    costs more than it saves); the threads end when the `with` block does."""
+
+    def __init__(self) -> None:
+        self._waiting: list[tuple[str, Path]] = []
+        self._started: list[tuple[str, Future[None]]] = []
+        self._pool: ThreadPoolExecutor | None = None
+
+    def __enter__(self) -> Syncs:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def add(self, name: str, path: Path) -> None:
+        """Flush the file `name`, written at `path`, from now on."""
+        self._waiting.append((name, path))
+        if self._started or len(self._waiting) > 1:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(THREADS, thread_name_prefix="syndicate-fsync")
+            pool = self._pool
+            self._started += [(n, pool.submit(sync_file, p)) for n, p in self._waiting]
+            self._waiting.clear()
+
+    def failure(self) -> tuple[str, OSError] | None:
+        """Once every file added is on disk: None; else the first that failed (in the order
+        they were added) and why."""
+        failed: tuple[str, OSError] | None = None
+        for name, path in self._waiting:
+            try:
+                sync_file(path)
+            except OSError as exc:
+                failed = failed or (name, exc)
+        self._waiting.clear()
+        for name, future in self._started:
+            error = future.exception()
+            if isinstance(error, OSError):
+                failed = failed or (name, error)
+            elif error is not None:
+                raise error
+        return failed
