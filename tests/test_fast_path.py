@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import itertools
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -40,6 +42,21 @@ def test_a_process_reads_its_first_documents_with_the_reference(
     monkeypatch.setattr(yamlsrc, "_loaded", itertools.count())
     yamlsrc.expect_many()
     assert yamlsrc.load_fast(text) == yamlsrc.load(text)
+
+
+def test_a_process_about_to_read_many_compiles_only_the_guard_it_uses() -> None:
+    """Beside RE2, Python's guard answers only for documents RE2 refuses: it is compiled
+    when the first such document comes, not before the workers start (4 ms of each build)."""
+    program = (
+        "from syndicate.seeds import yamlsrc\n"
+        "yamlsrc.expect_many()\n"
+        "print(yamlsrc._re2_guard() is not None, yamlsrc._plain_document.cache_info().currsize)\n"
+        "print(yamlsrc.is_plain('a: [b'), yamlsrc._plain_document.cache_info().currsize)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["True", "0", "False", "1"]
 
 
 def both(yaml_text: str) -> tuple[reading.LoadedSeed | None, reading.LoadedSeed]:

@@ -10,9 +10,12 @@ for it, hands it to `Syncs`, and renders the next one; the commit waits for them
 from __future__ import annotations
 
 import os
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from types import TracebackType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
+    from types import TracebackType
 
 THREADS = 8
 # Opened for writing: Windows flushes only a file open for writing; O_BINARY where it exists.
@@ -54,7 +57,9 @@ class Syncs:
         """Flush the file `name`, written at `path`, from now on."""
         self._waiting.append((name, path))
         if self._started or len(self._waiting) > 1:
-            if self._pool is None:
+            if self._pool is None:  # imported here: a replayed build writes nothing
+                from concurrent.futures import ThreadPoolExecutor
+
                 self._pool = ThreadPoolExecutor(THREADS, thread_name_prefix="syndicate-fsync")
             pool = self._pool
             self._started += [(n, pool.submit(sync_file, p)) for n, p in self._waiting]
