@@ -272,7 +272,7 @@ def test_no_process_to_spare_stages_in_the_build_process(
     real_submit = ProcessPoolExecutor.submit
 
     def no_fork(pool: ProcessPoolExecutor, work: Any, *args: Any) -> Any:
-        if work is output._stage_at:
+        if work is output._stage_task:
             raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
         return real_submit(pool, work, *args)
 
@@ -332,3 +332,26 @@ def test_the_seeds_read_again_end_in_small_chunks() -> None:
     worker read 500 while the other read 415, then waited."""
     sizes = [len(chunk) for chunk in reading.chunked(list(range(915)), 2)]
     assert len(sizes) >= 8 and max(sizes[-2:]) <= reading.CHUNK // 10
+
+
+def test_a_feeds_files_are_staged_by_one_worker() -> None:
+    """A folder's files are one task (a feed's formats and preview pages show the same
+    entries), cut at TASK_FILES, the largest tasks first; every file once."""
+    names = [
+        "ai/rss.xml",
+        "ai/atom.xml",
+        "ai/feed.json",
+        "big/rss.xml",
+        *(f"big/page-{n}.html" for n in range(2, 12)),
+        "index.html",
+        "feeds.opml",
+        "ai/index.html",
+    ]
+    tasks = output._tasks(names)
+    assert sorted(index for task in tasks for index in task) == list(range(len(names)))
+    assert [[names[index] for index in task] for task in tasks] == [
+        ["big/rss.xml", *(f"big/page-{n}.html" for n in range(2, 9))],
+        ["ai/rss.xml", "ai/atom.xml", "ai/feed.json", "ai/index.html"],
+        ["big/page-9.html", "big/page-10.html", "big/page-11.html"],
+        ["index.html", "feeds.opml"],
+    ]

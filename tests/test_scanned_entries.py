@@ -297,3 +297,28 @@ def test_keep_scanned_keeps_unchanged_files_only(tmp_path: Path) -> None:
     assert again == ["b.txt", "d.txt", "e.txt"]
     assert found.names() == ["a.txt"] and found.row("a.txt") == rows["a.txt"]
     assert found.keep_scanned(tmp_path, ["c.txt"]) == ["c.txt"]  # unchosen rows were dropped
+
+
+def test_entries_read_again_soon_are_the_ones_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A feed's entries are read by each format and by its preview pages: the last RECENT
+    read are kept as objects (frozen), a row added again replaces its entry, and no more than
+    RECENT are ever kept (a feed of 100,000 items stays out of memory)."""
+    monkeypatch.setattr(store, "RECENT", 3)
+    found = store.EntryStore()
+    rows = {}
+    for name in ("a.txt", "b.txt", "c.txt", "d.txt"):
+        path = write_seed(tmp_path, name, seed_text(name, f"https://example.com/{name}"))
+        loaded = reading.read(reading.SeedFile(path.as_posix(), name, name))
+        assert loaded.seed is not None
+        rows[name] = reading._entry_row(loaded.seed)
+        found.add_row(name, rows[name])
+    first = found.get("a.txt")
+    assert found.get("a.txt") is first and first.row() == rows["a.txt"]
+    found.add_row("a.txt", rows["b.txt"])  # the same name, another row
+    assert found.get("a.txt") is not first and found.get("a.txt").row() == rows["b.txt"]
+    for name in ("b.txt", "c.txt", "d.txt"):
+        assert found.get(name).row() == rows[name]
+        assert len(found._recent) <= store.RECENT
+    assert found.get("a.txt").row() == rows["b.txt"]  # read from its row again

@@ -444,8 +444,9 @@ def _stage_streamed(out: Path, changes: Mapping[str, Content], jobs: int) -> Sta
 
 
 def _stage_forked(out: Path, changes: Mapping[str, Content], jobs: int) -> Staged:
-    """`stage`, each file written by one of `jobs` forked worker processes (`_stage_at`):
-    the same staged files in the same order; on failure the same error, and nothing left."""
+    """`stage`, each file written by one of `jobs` forked worker processes (`_stage_task`, a
+    folder at a time): the same staged files in the same order; on failure the same error, and
+    nothing left."""
     import multiprocessing  # imported here: a build that writes little never needs them
     from concurrent.futures import CancelledError, ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -462,6 +463,8 @@ def _stage_forked(out: Path, changes: Mapping[str, Content], jobs: int) -> Stage
         ) from None
     names = list(changes)
     _FORKED[:] = [(out / name, changes[name]) for name in names]
+    tasks = _tasks(names)
+    paths: dict[int, Path] = {}  # index in names -> where it was staged
     failed: tuple[str, BaseException] | None = None
     futures = []
     sys.stdout.flush()  # a child must not write what this process has buffered
@@ -479,21 +482,28 @@ def _stage_forked(out: Path, changes: Mapping[str, Content], jobs: int) -> Stage
                 # The processes are forked at the first submit: one that fails (no process to
                 # spare, EAGAIN) submitted nothing, and the files are staged here instead.
                 with contextlib.suppress(OSError):
-                    futures = [pool.submit(_stage_at, index) for index in range(len(names))]
-                for name, future in zip(names, futures, strict=False):  # none if not submitted
+                    futures = [pool.submit(_stage_task, task) for task in tasks]
+                for task, future in zip(tasks, futures, strict=False):  # none if not submitted
                     try:
-                        staged.files.append((name, Path(future.result())))
+                        done, failure = future.result()
                     except CancelledError:
                         continue
                     except BaseException as exc:  # the first failure cancels what is not begun
-                        failed = failed or (name, exc)
+                        failed = failed or (names[task[0]], exc)
                         for other in futures:
                             other.cancel()
-                    else:
-                        syncs.add(*staged.files[-1])
+                        continue
+                    for index, path in zip(task, done, strict=False):
+                        paths[index] = Path(path)
+                        syncs.add(names[index], paths[index])
+                    if failure is not None:
+                        failed = failed or (names[failure[0]], failure[1])
+                        for other in futures:
+                            other.cancel()
             if failed is None:
                 failed = syncs.failure()
     except BaseException:
+        staged.files = [(names[index], path) for index, path in sorted(paths.items())]
         staged.discard()
         raise
     finally:
@@ -501,15 +511,15 @@ def _stage_forked(out: Path, changes: Mapping[str, Content], jobs: int) -> Stage
     if not futures:
         staged.discard()
         return stage(out, changes)
+    if failed is not None:
+        # A wait cut short in this process (Ctrl-C) is a failure, but its worker went on and
+        # staged its files: the pool is shut down now, so every staged file is known.
+        for task, future in zip(tasks, futures, strict=False):
+            if future.done() and not future.cancelled() and future.exception() is None:
+                paths.update(zip(task, map(Path, future.result()[0]), strict=False))
+    staged.files = [(names[index], path) for index, path in sorted(paths.items())]
     if failed is None:
         return staged
-    # A wait cut short in this process (Ctrl-C) is a failure of that name, but its worker
-    # went on and staged the file: the pool is shut down now, so every staged file is known.
-    taken = {path for _, path in staged.files}
-    for name, future in zip(names, futures, strict=False):
-        done = future.done() and not future.cancelled() and future.exception() is None
-        if done and (path := Path(future.result())) not in taken:
-            staged.files.append((name, path))
     staged.discard()
     name, error = failed
     if isinstance(error, BrokenProcessPool):  # a worker was killed (which file it wrote, and
@@ -525,6 +535,26 @@ def _stage_forked(out: Path, changes: Mapping[str, Content], jobs: int) -> Stage
     raise error
 
 
+# The most files a staging worker writes at a time (see _tasks).
+TASK_FILES = 8
+
+
+def _tasks(names: list[str]) -> list[list[int]]:
+    """The indexes of `names` as the staging workers take them: the files of a folder together
+    (a feed's formats and preview pages show the same entries, which a worker then reads once:
+    see EntryStore.get), TASK_FILES at most, the largest tasks first (the last ones are small:
+    the workers end together)."""
+    by_folder: dict[str, list[int]] = {}
+    for index, name in enumerate(names):
+        by_folder.setdefault(name.rpartition("/")[0], []).append(index)
+    tasks = [
+        group[start : start + TASK_FILES]
+        for group in by_folder.values()
+        for start in range(0, len(group), TASK_FILES)
+    ]
+    return sorted(tasks, key=len, reverse=True)
+
+
 def _staging_start(parent: int) -> None:
     """In each forked worker, first: no lock of the build's held (see _HELD), then the
     reading workers' start (an end with the build's process, however it ends)."""
@@ -536,10 +566,18 @@ def _staging_start(parent: int) -> None:
     _worker_start(parent)
 
 
-def _stage_at(index: int) -> str:
-    """In a forked worker: stage the file `_FORKED[index]`; where it was staged."""
-    target, data = _FORKED[index]
-    return os.fspath(_stage(target, data))
+def _stage_task(indexes: list[int]) -> tuple[list[str], tuple[int, BaseException] | None]:
+    """In a forked worker: stage the files `_FORKED[i]` of `indexes`, in order; where each was
+    staged, up to the first that failed, and that one's index and error (the others are not
+    staged)."""
+    done: list[str] = []
+    for index in indexes:
+        target, data = _FORKED[index]
+        try:
+            done.append(os.fspath(_stage(target, data)))
+        except Exception as exc:  # told to the build's process, which raises it
+            return done, (index, exc)
+    return done, None
 
 
 @contextlib.contextmanager

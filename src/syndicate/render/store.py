@@ -23,6 +23,8 @@ from syndicate.seeds import reading
 from syndicate.seeds.discovery import SeedFile, Stat
 
 MEMORY_BYTES = 32 * 1024 * 1024  # rows kept in memory up to this size, then in a file
+# The entries last read, kept as objects (see EntryStore.get): about a megabyte.
+RECENT = 256
 
 
 class EntryStore:
@@ -38,6 +40,7 @@ class EntryStore:
         ] = {}  # offset, length, date, unpublished
         # Rows the scan made, not yet chosen: name -> (where, the file's stat).
         self._stashed: dict[str, tuple[tuple[int, int, datetime, bool], Stat]] = {}
+        self._recent: dict[str, Entry] = {}
 
     def add(self, name: str, entry: Entry) -> None:
         self._put(name, entry.row(), entry.published, entry.unpublished)
@@ -66,6 +69,7 @@ class EntryStore:
             found = stashed.get(name)
             if found is not None and found[1] == _stat(f"{folder}/{name}"):
                 self._where[name] = found[0]
+                self._recent.pop(name, None)
             else:
                 again.append(name)
         return again
@@ -77,6 +81,7 @@ class EntryStore:
         self._unflushed = True
         self._where[name] = (self._end, len(data), published, unpub)
         self._end += len(data)
+        self._recent.pop(name, None)
 
     def __contains__(self, name: object) -> bool:
         return name in self._where
@@ -109,7 +114,16 @@ class EntryStore:
             self._unflushed = False
 
     def get(self, name: str) -> Entry:
-        return Entry.from_row(self.row(name))
+        """The entry of `name`. The last RECENT read are kept (entries are frozen): a feed's
+        entries are read by each of its formats and by its preview pages, and a seed is often
+        in several feeds; a feed larger than that is read from the rows each time (the store
+        exists to keep such a feed out of memory)."""
+        entry = self._recent.get(name)
+        if entry is None:
+            if len(self._recent) >= RECENT:
+                self._recent.clear()
+            entry = self._recent[name] = Entry.from_row(self.row(name))
+        return entry
 
     def published(self, name: str) -> datetime:
         return self._where[name][2]
