@@ -8,6 +8,7 @@ import errno
 import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from syndicate import build
+from syndicate.build import build as build_feeds
 from syndicate.errors import OutputError
+from syndicate.incremental import aside, cache
 from syndicate.publish import output, syncing
 from syndicate.render import store
+from syndicate.run import BuildOptions, BuildReport
 from syndicate.seeds import reading
 
 from badinput import leftovers, mtimes, tree
@@ -355,3 +359,70 @@ def test_a_feeds_files_are_staged_by_one_worker() -> None:
         ["big/page-9.html", "big/page-10.html", "big/page-11.html"],
         ["index.html", "feeds.opml"],
     ]
+
+
+def test_a_cold_build_keeps_the_chunks_its_workers_read_as_its_parse_cache(
+    tmp_path: Path, site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no parse cache yet, the chunks the workers sent are written as the cache's own (no
+    child process encodes every row again), and they load as the rows a serial build writes;
+    the next build replays it."""
+    seeds, config = site
+    folders = {jobs: tmp_path / f"jobs-{jobs}" for jobs in (1, 2)}
+    for folder in folders.values():
+        folder.mkdir()
+        (folder / "feeds.yaml").write_bytes(config.read_bytes())
+    monkeypatch.setattr(reading, "PARALLEL_MIN_SEEDS", 0)
+    monkeypatch.setattr(reading, "CHUNK", 3)
+    saved: list[int] = []
+    real_save_frames = cache.SeedCache.save_frames
+
+    def save_frames(self: cache.SeedCache, frames: Any, started_ns: int) -> None:
+        saved.append(len(frames))
+        real_save_frames(self, frames, started_ns)
+
+    def no_aside(self: aside.Aside, work: Any, what: str) -> None:
+        raise AssertionError(f"forked: {what}")
+
+    monkeypatch.setattr(cache.SeedCache, "save_frames", save_frames)
+    monkeypatch.setattr(aside.Aside, "start", no_aside)
+
+    def cold_build(jobs: int) -> BuildReport:
+        folder = folders[jobs]
+        options = BuildOptions(seeds, folder / "feeds.yaml", folder / "out", jobs=jobs)
+        return build_feeds(replace(options, use_cache=True))
+
+    reports = {jobs: cold_build(jobs) for jobs in folders}
+    assert len(saved) == 1 and saved[0] > 10  # the parallel build's, in many chunks
+    key = cache.fingerprint(seeds, reading.DEFAULT_MAX_SEED_BYTES)
+    rows = {}
+    for jobs, folder in folders.items():
+        found = cache.SeedCache(folder / ".syndicate-cache", key).load()
+        rows[jobs] = {name: scan.row() for name, scan in found.items()}
+    assert len(rows[1]) == 40 and rows[2] == rows[1]
+    assert tree(folders[2] / "out") == tree(folders[1] / "out")
+    again = cold_build(2)  # now a rebuild: nothing changed
+    assert again.written == [] and again.feeds == reports[2].feeds
+
+
+def test_the_workers_that_read_the_seeds_read_the_chosen_ones_again(
+    tmp_path: Path, site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One pool of worker processes a cold build: no second fork, and workers already warm."""
+    seeds, config = site
+    taken = _parallel(monkeypatch)
+    monkeypatch.setattr(reading, "PARALLEL_MIN_SEEDS", 0)
+    pools: list[Any] = []
+    real_init = ProcessPoolExecutor.__init__
+
+    def init(pool: ProcessPoolExecutor, *args: Any, **kwargs: Any) -> None:
+        pools.append(kwargs.get("initializer"))
+        real_init(pool, *args, **kwargs)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "__init__", init)
+    parallel = build_into(seeds, config, tmp_path / "parallel", jobs=2)
+    assert pools == [reading._worker_start, output._staging_start]
+    assert taken["rows"] == 1  # the chosen seeds read in workers
+    serial = build_into(seeds, config, tmp_path / "serial", jobs=1)
+    assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
+    assert parallel.problems == serial.problems

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from syndicate.publish.output import Content
     from syndicate.render.store import EntryStore
     from syndicate.seeds.candidate import Candidate
+    from syndicate.seeds.reading import Workers
 
 __all__ = ["BuildOptions", "BuildReport", "OnSeed", "build", "load_candidates", "prepare"]
 
@@ -52,7 +53,7 @@ def build(options: BuildOptions, on_seed: OnSeed | None = None) -> BuildReport:
             report = BuildReport()
             scanned = _scanned_entries(config)  # rows the scan makes for an unbounded feed
             candidates = _candidates(options, past, report, on_seed, scanned)
-            files, chosen = render(config, options, candidates, report, scanned)
+            files, chosen = render(config, options, candidates, report, scanned, past.workers)
             report = _write(options, config, report, files)
         report.problems.extend(size_warnings(config, options, report))
         past.remember(report, chosen, advice)
@@ -99,7 +100,7 @@ def prepare(
     report = BuildReport()
     scanned = _scanned_entries(config)
     candidates = load_candidates(options, report, on_seed, scanned)
-    files, _ = render(config, options, candidates, report, scanned, with_pages)
+    files, _ = render(config, options, candidates, report, scanned, with_pages=with_pages)
     return report, files
 
 
@@ -144,10 +145,12 @@ def render(
     candidates: list[Candidate],
     report: BuildReport,
     scanned: EntryStore | None = None,
+    workers: Workers | None = None,
     with_pages: bool = True,
 ) -> tuple[dict[str, Content], Chosen]:
     """Every output file of every feed (and the preview pages unless not `with_pages`), and
-    what each feed chose (`scanned`: the entries the scan stashed, see _scanned_entries)."""
+    what each feed chose (`scanned`: the entries the scan stashed, see _scanned_entries;
+    `workers`: the processes that read the seeds, which read the chosen ones again, then end)."""
     from syndicate.render.feed import feed_files, feed_paths
     from syndicate.selection.hints import SeedValues, empty_feed, misspelt_values
     from syndicate.selection.select import Pool, select_from
@@ -157,7 +160,7 @@ def render(
     # An archived feed keeps every item: the newest `limit` in the feed, the rest in pages.
     chosen = {f.id: select_from(pool, f, 0 if f.archive else f.limit) for f in config.feeds}
     published = {item.name for items in chosen.values() for item in items}
-    entries = _entries(options, published, report, scanned)
+    entries = _entries(options, published, report, scanned, workers)
     values = SeedValues(candidates, sorted(pool.by_topic))
     files: dict[str, Content] = {}
     views = []
@@ -197,22 +200,29 @@ def _scanned_entries(config: Config) -> EntryStore | None:
 
 
 def _entries(
-    options: BuildOptions, names: set[str], report: BuildReport, scanned: EntryStore | None
+    options: BuildOptions,
+    names: set[str],
+    report: BuildReport,
+    scanned: EntryStore | None,
+    workers: Workers | None,
 ) -> EntryStore:
     """The entry of each published item, kept out of memory until a writer writes it: the
     row the scan stashed when the seed's file is unchanged since, else its seed read again
-    (selection kept only its facts; in worker processes when many)."""
+    (selection kept only its facts; in worker processes when many: `workers`, which end
+    then, as the feed files are staged by processes forked once no other runs)."""
     from syndicate.render.store import EntryStore, entry_rows
 
     found = EntryStore() if scanned is None else scanned
     jobs, seeds = options.jobs, options.seeds_dir
     again = found.keep_scanned(seeds, sorted(names))
-    for name, row in entry_rows(seeds, again, options.max_seed_bytes, jobs):
+    for name, row in entry_rows(seeds, again, options.max_seed_bytes, jobs, workers):
         if row is None:
             message = "changed while the build ran; left out"
             report.problems.append(Problem((seeds / name).as_posix(), 1, "file", message))
             continue
         found.add_row(name, row)
+    if workers is not None:
+        workers.close()
     return found
 
 

@@ -28,7 +28,7 @@ import sys
 import tempfile
 import zlib
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -347,6 +347,12 @@ class SeedCache:
             for i in starts
         )
         self._write(started_ns, [items[i][0] for i in starts], chunks)
+
+    def save_frames(self, frames: Sequence[tuple[str, bytes | None]], started_ns: int) -> None:
+        """`save`, of rows already encoded in chunks sorted by name: (first name, the marshal
+        value of [(name, *Scan.row())...] as `encode` writes it), as worker processes read
+        them (seeds/reading.py, Frame)."""
+        self._write(started_ns, [first for first, _ in frames], [f for _, f in frames if f])
 
     def update(self, changes: Mapping[str, Scan | None]) -> None:
         """Record changed (a Scan) and removed (None) rows: appended to the journal, or merged

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from syndicate.config import Config
     from syndicate.publish.output import Content
     from syndicate.render.store import EntryStore
-    from syndicate.seeds.reading import Rows, Scan
+    from syndicate.seeds.reading import Frame, Rows, Scan, Workers
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +84,7 @@ class Past:
     _aside: Aside = field(default_factory=Aside)
     _seed_cache: cache.SeedCache | None = None
     _preparing: Iterator[object] = field(default_factory=lambda: iter(()))
+    _workers: Workers | None = None
 
     @classmethod
     def open(cls, options: BuildOptions, preparing: Iterable[object] | None = None) -> Past:
@@ -128,7 +129,19 @@ class Past:
         error: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if self._workers is not None:
+            self._workers.close()
         self._aside.wait()
+
+    @property
+    def workers(self) -> Workers:
+        """The build's worker processes (seeds/reading.py): started by the scan, kept for the
+        chosen seeds' entries unless the parse cache is written aside (a fork) before."""
+        if self._workers is None:
+            from syndicate.seeds.reading import Workers
+
+            self._workers = Workers(self.options.jobs)
+        return self._workers
 
     @property
     def discovered(self) -> Discovered:
@@ -228,7 +241,10 @@ class Past:
             scans.append(None)
             work.append((index, file, hit))
         pairs = [(file, hit) for _, file, hit in work]
-        read = reading.scan_all(pairs, options.max_seed_bytes, options.jobs, rows, self._preparing)
+        frames: list[Frame] = []
+        read = reading.scan_all(
+            pairs, options.max_seed_bytes, options.jobs, rows, self._preparing, self.workers, frames
+        )
         for (index, _, _), scan in zip(work, read, strict=True):
             scans[index] = scan
             if files[index].size < 0 <= scan.size:
@@ -239,7 +255,7 @@ class Past:
                 on_seed(len(files))
         done = [s for s in scans if s is not None]
         if store is not None:
-            self._store(store, known, done)
+            self._store(store, known, done, frames if len(work) == len(files) else [])
         return done
 
     def _parse_cache(self) -> cache.SeedCache:
@@ -250,9 +266,15 @@ class Past:
             self._seed_cache = cache.SeedCache(options.cache_folder, key)
         return self._seed_cache
 
-    def _store(self, store: cache.SeedCache, known: dict[str, Scan], scans: list[Scan]) -> None:
-        """Teach the parse cache what was read: a few changes appended, else written anew
-        (aside, in a child process, for a large cache)."""
+    def _store(
+        self, store: cache.SeedCache, known: dict[str, Scan], scans: list[Scan], frames: list[Frame]
+    ) -> None:
+        """Teach the parse cache what was read: a few changes appended, else written anew:
+        the workers' chunks as they are when they read every seed, without a cache before
+        (a cold build), else encoded here (aside, in a child process, for a large cache)."""
+        if not known and frames and all(encoded is not None for _, encoded in frames):
+            store.save_frames(frames, self.started_ns)
+            return
         files = self.discovered[0]
         if known:
             changes: dict[str, Scan | None] = {
@@ -267,6 +289,7 @@ class Past:
                 return
         rows = {f.name: s for f, s in zip(files, scans, strict=True)}
         if len(rows) >= ASIDE_MIN_SEEDS:
+            self.workers.close()  # no other process runs while this one forks (aside.py)
             self._aside.start(partial(store.save, rows, self.started_ns), f"{store.path}: writing")
         else:
             store.save(rows, self.started_ns)

@@ -190,18 +190,23 @@ PARALLEL_MIN_ENTRIES = 500
 
 
 def entry_rows(
-    seeds_dir: Path, names: list[str], max_bytes: int, jobs: int = 1
+    seeds_dir: Path,
+    names: list[str],
+    max_bytes: int,
+    jobs: int = 1,
+    workers: reading.Workers | None = None,
 ) -> Iterator[tuple[str, tuple[Any, ...] | None]]:
     """(name, Entry.row() of the seed, or None when it no longer reads as a seed) of each of
     `names`, in that order: its seed read again, validated and rendered, in `jobs` worker
-    processes when there are many (seeds/reading.py's pool)."""
+    processes when there are many (`workers`, the ones that read the seeds, when given; else
+    seeds/reading.py's pool for this alone)."""
     work = [((seeds_dir / name).as_posix(), name) for name in names]
     if jobs <= 1 or len(work) < PARALLEL_MIN_ENTRIES:
         for location, name in work:
             yield name, _row_of(location, name, max_bytes)
         return
     chunks = reading.chunked(work, jobs)
-    with closing(reading.in_workers(_rows_of, chunks, max_bytes, jobs)) as results:
+    with closing(reading.in_workers(_rows_of, chunks, max_bytes, jobs, (), workers)) as results:
         yield from zip(names, (row for chunk in results for row in chunk), strict=True)
 
 

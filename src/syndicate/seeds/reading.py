@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import gc
 import hashlib
+import marshal
 import os
 import signal
 import sys
@@ -388,14 +389,18 @@ def scan_all(
     jobs: int = 1,
     rows: Rows | None = None,
     preparing: Iterable[object] = (),
+    workers: Workers | None = None,
+    frames: list[Frame] | None = None,
 ) -> Iterator[Scan]:
     """Scan every (file, what the cache knew of it), in order; in `jobs` processes when there
-    are enough files, while this one takes the steps of `preparing` (see in_workers). With
-    `rows`, each seed parsed (not one the cache knew) also gives its entry's row:
-    `rows(name, row, stat)`, called before its Scan is yielded.
+    are enough files (`workers`' when given, else a pool for this scan alone), while this one
+    takes the steps of `preparing` (see in_workers). With `rows`, each seed parsed (not one
+    the cache knew) also gives its entry's row: `rows(name, row, stat)`, called before its
+    Scan is yielded. With `frames`, each chunk the workers read is added to it as a Frame.
 
-    The cyclic garbage collector is paused meanwhile (see gc_paused). Worker processes get and
-    give plain tuples: pickling dataclasses costs more than scanning.
+    The cyclic garbage collector is paused meanwhile (see gc_paused). Worker processes get
+    plain values and give each chunk's rows as one marshal value: pickling dataclasses costs
+    more than scanning.
     """
     entries = rows is not None
     with gc_paused():
@@ -410,10 +415,25 @@ def scan_all(
             for part in parts
         ]
         chunk_scan = _scan_chunk_with_entries if entries else _scan_chunk
-        with closing(in_workers(chunk_scan, chunks, max_bytes, jobs, preparing)) as results:
-            for part, rows_of_part in zip(parts, results, strict=True):
-                for (file, known), row in zip(part, rows_of_part, strict=True):
+        found = in_workers(chunk_scan, chunks, max_bytes, jobs, preparing, workers)
+        with closing(found) as results:
+            for part, (encoded, encoded_entries) in zip(parts, results, strict=True):
+                named_rows = marshal.loads(encoded)
+                if frames is not None:
+                    whole = all(len(named) == 7 for named in named_rows)  # name and a ScanRow
+                    frames.append((part[0][0].name, encoded if whole else None))
+                entry_of = dict(marshal.loads(encoded_entries)) if encoded_entries else {}
+                for (file, known), named in zip(part, named_rows, strict=True):
+                    entry = entry_of.get(file.name)
+                    row = named[1:] if entry is None else (*named[1:], entry)
                     yield _scan_of(file, _stashed(file, row, rows), known)
+
+
+# A chunk of rows as a worker sent it: (the first seed's name, its rows [(name, *ScanRow)] as
+# one marshal value, or None when a row is not a whole ScanRow). On a cold build they are the
+# parse cache's chunks as they are (incremental/cache.py, SeedCache.save_frames).
+Frame = tuple[str, bytes | None]
+MARSHAL_VERSION = 2  # the parse cache's (cache.encode): no back-references, dumped 3x faster
 
 
 def chunked(work: list[T], jobs: int) -> list[list[T]]:
@@ -431,30 +451,74 @@ def chunked(work: list[T], jobs: int) -> list[list[T]]:
     return chunks
 
 
+class Workers:
+    """A build's worker processes, forked when first given work (`run`) and kept for the next
+    (the chosen seeds read again by the processes that read every seed: no fork, and their
+    caches warm) until `close`, or the end of a `with` block. This process may fork no other
+    child meanwhile (aside.can_fork): what does closes them first."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self._pool: Any = None  # a ProcessPoolExecutor once started
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """End the processes; work not begun is cancelled."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+    def run(
+        self,
+        work: Callable[[list[T], int], R],
+        chunks: list[list[T]],
+        max_bytes: int,
+        preparing: Iterable[object] = (),
+    ) -> Generator[R, None, None]:
+        """`work(chunk, max_bytes)` of every chunk, in order (see in_workers); a caller that
+        stops early, or fails, ends the processes."""
+        if self._pool is None:
+            from concurrent.futures import ProcessPoolExecutor  # 14 ms to import
+
+            yamlsrc.expect_many()  # the workers inherit it: each reads many seeds
+            if sys.platform.startswith("linux"):
+                import ctypes  # noqa: F401 (for _end_with_parent: imported once, before the fork)
+            self._pool = ProcessPoolExecutor(
+                self.jobs, initializer=_worker_start, initargs=(os.getpid(),)
+            )
+        results = self._pool.map(work, chunks, repeat(max_bytes))  # every worker forked now
+        try:
+            for _ in preparing:
+                pass
+            yield from results
+        except BaseException:  # GeneratorExit included: the caller stopped early
+            self.close()
+            raise
+
+
 def in_workers(
-    work: Callable[[list[T], int], list[R]],
+    work: Callable[[list[T], int], R],
     chunks: list[list[T]],
     max_bytes: int,
     jobs: int,
     preparing: Iterable[object] = (),
-) -> Generator[list[R], None, None]:
-    """`work(chunk, max_bytes)` of every chunk, in order, in a pool of `jobs` worker processes
-    (see _worker_start); workers left unstarted are cancelled when the caller stops early.
-    Once every worker is started, this process takes the steps of `preparing` (imports the
-    build needs next: see build.py) before it waits for the first results."""
-    from concurrent.futures import ProcessPoolExecutor  # only with many seeds: 14 ms to import
-
-    yamlsrc.expect_many()  # the workers inherit it: each reads many seeds
-    if sys.platform.startswith("linux"):
-        import ctypes  # noqa: F401 (for _end_with_parent: imported once, before the fork)
-    with ProcessPoolExecutor(jobs, initializer=_worker_start, initargs=(os.getpid(),)) as pool:
-        try:
-            results = pool.map(work, chunks, repeat(max_bytes))  # every worker forked now
-            for _ in preparing:
-                pass
-            yield from results
-        finally:
-            pool.shutdown(cancel_futures=True)
+    workers: Workers | None = None,
+) -> Generator[R, None, None]:
+    """`work(chunk, max_bytes)` of every chunk, in order, in `workers` when given (they stay),
+    else in a pool of `jobs` worker processes for this work alone (see _worker_start); workers
+    left unstarted are cancelled when the caller stops early. Once every worker is started,
+    this process takes the steps of `preparing` (imports the build needs next: see build.py)
+    before it waits for the first results."""
+    if workers is not None:
+        yield from workers.run(work, chunks, max_bytes, preparing)
+        return
+    with Workers(jobs) as own:
+        yield from own.run(work, chunks, max_bytes, preparing)
 
 
 def _worker_start(parent: int) -> None:
@@ -498,14 +562,21 @@ def _watch_parent(parent: int, every: float = 0.5) -> None:
 
 def _scan_chunk(
     chunk: list[tuple[str, str, str, bytes | None]], max_bytes: int, entries: bool = False
-) -> list[ScanRow | Unchanged | WithEntry]:
-    return [
-        _scan_row(SeedFile(location, name, shown), max_bytes, known_digest, entries)
-        for location, name, shown, known_digest in chunk
-    ]
+) -> tuple[bytes, bytes | None]:
+    """In a worker: the rows of a chunk, [(name, *row)], as one marshal value (see Frame);
+    with `entries`, the entry rows of its valid seeds too, [(name, Entry.row())], as another."""
+    named_rows, entry_rows = [], []
+    for location, name, shown, known_digest in chunk:
+        row = _scan_row(SeedFile(location, name, shown), max_bytes, known_digest, entries)
+        if len(row) > 6:  # WithEntry
+            entry_rows.append((name, row[6]))
+            row = row[:6]
+        named_rows.append((name, *row))
+    encoded_entries = marshal.dumps(entry_rows, MARSHAL_VERSION) if entries else None
+    return marshal.dumps(named_rows, MARSHAL_VERSION), encoded_entries
 
 
 def _scan_chunk_with_entries(
     chunk: list[tuple[str, str, str, bytes | None]], max_bytes: int
-) -> list[ScanRow | Unchanged | WithEntry]:
+) -> tuple[bytes, bytes | None]:
     return _scan_chunk(chunk, max_bytes, entries=True)
