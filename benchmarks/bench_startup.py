@@ -44,6 +44,8 @@ OLD = 1_000_000_000  # an mtime long ago (2001), in seconds
 # models): the part of "check cold" that is not ours. (The RSS and Atom writers' reference,
 # feedgen with lxml, is imported only for what the writers cannot write straight.)
 LIBRARIES = """
+import os
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")  # as syndicate's program runs
 import click, click.core, yaml
 from pydantic import BaseModel
 class Model(BaseModel):

@@ -94,3 +94,20 @@ def test_output_left_in_a_buffer_is_flushed_before_the_end(stream: str) -> None:
         [sys.executable, "-c", program], capture_output=True, text=True, check=False, env=BUFFERED
     )
     assert (done.returncode, getattr(done, stream)) == (0, "left in the buffer")
+
+
+@pytest.mark.parametrize(("given", "seen"), [(None, "__all__"), ("", ""), ("logfire", "logfire")])
+def test_pydantic_plugins_are_off_unless_the_environment_says(given: str | None, seen: str) -> None:
+    """Pydantic would look for plugins among every installed distribution at the first model
+    (and load them): syndicate's models want none; an empty value lets them all in."""
+    env = {name: value for name, value in BUFFERED.items() if name != "PYDANTIC_DISABLE_PLUGINS"}
+    if given is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = given
+    program = (
+        "import os\nfrom syndicate import cli\n"
+        "cli.main = lambda: print(os.environ['PYDANTIC_DISABLE_PLUGINS'])\ncli.run()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True, env=env
+    )
+    assert done.stdout == seen + "\n"
