@@ -139,15 +139,22 @@ def _change_every_seed(seeds: Path) -> None:
         path.write_text(text.replace("title: ", "title: Changed ", 1), encoding="utf-8")
 
 
+def _built_then_changed(site: tuple[Path, Path], out: Path) -> tuple[Any, Any]:
+    """`out` built (serially), then every seed changed: out/'s files and mtimes before."""
+    seeds, config = site
+    build_into(seeds, config, out, jobs=1)
+    before = tree(out), mtimes(out)
+    _change_every_seed(seeds)
+    return before
+
+
 @pytest.mark.parametrize("how", ["fails", "is killed"])
 def test_a_failing_worker_leaves_out_as_it_was(
     tmp_path: Path, site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:
     seeds, config = site
     out = tmp_path / "out"
-    build_into(seeds, config, out, jobs=1)
-    before, stamps = tree(out), mtimes(out)
-    _change_every_seed(seeds)
+    before, stamps = _built_then_changed(site, out)
     taken = _parallel(monkeypatch)
     parent, real = os.getpid(), output._stage
 
@@ -215,9 +222,7 @@ def test_a_file_that_cannot_be_flushed_to_disk_leaves_out_as_it_was(
 ) -> None:
     seeds, config = site
     out = tmp_path / "out"
-    build_into(seeds, config, out, jobs=1)
-    before, stamps = tree(out), mtimes(out)
-    _change_every_seed(seeds)
+    before, stamps = _built_then_changed(site, out)
     _parallel(monkeypatch)
     real = syncing.sync_file
 
@@ -244,9 +249,7 @@ def test_an_interrupted_build_leaves_no_staged_file(
     is removed with the others; out/ is as it was."""
     seeds, config = site
     out = tmp_path / "out"
-    build_into(seeds, config, out, jobs=1)
-    before, stamps = tree(out), mtimes(out)
-    _change_every_seed(seeds)
+    before, stamps = _built_then_changed(site, out)
     _parallel(monkeypatch)
     real_result = Future.result
     waits: list[object] = []

@@ -278,16 +278,23 @@ def test_which_configs_stash(tmp_path: Path) -> None:
     assert not stashes(BOUNDED)
 
 
-def test_keep_scanned_keeps_unchanged_files_only(tmp_path: Path) -> None:
-    found = store.EntryStore()
+def _entry_rows(folder: Path, names: tuple[str, ...]) -> dict[str, tuple[Any, ...]]:
+    """A seed of each name written in `folder`, and the entry row of each."""
     rows = {}
-    for name in ("a.txt", "b.txt", "c.txt", "e.txt"):
-        path = write_seed(tmp_path, name, seed_text(name, f"https://example.com/{name}"))
+    for name in names:
+        path = write_seed(folder, name, seed_text(name, f"https://example.com/{name}"))
         loaded = reading.read(reading.SeedFile(path.as_posix(), name, name))
         assert loaded.seed is not None
         rows[name] = reading._entry_row(loaded.seed)
-        info = path.stat()
-        found.stash(name, rows[name], (info.st_size, info.st_mtime_ns, info.st_ctime_ns))
+    return rows
+
+
+def test_keep_scanned_keeps_unchanged_files_only(tmp_path: Path) -> None:
+    found = store.EntryStore()
+    rows = _entry_rows(tmp_path, ("a.txt", "b.txt", "c.txt", "e.txt"))
+    for name, row in rows.items():
+        info = (tmp_path / name).stat()
+        found.stash(name, row, (info.st_size, info.st_mtime_ns, info.st_ctime_ns))
     assert len(found) == 0 and "a.txt" not in found  # stashed rows are no entries yet
     (tmp_path / "b.txt").write_text("changed\n", encoding="utf-8")
     edit_keeping_size_and_mtime(tmp_path / "e.txt", 'title: "e', 'title: "E')
@@ -307,13 +314,9 @@ def test_entries_read_again_soon_are_the_ones_read(
     RECENT are ever kept (a feed of 100,000 items stays out of memory)."""
     monkeypatch.setattr(store, "RECENT", 3)
     found = store.EntryStore()
-    rows = {}
-    for name in ("a.txt", "b.txt", "c.txt", "d.txt"):
-        path = write_seed(tmp_path, name, seed_text(name, f"https://example.com/{name}"))
-        loaded = reading.read(reading.SeedFile(path.as_posix(), name, name))
-        assert loaded.seed is not None
-        rows[name] = reading._entry_row(loaded.seed)
-        found.add_row(name, rows[name])
+    rows = _entry_rows(tmp_path, ("a.txt", "b.txt", "c.txt", "d.txt"))
+    for name, row in rows.items():
+        found.add_row(name, row)
     first = found.get("a.txt")
     assert found.get("a.txt") is first and first.row() == rows["a.txt"]
     found.add_row("a.txt", rows["b.txt"])  # the same name, another row
