@@ -280,7 +280,8 @@ class _Stored:
 
 class SeedCache:
     """The parse cache file: a head (cache key, trust time, each chunk's first name), the rows
-    in chunks of SAVE_CHUNK sorted by name, then a journal: the changes of incremental builds,
+    in chunks sorted by name (of SAVE_CHUNK, or as a first build's workers read them: see
+    save_frames), then a journal: the changes of incremental builds,
     appended (each entry with its digest, so that an append cut short is seen and ignored)
     until MAX_JOURNAL entries, when the changes are merged into the chunks they touch."""
 
