@@ -429,3 +429,26 @@ def test_the_workers_that_read_the_seeds_read_the_chosen_ones_again(
     serial = build_into(seeds, config, tmp_path / "serial", jobs=1)
     assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
     assert parallel.problems == serial.problems
+
+
+@pytest.mark.parametrize("use_cache", [False, True])
+def test_the_workers_chunks_are_kept_only_for_a_parse_cache_to_write(
+    tmp_path: Path, site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, use_cache: bool
+) -> None:
+    """A build without the cache (`--no-cache`, `check`) keeps none of them (at 100,000 seeds
+    they are 20 MB); a rebuild over a cache does not either (its rows are not all read)."""
+    seeds, config = site
+    monkeypatch.setattr(reading, "PARALLEL_MIN_SEEDS", 0)
+    kept: list[bool] = []
+    real_scan_all = reading.scan_all
+
+    def scan_all(*args: Any) -> Any:
+        kept.append(args[-1] is not None)  # `frames`
+        return real_scan_all(*args)
+
+    monkeypatch.setattr(reading, "scan_all", scan_all)
+    options = BuildOptions(seeds, config, tmp_path / "out", jobs=2, use_cache=use_cache)
+    build_feeds(options)
+    (seeds / "000.txt").write_text("no front matter any more\n", encoding="utf-8")
+    build_feeds(options)
+    assert kept == ([True, False] if use_cache else [False, False])

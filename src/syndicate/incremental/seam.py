@@ -241,7 +241,8 @@ class Past:
             scans.append(None)
             work.append((index, file, hit))
         pairs = [(file, hit) for _, file, hit in work]
-        frames: list[Frame] = []
+        # The workers' chunks, kept when they may become the parse cache's (a first build's).
+        frames: list[Frame] | None = [] if store is not None and not known else None
         read = reading.scan_all(
             pairs, options.max_seed_bytes, options.jobs, rows, self._preparing, self.workers, frames
         )
@@ -255,7 +256,7 @@ class Past:
                 on_seed(len(files))
         done = [s for s in scans if s is not None]
         if store is not None:
-            self._store(store, known, done, frames if len(work) == len(files) else [])
+            self._store(store, known, done, frames or [])
         return done
 
     def _parse_cache(self) -> cache.SeedCache:
