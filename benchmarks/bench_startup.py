@@ -12,7 +12,8 @@ each round runs, alternating, every command in its own process:
     check replayed   syndicate check after that build: answered from the build memo
     check cold       syndicate check --no-cache: the config and every seed checked again
     libraries        python importing what check cold cannot do without (click, PyYAML,
-                     pydantic with one model built): no syndicate code
+                     pydantic with one model built, its plugins off as syndicate runs it):
+                     no syndicate code
 
 It prints the median and min seconds of each and each command's median over the floor's, with
 the targets beside them and whether the median meets its target; it exits 0 either way.
