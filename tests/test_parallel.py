@@ -5,6 +5,7 @@ same bytes, the same problems and, when a worker fails, the same error as the se
 from __future__ import annotations
 
 import errno
+import marshal
 import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -452,3 +453,9 @@ def test_the_workers_chunks_are_kept_only_for_a_parse_cache_to_write(
     (seeds / "000.txt").write_text("no front matter any more\n", encoding="utf-8")
     build_feeds(options)
     assert kept == ([True, False] if use_cache else [False, False])
+
+
+def test_the_workers_chunks_are_encoded_as_the_parse_cache_encodes() -> None:
+    """A first build writes its workers' chunks as the cache's own: the same marshal version."""
+    rows = [("a.txt", 3, 4, 5, b"digest", ("https://e.com/", 1, 2, True, frozenset({"ai"})), ())]
+    assert cache.encode(rows) == marshal.dumps(rows, reading.MARSHAL_VERSION)
