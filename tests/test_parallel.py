@@ -68,9 +68,9 @@ def _parallel(monkeypatch: pytest.MonkeyPatch, memory_bytes: int | None = None) 
         build._entries,
     )
 
-    def in_workers(work: Any, *args: Any) -> Any:
+    def in_workers(work: Any, *args: Any, **kwargs: Any) -> Any:
         taken["rows"] += work is store._rows_of
-        return real_workers(work, *args)
+        return real_workers(work, *args, **kwargs)
 
     def stage_forked(*args: Any) -> output.Staged:
         taken["staged"] += 1

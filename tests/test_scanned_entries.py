@@ -113,9 +113,9 @@ def _in_workers(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     works: list[Any] = []
     real = reading.in_workers
 
-    def in_workers(work: Any, *args: Any) -> Any:
+    def in_workers(work: Any, *args: Any, **kwargs: Any) -> Any:
         works.append(work)
-        return real(work, *args)
+        return real(work, *args, **kwargs)
 
     monkeypatch.setattr(reading, "PARALLEL_MIN_SEEDS", 0)
     monkeypatch.setattr(reading, "CHUNK", 3)  # many chunks, results put back in order

@@ -206,7 +206,8 @@ def entry_rows(
             yield name, _row_of(location, name, max_bytes)
         return
     chunks = reading.chunked(work, jobs)
-    with closing(reading.in_workers(_rows_of, chunks, max_bytes, jobs, (), workers)) as results:
+    rows = reading.in_workers(_rows_of, chunks, max_bytes, jobs, workers=workers)
+    with closing(rows) as results:
         yield from zip(names, (row for chunk in results for row in chunk), strict=True)
 
 
