@@ -22,7 +22,6 @@ from typing import Any
 
 from syndicate.seeds import fieldnames, urls
 from syndicate.seeds.models import MAX_EXCERPT, MAX_NAME, MAX_TITLE, MAX_TOPICS, NAIVE_DATE
-from syndicate.seeds.shorten import shorten
 from syndicate.seeds.yamlsrc import LineDict, LineList
 from syndicate.words import XML_FORBIDDEN
 
@@ -145,6 +144,8 @@ def _shorten_texts(data: LineDict, loc: Loc) -> Iterator[Repair]:
     for key, limit in limits.items():
         value = data.get(key)
         if isinstance(value, str) and len(value) > limit and len(text := value.strip()) > limit:
+            from syndicate.seeds.shorten import shorten  # (unicodedata: 1 ms to import)
+
             data[key] = shorten(text, limit)
             yield (
                 (*loc, key),
