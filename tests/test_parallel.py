@@ -270,6 +270,29 @@ def test_an_interrupted_build_leaves_no_staged_file(
     assert leftovers(out) == []
 
 
+def test_ctrl_c_between_two_staged_results_leaves_no_staged_file(
+    tmp_path: Path, site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while the build takes a task's result (not while it waits for one): no task
+    begins after it, and what the tasks already begun staged is removed too."""
+    seeds, config = site
+    out = tmp_path / "out"
+    before, stamps = _built_then_changed(site, out)
+    _parallel(monkeypatch)
+    monkeypatch.setattr(output, "TASK_FILES", 1)  # many tasks: most are still queued
+    real_add = syncing.Syncs.add
+
+    def interrupted(self: syncing.Syncs, name: str, path: Path) -> None:
+        real_add(self, name, path)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(syncing.Syncs, "add", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build_into(seeds, config, out, jobs=2)
+    assert (tree(out), mtimes(out)) == (before, stamps)
+    assert leftovers(out) == []
+
+
 def test_no_process_to_spare_stages_in_the_build_process(
     tmp_path: Path, site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -31,7 +31,7 @@ import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from syndicate.errors import OutputError
 from syndicate.incremental.aside import can_fork
@@ -40,6 +40,9 @@ from syndicate.words import plural
 
 if sys.platform != "win32":
     import fcntl
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 log = logging.getLogger(__name__)
 
@@ -482,26 +485,31 @@ def _stage_forked(out: Path, changes: Mapping[str, Content], jobs: int) -> Stage
                 # spare, EAGAIN) submitted nothing, and the files are staged here instead.
                 with contextlib.suppress(OSError):
                     futures = [pool.submit(_stage_task, task) for task in tasks]
-                for task, future in zip(tasks, futures, strict=False):  # none if not submitted
-                    try:
-                        done, failure = future.result()
-                    except CancelledError:
-                        continue
-                    except BaseException as exc:  # the first failure cancels what is not begun
-                        failed = failed or (names[task[0]], exc)
-                        for other in futures:
-                            other.cancel()
-                        continue
-                    for index, path in zip(task, done, strict=False):
-                        paths[index] = Path(path)
-                        syncs.add(names[index], paths[index])
-                    if failure is not None:
-                        failed = failed or (names[failure[0]], failure[1])
-                        for other in futures:
-                            other.cancel()
+                try:
+                    for task, future in zip(tasks, futures, strict=False):  # none if unsubmitted
+                        try:
+                            done, failure = future.result()
+                        except CancelledError:
+                            continue
+                        except BaseException as exc:  # the first failure cancels the rest
+                            failed = failed or (names[task[0]], exc)
+                            _cancel(futures)
+                            continue
+                        for index, path in zip(task, done, strict=False):
+                            paths[index] = Path(path)
+                            syncs.add(names[index], paths[index])
+                        if failure is not None:
+                            failed = failed or (names[failure[0]], failure[1])
+                            _cancel(futures)
+                except BaseException:  # (Ctrl-C between two results): no task begins now
+                    _cancel(futures)
+                    raise
             if failed is None:
                 failed = syncs.failure()
     except BaseException:
+        # The pool is shut down: every file staged is known, those whose results were not
+        # taken yet too (its workers went on with the tasks they had begun).
+        paths.update(_finished(tasks, futures))
         staged.files = [(names[index], path) for index, path in sorted(paths.items())]
         staged.discard()
         raise
@@ -510,12 +518,8 @@ def _stage_forked(out: Path, changes: Mapping[str, Content], jobs: int) -> Stage
     if not futures:
         staged.discard()
         return stage(out, changes)
-    if failed is not None:
-        # A wait cut short in this process (Ctrl-C) is a failure, but its worker went on and
-        # staged its files: the pool is shut down now, so every staged file is known.
-        for task, future in zip(tasks, futures, strict=False):
-            if future.done() and not future.cancelled() and future.exception() is None:
-                paths.update(zip(task, map(Path, future.result()[0]), strict=False))
+    if failed is not None:  # a wait cut short here (Ctrl-C) is a failure, the task went on
+        paths.update(_finished(tasks, futures))
     staged.files = [(names[index], path) for index, path in sorted(paths.items())]
     if failed is None:
         return staged
@@ -532,6 +536,19 @@ def _stage_forked(out: Path, changes: Mapping[str, Content], jobs: int) -> Stage
             f"cannot write {_shown(out, name)}: {_reason(error)}; {_as_it_was(out)}"
         ) from None
     raise error
+
+
+def _cancel(futures: Iterable[Future[Any]]) -> None:
+    for future in futures:
+        future.cancel()
+
+
+def _finished(tasks: list[list[int]], futures: list[Future[Any]]) -> Iterator[tuple[int, Path]]:
+    """(index, where it was staged) of each file staged by a task that ended (once the pool is
+    shut down: every task has ended or was cancelled)."""
+    for task, future in zip(tasks, futures, strict=False):
+        if future.done() and not future.cancelled() and future.exception() is None:
+            yield from zip(task, map(Path, future.result()[0]), strict=False)
 
 
 # The most files a staging worker writes at a time (see _tasks).
