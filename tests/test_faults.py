@@ -382,3 +382,25 @@ def test_a_file_name_with_a_line_break_cannot_forge_a_problem_line(ws: Workspace
     assert len(run.stdout.splitlines()) == 2  # that problem and the summary
     run = ws.build()
     assert run.lines == [f"{shown}:1: front matter: {message}"]
+
+
+def test_ctrl_c_while_a_cache_is_written_leaves_no_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first build writes its parse cache in its own process (from the workers' chunks):
+    Ctrl-C meanwhile is told, and the temporary file goes with it."""
+    written: list[int] = []
+
+    def interrupted(frame: bytes | memoryview) -> bytes:
+        written.append(len(frame))
+        if len(written) == 2:
+            raise KeyboardInterrupt
+        return real_head(frame)
+
+    real_head = cache._head
+    monkeypatch.setattr(cache, "_head", interrupted)
+    path = tmp_path / cache.CACHE_DIR / cache.CACHE_FILE
+    with pytest.raises(KeyboardInterrupt):
+        cache.write_marshal(path, [("key",), [("a.txt", 1)], [("b.txt", 2)]], "parse cache")
+    assert len(written) == 2
+    assert sorted(p.name for p in path.parent.iterdir()) == []

@@ -201,8 +201,8 @@ def test_every_staged_file_is_on_disk_before_the_journal_is_written(
     synced: list[str] = []
     real_sync, real_journal = syncing.sync_file, output._write_journal
 
-    def sync_file(path: Path) -> None:
-        real_sync(path)
+    def sync_file(path: Path, mode: int) -> None:
+        real_sync(path, mode)
         synced.append(os.fspath(path))  # (list.append holds the GIL: safe from threads)
 
     def write_journal(out: Path, entries: list[Any], folders: Any) -> None:
@@ -227,10 +227,10 @@ def test_a_file_that_cannot_be_flushed_to_disk_leaves_out_as_it_was(
     _parallel(monkeypatch)
     real = syncing.sync_file
 
-    def failing_sync(path: Path) -> None:
+    def failing_sync(path: Path, mode: int) -> None:
         if path.name.startswith(".feed.json.") and path.parent.name == "recent":
             raise OSError(errno.EIO, "Input/output error")
-        real(path)
+        real(path, mode)
 
     monkeypatch.setattr(syncing, "sync_file", failing_sync)
     with pytest.raises(OutputError) as caught:
@@ -267,6 +267,40 @@ def test_an_interrupted_build_leaves_no_staged_file(
         build_into(seeds, config, out, jobs=2)
     assert waits
     assert (tree(out), mtimes(out)) == (before, stamps)
+    assert leftovers(out) == []
+
+
+@pytest.mark.parametrize("jobs", [1, 2], ids=["serial", "forked"])
+def test_a_umask_without_write_permission_still_stages_every_file(
+    tmp_path: Path, site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """Under a umask of 0222 a staged file is created without write permission: its flush
+    opens it to read, as a user without root's override may (watched here), and its mode
+    comes last."""
+    seeds, config = site
+    out = tmp_path / "out"
+    _built_then_changed(site, out)
+    _parallel(monkeypatch)
+    reopened: list[str] = []
+    real_open = os.open
+
+    def open_as_a_user(path: Any, flags: int, *args: Any) -> int:
+        if str(path).endswith(".tmp") and not flags & os.O_CREAT:  # a staged file, again
+            reopened.append(str(path))
+            writing = flags & (os.O_WRONLY | os.O_RDWR)
+            if writing and not Path(path).stat().st_mode & 0o200:
+                raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(syncing.os, "open", open_as_a_user)
+    old_mask = os.umask(0o222)
+    try:
+        report = build_into(seeds, config, out, jobs=jobs)
+    finally:
+        os.umask(old_mask)
+    assert reopened  # the flushes went through the watched open
+    assert len(report.written) > 5  # the files of every changed item, each with the mask's mode
+    assert {oct((out / name).stat().st_mode & 0o777) for name in report.written} == {"0o444"}
     assert leftovers(out) == []
 
 

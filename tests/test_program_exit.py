@@ -111,3 +111,20 @@ def test_pydantic_plugins_are_off_unless_the_environment_says(given: str | None,
         [sys.executable, "-c", program], capture_output=True, text=True, check=True, env=env
     )
     assert done.stdout == seen + "\n"
+
+
+@pytest.mark.parametrize("closed", [">&-", "2>&-", ">&- 2>&-"])
+def test_a_program_started_with_its_output_closed_ends_as_the_command_does(
+    closed: str, repository: Path
+) -> None:
+    """Python gives no stream for one closed before it started (sys.stdout is None): nothing
+    to flush there, and the command's status stands."""
+    done = subprocess.run(
+        ["sh", "-c", f'"$0" -m syndicate --version {closed}', sys.executable],
+        cwd=repository,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=BUFFERED,
+    )
+    assert (done.returncode, done.stderr) == (0, "")

@@ -131,8 +131,9 @@ def run() -> None:
     if isinstance(code, str) or threading.active_count() > 1:
         sys.exit(code)
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None: the program was started with it closed
+                stream.flush()
     except (OSError, ValueError):
         sys.exit(code)
     os._exit(code or 0)

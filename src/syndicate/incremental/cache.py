@@ -168,10 +168,12 @@ def write_frames(path: Path, frames: Iterable[bytes | memoryview], what: str) ->
                 stream.write(_head(frame))
                 stream.write(frame)
         temp.replace(path)
-    except OSError as exc:
+    except BaseException as exc:  # Ctrl-C included: it is told, the temporary file is not left
         if temp is not None:
             with contextlib.suppress(OSError):
                 temp.unlink()
+        if not isinstance(exc, OSError):
+            raise
         _not_written(path, what, exc)
 
 

@@ -406,7 +406,7 @@ def stage(out: Path, changes: Mapping[str, Content]) -> Staged:
     staged = Staged(out)
     name = ""
     try:
-        with Syncs() as syncs:
+        with Syncs(_file_mode()) as syncs:
             for name, data in changes.items():
                 staged.folders += _make_folders((out / name).parent)
                 staged.files.append((name, _stage(out / name, data)))
@@ -474,7 +474,7 @@ def _stage_forked(out: Path, changes: Mapping[str, Content], jobs: int) -> Stage
     try:
         # Each file staged is flushed to disk here, in threads, while the workers write the
         # next ones (syncing.py); the threads start after the fork, and end before the return.
-        with Syncs() as syncs:
+        with Syncs(_file_mode()) as syncs:
             with ProcessPoolExecutor(
                 jobs,
                 mp_context=multiprocessing.get_context("fork"),
@@ -734,13 +734,13 @@ def sweep(out: Path) -> list[str]:
 
 
 def _stage(target: Path, data: Content) -> Path:
-    """`data` staged beside `target`, not yet known to be on disk (see syncing.py)."""
+    """`data` staged beside `target`, not yet on disk nor given its mode (see syncing.py)."""
     return _write_aside(target, data, sync=False)
 
 
 def _write_aside(target: Path, data: Content, sync: bool = True) -> Path:
-    """`data` in a new file beside `target` (`.NAME.XXXXXXXX.tmp`), on disk when it returns
-    (unless not `sync`: then its caller flushes it)."""
+    """`data` in a new file beside `target` (`.NAME.XXXXXXXX.tmp`), on disk and with the mode
+    a new file gets when it returns (unless not `sync`: then its caller does both, Syncs)."""
     handle, temp_name = tempfile.mkstemp(
         dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
     )
@@ -754,7 +754,8 @@ def _write_aside(target: Path, data: Content, sync: bool = True) -> Path:
             stream.flush()
             if sync:
                 os.fsync(stream.fileno())
-        temp.chmod(_file_mode())
+        if sync:
+            temp.chmod(_file_mode())
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

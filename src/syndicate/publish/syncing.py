@@ -10,6 +10,7 @@ for it, hands it to `Syncs`, and renders the next one; the commit waits for them
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,25 +19,32 @@ if TYPE_CHECKING:
     from types import TracebackType
 
 THREADS = 8
-# Opened for writing: Windows flushes only a file open for writing; O_BINARY where it exists.
-_FLAGS = os.O_WRONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+# Opened to read: fsync asks nothing more of a descriptor, and a file staged under a umask of
+# 0222 cannot be opened to write. Windows flushes only a file open for writing.
+_ACCESS = os.O_RDWR if sys.platform == "win32" else os.O_RDONLY
+_FLAGS = _ACCESS | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
-def sync_file(path: Path) -> None:
-    """Wait until the bytes of the file at `path` are on disk."""
+def sync_file(path: Path, mode: int) -> None:
+    """Wait until the bytes of the file at `path` are on disk, then give it `mode`, the one it
+    is published with (after: on Windows, a mode without write permission would refuse the
+    descriptor that fsync needs there)."""
     handle = os.open(path, _FLAGS)
     try:
         os.fsync(handle)
     finally:
         os.close(handle)
+    path.chmod(mode)
 
 
 class Syncs:
-    """The flushes of files being staged, in threads: `add` each file once it is written,
-    then `failure()` waits for them all. One file alone is flushed in this thread (a thread
-    costs more than it saves); the threads end when the `with` block does."""
+    """The flushes of files being staged, in threads, each file then given `mode`: `add` each
+    file once it is written, then `failure()` waits for them all. One file alone is flushed
+    in this thread (a thread costs more than it saves); the threads end when the `with` block
+    does."""
 
-    def __init__(self) -> None:
+    def __init__(self, mode: int) -> None:
+        self.mode = mode
         self._waiting: list[tuple[str, Path]] = []
         self._started: list[tuple[str, Future[None]]] = []
         self._pool: ThreadPoolExecutor | None = None
@@ -62,7 +70,8 @@ class Syncs:
 
                 self._pool = ThreadPoolExecutor(THREADS, thread_name_prefix="syndicate-fsync")
             pool = self._pool
-            self._started += [(n, pool.submit(sync_file, p)) for n, p in self._waiting]
+            mode = self.mode
+            self._started += [(n, pool.submit(sync_file, p, mode)) for n, p in self._waiting]
             self._waiting.clear()
 
     def failure(self) -> tuple[str, OSError] | None:
@@ -71,7 +80,7 @@ class Syncs:
         failed: tuple[str, OSError] | None = None
         for name, path in self._waiting:
             try:
-                sync_file(path)
+                sync_file(path, self.mode)
             except OSError as exc:
                 failed = failed or (name, exc)
         self._waiting.clear()
