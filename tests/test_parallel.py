@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from syndicate import build
 from syndicate.build import build as build_feeds
-from syndicate.errors import OutputError
+from syndicate.errors import OutputError, SyndicateError
 from syndicate.incremental import aside, cache
 from syndicate.publish import output, syncing
 from syndicate.render import store
@@ -516,3 +516,28 @@ def test_the_workers_chunks_are_encoded_as_the_parse_cache_encodes() -> None:
     """A first build writes its workers' chunks as the cache's own: the same marshal version."""
     rows = [("a.txt", 3, 4, 5, b"digest", ("https://e.com/", 1, 2, True, frozenset({"ai"})), ())]
     assert cache.encode(rows) == marshal.dumps(rows, reading.MARSHAL_VERSION)
+
+
+def test_a_reading_worker_that_is_killed_ends_the_build_with_an_error(
+    tmp_path: Path, site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No traceback: the build stops (exit status 2), says why, and writes nothing."""
+    seeds, config = site
+    monkeypatch.setattr(reading, "PARALLEL_MIN_SEEDS", 0)
+    monkeypatch.setattr(reading, "CHUNK", 3)
+    parent, real = os.getpid(), reading._scan_row
+
+    def killed(file: Any, *args: Any) -> Any:
+        if file.name == "017.txt" and os.getpid() != parent:
+            os._exit(9)
+        return real(file, *args)
+
+    monkeypatch.setattr(reading, "_scan_row", killed)
+    with pytest.raises(SyndicateError) as caught:
+        build_into(seeds, config, tmp_path / "out", jobs=2)
+    assert caught.value.exit_code == 2
+    assert str(caught.value) == (
+        "a process reading the seeds ended before its work was done (was it killed, or out of"
+        " memory?); nothing was written"
+    )
+    assert not (tmp_path / "out").exists()

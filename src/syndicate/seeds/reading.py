@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from syndicate import plain
-from syndicate.errors import Problem
+from syndicate.errors import Problem, SyndicateError
 from syndicate.seeds import frontmatter, repairs, urls, yamlsrc
 from syndicate.seeds.candidate import Candidate
 from syndicate.seeds.discovery import (
@@ -481,9 +481,12 @@ class Workers:
         preparing: Iterable[object] = (),
     ) -> Generator[R, None, None]:
         """`work(chunk, max_bytes)` of every chunk, in order (see in_workers); a caller that
-        stops early, or fails, ends the processes."""
+        stops early, or fails, ends the processes. SyndicateError when one of them ended
+        before its work was done (killed, or out of memory)."""
+        from concurrent.futures.process import BrokenProcessPool  # the pool's module: 14 ms
+
         if self._pool is None:
-            from concurrent.futures import ProcessPoolExecutor  # 14 ms to import
+            from concurrent.futures import ProcessPoolExecutor
 
             yamlsrc.expect_many()  # the workers inherit it: each reads many seeds
             if sys.platform.startswith("linux"):
@@ -496,6 +499,12 @@ class Workers:
             for _ in preparing:
                 pass
             yield from results
+        except BrokenProcessPool:
+            self.close()
+            raise SyndicateError(
+                "a process reading the seeds ended before its work was done (was it killed,"
+                " or out of memory?); nothing was written"
+            ) from None
         except BaseException:  # GeneratorExit included: the caller stopped early
             self.close()
             raise
