@@ -412,7 +412,7 @@ def stage(out: Path, changes: Mapping[str, Content]) -> Staged:
                 staged.files.append((name, _stage(out / name, data)))
                 syncs.add(name, staged.files[-1][1])
             if failed := syncs.failure():
-                name, exc = failed
+                name, exc = failed  # the file the error below names
                 raise exc
     except OSError as exc:
         staged.discard()
