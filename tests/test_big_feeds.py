@@ -19,7 +19,15 @@ from syndicate.publish import guard, output
 from syndicate.render import entry
 from syndicate.render.feed import feed_view
 from syndicate.render.store import EntryStore
-from syndicate.render.writers import WRITERS, _feedgen, atom, jsonfeed, rss, stylesheet_href
+from syndicate.render.writers import (
+    WRITERS,
+    _feedgen,
+    _jsonfeed_models,
+    atom,
+    jsonfeed,
+    rss,
+    stylesheet_href,
+)
 from syndicate.render.writers._heads import with_stylesheet
 
 from conftest import build_into, run, seed_text, write_seed
@@ -83,10 +91,10 @@ def whole_json(view: entry.FeedView) -> bytes:
     buffer = io.BytesIO()
     jsonfeed.write(view.__class__(**{**_fields(view), "entries": ()}), buffer)
     document = json.loads(buffer.getvalue())
-    items = [json.loads(jsonfeed._dumped(jsonfeed._item(e)).encode("utf-8")) for e in view.entries]
+    items = [json.loads(_jsonfeed_models.item(e).encode("utf-8")) for e in view.entries]
     assert "items" in document
-    model = jsonfeed.Document.model_validate({**document, "items": items})
-    return jsonfeed._dumped(model).encode("utf-8") + b"\n"
+    model = _jsonfeed_models.Document.model_validate({**document, "items": items})
+    return _jsonfeed_models.dumped(model).encode("utf-8") + b"\n"
 
 
 def _fields(view: entry.FeedView) -> dict[str, object]:

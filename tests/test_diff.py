@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from syndicate.cli import main
-from syndicate.review import diff, feeds_in_out
+from syndicate.review import diff, documents, feeds_in_out, floods
 from syndicate.review.feeds_in_out import Item
 
 from conftest import GOLDEN, SCHEMAS, build_into
@@ -198,7 +198,7 @@ def test_every_format_reads_back_the_same_items(project: Path) -> None:
     """The three documents of a feed carry the same items: whichever diff reads, same answer."""
     out = project / "out"
     for feed_id in ("best", "recent"):
-        read = [feeds_in_out.read_out(out, feed_id, name).items for name in feeds_in_out.PREFERENCE]
+        read = [feeds_in_out.read_out(out, feed_id, name).items for name in documents.PREFERENCE]
         assert read[0] == read[1] == read[2]
         assert len(read[0]) > 3
         assert all(item.summary and item.summary.startswith("Story number") for item in read[0])
@@ -299,7 +299,7 @@ def test_build_does_not_read_back_a_document_over_the_flood_limit(
 ) -> None:
     """A feed far over the size guard is not parsed again by build's flood guard (its memory
     would grow with the feed); `syndicate diff`, asked for, still compares it."""
-    monkeypatch.setattr(diff, "FLOOD_MAX_BYTES", 10)
+    monkeypatch.setattr(floods, "FLOOD_MAX_BYTES", 10)
     assert "warning:" in run("diff").stdout
     built = run("build")
     assert (built.exit_code, built.stderr) == (0, "")

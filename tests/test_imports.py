@@ -21,7 +21,8 @@ _PROBE = """
 import json, sys
 watched = json.loads(sys.argv[2])
 sys.argv = ["syndicate", *json.loads(sys.argv[1])]
-from syndicate.cli import main
+from syndicate.cli import main, pydantic_plugins
+pydantic_plugins.turn_off()  # as the program does before `main` (cli.run)
 code = None
 try:
     main()
@@ -32,9 +33,9 @@ sys.__stderr__.write("\\nIMPORTED " + json.dumps({"heavy": heavy, "code": code})
 """
 
 
-def _imported(args: list[str], cwd: Path) -> dict[str, object]:
+def _imported(args: list[str], cwd: Path, watched: tuple[str, ...] = HEAVY) -> dict[str, object]:
     done = subprocess.run(
-        [sys.executable, "-c", _PROBE, json.dumps(args), json.dumps(HEAVY)],
+        [sys.executable, "-c", _PROBE, json.dumps(args), json.dumps(watched)],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -101,3 +102,26 @@ def test_a_check_after_an_unchanged_build_imports_nothing_heavy(tmp_path: Path) 
     assert _imported(["build", "-q"], tmp_path)["code"] == 0
     assert _imported(["check", "-q"], tmp_path) == {"heavy": [], "code": 0}
     assert "pydantic" in _imported(["check", "-q", "--no-cache"], tmp_path)["heavy"]
+
+
+# What a check needs only when a feed would change (the flood guard reads it back and compares
+# its items), or an item the fast writers cannot write (the JSON Feed models).
+ONLY_FOR_A_CHANGE = (
+    "syndicate.review.diff",
+    "syndicate.review.feeds_in_out",
+    "syndicate.render.writers._jsonfeed_models",
+    "syndicate.incremental.memo",
+    "email",
+)
+
+
+def test_a_cold_check_that_changes_no_feed_reads_none_back(tmp_path: Path) -> None:
+    """The flood guard reads a feed back only when its document would change."""
+    _feeds_repository(tmp_path)
+    assert _imported(["build", "-q"], tmp_path)["code"] == 0
+    checked = _imported(["check", "-q", "--no-cache"], tmp_path, ONLY_FOR_A_CHANGE)
+    assert checked == {"heavy": [], "code": 0}
+    config = tmp_path / "config" / "feeds.yaml"
+    config.write_text(config.read_text("utf-8").replace(": Computer Vision", ": Vision"), "utf-8")
+    changed = _imported(["check", "-q", "--no-cache"], tmp_path, ONLY_FOR_A_CHANGE)
+    assert "syndicate.review.diff" in changed["heavy"]  # the probe sees it when it is needed

@@ -128,3 +128,40 @@ def test_a_program_started_with_its_output_closed_ends_as_the_command_does(
         env=BUFFERED,
     )
     assert (done.returncode, done.stderr) == (0, "")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+@pytest.mark.parametrize("args", [["--version"], ["feeds"], ["build", "--check"], ["check"]])
+def test_output_that_cannot_be_written_is_an_error_not_a_traceback(
+    args: list[str], repository: Path
+) -> None:
+    """Standard output on a full disk (/dev/full): one line says so, status 1."""
+    assert _syndicate("build", "-q", cwd=repository).returncode == 0
+    with Path("/dev/full").open("w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "syndicate", *args],
+            cwd=repository,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            env=BUFFERED,
+        )
+    assert (done.returncode, done.stderr) == (
+        1,
+        "error: cannot write what the command prints: No space left on device\n",
+    )
+
+
+def test_an_error_that_names_a_file_is_not_taken_for_the_output(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A stage names the file of its own write errors: one that escapes is a defect, shown."""
+
+    def fails() -> None:
+        raise OSError(28, "No space left on device", "out/ai/rss.xml")
+
+    monkeypatch.setattr(cli, "main", fails)
+    monkeypatch.setattr(cli.os, "_exit", lambda code: pytest.fail(f"ended with {code}"))
+    with pytest.raises(OSError, match=r"rss\.xml"):
+        cli.run()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import string
 
 import pytest
 from hypothesis import given, settings
@@ -96,6 +97,16 @@ def test_usable_urls(url: str, expected: str | None) -> None:
 )
 def test_what_a_url_cannot_hold_as_written(url: str, characters: str) -> None:
     assert urls.encoded_characters(url) == characters
+
+
+@pytest.mark.parametrize("code", [*range(0x80), 0x80, 0xE9, 0x2028, 0xFFFD, 0x10FFFF])
+def test_each_character_a_url_cannot_hold_is_named(code: int) -> None:
+    """Every ASCII character outside RFC 3986's sets is named, a lone `%` and `[` or `]` after
+    the host too; non-ASCII characters (an IRI's) are not."""
+    character = chr(code)
+    held = string.ascii_letters + string.digits + "-._~:/?#@!$&'()*+,;="
+    expected = "" if character in held or code >= 0x80 else character
+    assert urls.encoded_characters(f"https://e.example/?q={character}") == expected
 
 
 @pytest.mark.parametrize(

@@ -288,16 +288,15 @@ def test_json_items_the_fast_path_cannot_render_go_to_pydantic(fields: dict[str,
 def test_the_writers_write_an_ordinary_entry_without_the_reference(
     writer: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reference = "_item" if writer is jsonfeed else "_element"
-    monkeypatch.setattr(writer, reference, _no_reference)
-    # nor the document's head
-    monkeypatch.setattr(writer, "_document", _no_reference)
+    # neither the items' reference nor the document's head's
+    for reference in ["_models"] if writer is jsonfeed else ["_element", "_document"]:
+        monkeypatch.setattr(writer, reference, _no_reference)
     data = _written(writer.write, _view([_entry(), _entry(url="https://example.com/b")]))  # type: ignore[attr-defined]
     assert isinstance(data, bytes) and b"example.com/b" in data
 
 
-def test_rendering_an_ordinary_feed_imports_neither_feedgen_nor_lxml() -> None:
-    """The reference's libraries are imported only when the reference is used."""
+def test_rendering_an_ordinary_feed_imports_no_reference() -> None:
+    """The references (feedgen with lxml, the JSON Feed models) are imported only when used."""
     probe = (
         "import io, sys\n"
         "from datetime import UTC, datetime\n"
@@ -312,7 +311,8 @@ def test_rendering_an_ordinary_feed_imports_neither_feedgen_nor_lxml() -> None:
         "    hubs=('https://hub.example/',))\n"
         "for writer in WRITERS.values():\n"
         "    writer.write(view, io.BytesIO())\n"
-        "print(sorted(m for m in ('feedgen', 'lxml') if m in sys.modules))\n"
+        "reference = ('feedgen', 'lxml', 'syndicate.render.writers._jsonfeed_models')\n"
+        "print(sorted(m for m in reference if m in sys.modules))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True

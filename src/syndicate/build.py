@@ -234,7 +234,7 @@ def _write(
     keep: frozenset[str] = frozenset(),
 ) -> BuildReport:
     from syndicate.publish import output
-    from syndicate.review.diff import flood_problems
+    from syndicate.review.floods import flood_problems
 
     report.floods = flood_problems(config, options.config_path.as_posix(), options.out_dir, files)
 

@@ -117,125 +117,123 @@ def validation_detail(error: ErrorDetails) -> str:
 
 
 # PyYAML's (or libyaml's) phrase, a regular expression on "context problem", and the character
-# at the error ("" for any) -> what to tell the editor; `{char}` is that character.
-YAML: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
-    (re.compile(pattern), char, message)
-    for pattern, char, message in (
-        (
-            r"cannot start any token|found a tab character",
-            "\t",
-            "a tab character: YAML indents with spaces; replace the tab with spaces",
-        ),
-        (
-            r"found a tab character",
-            "",
-            "a tab character: YAML indents with spaces; replace the tab with spaces",
-        ),
-        (
-            r"cannot start any token",
-            "",
-            "{char} cannot start a value: put the value in quotes",
-        ),
-        (
-            r"did not find expected '-' indicator",
-            "",
-            "a list item is indented differently from the items before it: start every"
-            " '- ' of one list in the same column",
-        ),
-        (
-            r"expected <block end>, but found|did not find expected key",
-            "",
-            "this line does not line up with the lines before it: start the keys of one"
-            " mapping in the same column, with spaces (or close a quote left open above)",
-        ),
-        (
-            r"mapping values are not allowed",
-            "",
-            "a ': ' where a value was expected: put a value that holds ': ' in quotes, or"
-            " check the indentation",
-        ),
-        (
-            r"could not find expected ':'",
-            "",
-            "a key without ': ' after it, or a value over several lines: write 'key: value',"
-            " and put a multi-line value in quotes",
-        ),
-        (
-            r"block sequence entries are not allowed",
-            "",
-            "a '-' where a value was expected: a list item starts its own line ('- item');"
-            " put a value that starts with '-' in quotes",
-        ),
-        (
-            r"while scanning a block scalar",
-            "",
-            "a value that starts with '|' or '>' (YAML's block text): put the value in quotes",
-        ),
-        (
-            r"mapping keys are not allowed",
-            "",
-            "a '?' where a value was expected: put a value that starts with '?' in quotes",
-        ),
-        (
-            r"while scanning an alias",
-            "",
-            "a value that starts with '*' (YAML's alias): put the value in quotes",
-        ),
-        (
-            r"while scanning an anchor",
-            "",
-            "a value that starts with '&' (YAML's anchor): put the value in quotes",
-        ),
-        (
-            r"exceeded maximum nesting depth",
-            "",
-            "lists or mappings nested too deeply ([ or {{ inside one another): flatten the value",
-        ),
-        (
-            r"did not find expected ',' or '\]'",
-            "",
-            "a [list] is not closed: add the ']' (and separate its items with ',')",
-        ),
-        (
-            r"did not find expected ',' or '\}'",
-            "",
-            "a {{mapping}} is not closed: add the '}}' (and separate its items with ',')",
-        ),
-        (
-            r"while parsing a flow node did not find expected node content",
-            "",
-            "a [list] or {{mapping}} is not closed, or has a ',' with no item after it: close"
-            " it with ']' or '}}'",
-        ),
-        (
-            r"did not find expected node content",
-            "",
-            "{char} cannot start a value: put the value in quotes",
-        ),
-        (
-            r"quoted scalar found unexpected end of stream",
-            "",
-            "a quoted value is not closed: add the closing quote",
-        ),
-        (
-            r"found unknown escape character",
-            "",
-            "an unknown escape (a backslash) in a double-quoted value: write two backslashes"
-            " for one, or use single quotes",
-        ),
-        (
-            r"found invalid Unicode character escape code",
-            "",
-            "a \\u escape that is no character: \\ud800 to \\udfff are halves of a pair, as"
-            " JSON writes an emoji (\\ud83d\\ude00); write the character itself, or one"
-            " \\U escape of 8 digits (\\U0001F600)",
-        ),
-        (
-            r"did not find expected <document start>",
-            "",
-            "a line '...' or '%' in the front matter, which is one YAML document: remove it",
-        ),
-    )
+# at the error ("" for any) -> what to tell the editor; `{char}` is that character. (Compiled
+# when a YAML error is met: not at every start.)
+YAML: tuple[tuple[str, str, str], ...] = (
+    (
+        r"cannot start any token|found a tab character",
+        "\t",
+        "a tab character: YAML indents with spaces; replace the tab with spaces",
+    ),
+    (
+        r"found a tab character",
+        "",
+        "a tab character: YAML indents with spaces; replace the tab with spaces",
+    ),
+    (
+        r"cannot start any token",
+        "",
+        "{char} cannot start a value: put the value in quotes",
+    ),
+    (
+        r"did not find expected '-' indicator",
+        "",
+        "a list item is indented differently from the items before it: start every"
+        " '- ' of one list in the same column",
+    ),
+    (
+        r"expected <block end>, but found|did not find expected key",
+        "",
+        "this line does not line up with the lines before it: start the keys of one"
+        " mapping in the same column, with spaces (or close a quote left open above)",
+    ),
+    (
+        r"mapping values are not allowed",
+        "",
+        "a ': ' where a value was expected: put a value that holds ': ' in quotes, or"
+        " check the indentation",
+    ),
+    (
+        r"could not find expected ':'",
+        "",
+        "a key without ': ' after it, or a value over several lines: write 'key: value',"
+        " and put a multi-line value in quotes",
+    ),
+    (
+        r"block sequence entries are not allowed",
+        "",
+        "a '-' where a value was expected: a list item starts its own line ('- item');"
+        " put a value that starts with '-' in quotes",
+    ),
+    (
+        r"while scanning a block scalar",
+        "",
+        "a value that starts with '|' or '>' (YAML's block text): put the value in quotes",
+    ),
+    (
+        r"mapping keys are not allowed",
+        "",
+        "a '?' where a value was expected: put a value that starts with '?' in quotes",
+    ),
+    (
+        r"while scanning an alias",
+        "",
+        "a value that starts with '*' (YAML's alias): put the value in quotes",
+    ),
+    (
+        r"while scanning an anchor",
+        "",
+        "a value that starts with '&' (YAML's anchor): put the value in quotes",
+    ),
+    (
+        r"exceeded maximum nesting depth",
+        "",
+        "lists or mappings nested too deeply ([ or {{ inside one another): flatten the value",
+    ),
+    (
+        r"did not find expected ',' or '\]'",
+        "",
+        "a [list] is not closed: add the ']' (and separate its items with ',')",
+    ),
+    (
+        r"did not find expected ',' or '\}'",
+        "",
+        "a {{mapping}} is not closed: add the '}}' (and separate its items with ',')",
+    ),
+    (
+        r"while parsing a flow node did not find expected node content",
+        "",
+        "a [list] or {{mapping}} is not closed, or has a ',' with no item after it: close"
+        " it with ']' or '}}'",
+    ),
+    (
+        r"did not find expected node content",
+        "",
+        "{char} cannot start a value: put the value in quotes",
+    ),
+    (
+        r"quoted scalar found unexpected end of stream",
+        "",
+        "a quoted value is not closed: add the closing quote",
+    ),
+    (
+        r"found unknown escape character",
+        "",
+        "an unknown escape (a backslash) in a double-quoted value: write two backslashes"
+        " for one, or use single quotes",
+    ),
+    (
+        r"found invalid Unicode character escape code",
+        "",
+        "a \\u escape that is no character: \\ud800 to \\udfff are halves of a pair, as"
+        " JSON writes an emoji (\\ud83d\\ude00); write the character itself, or one"
+        " \\U escape of 8 digits (\\U0001F600)",
+    ),
+    (
+        r"did not find expected <document start>",
+        "",
+        "a line '...' or '%' in the front matter, which is one YAML document: remove it",
+    ),
 )
 
 
@@ -263,6 +261,6 @@ def yaml_message(raw: str, char: str = "", closed: str = "") -> str:
             " is one; put the value in quotes"
         )
     for pattern, wanted, message in YAML:
-        if (not wanted or wanted == char) and pattern.search(raw):
+        if (not wanted or wanted == char) and re.search(pattern, raw):
             return message.format(char=repr(char) if char else "this character")
     return f"invalid YAML: {raw}"

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from syndicate.errors import Problem
-from syndicate.incremental import cache
 from syndicate.seeds.discovery import DEFAULT_MAX_SEED_BYTES
 
 # Called once per seed read, with the number of seeds being read (for a progress bar).
@@ -28,6 +27,8 @@ class BuildOptions:
 
     @property
     def cache_folder(self) -> Path:
+        from syndicate.incremental import cache  # here: a build with the cache off needs none
+
         return cache.default_folder(self.config_path)
 
 

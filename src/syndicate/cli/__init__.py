@@ -5,6 +5,7 @@ lives in the stages; formatting in report."""
 
 from __future__ import annotations
 
+import errno
 import gc
 import importlib
 import logging
@@ -13,11 +14,12 @@ import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from syndicate import __version__
+from syndicate.cli import pydantic_plugins
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,8 @@ class Settings:
     verbose: bool = False
 
 
+# The errors of an output device: standard output or error, when a command prints.
+_DEVICE_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EIO, getattr(errno, "EDQUOT", errno.ENOSPC)}
 INTERRUPTED = 128 + 2  # the exit status of a program that SIGINT (Ctrl-C) stopped
 
 # command name -> "module:attribute"; the one place a new command is registered.
@@ -119,15 +123,17 @@ def run() -> None:
     (a closed pipe: Python says so), or an exit status that is not a number.
 
     Pydantic's plugins are off unless PYDANTIC_DISABLE_PLUGINS says otherwise (set empty, it
-    lets them all in): pydantic looks for plugins among every installed distribution when the
-    first model is built, and loads those it finds, though syndicate's models want none (3 ms
-    of each command here; an observability plugin in the same environment costs a hundred)."""
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    lets them all in): syndicate's models want none (cli/pydantic_plugins.py)."""
+    pydantic_plugins.turn_off()
     try:
         main()
         code: str | int | None = 0
     except SystemExit as done:
         code = done.code
+    except OSError as error:
+        if not _printing_failed(error):
+            raise
+        _cannot_print(error)
     if isinstance(code, str) or threading.active_count() > 1:
         sys.exit(code)
     try:
@@ -137,3 +143,22 @@ def run() -> None:
     except (OSError, ValueError):
         sys.exit(code)
     os._exit(code or 0)
+
+
+def _printing_failed(error: OSError) -> bool:
+    """Whether `error` is what writing the command's output met (a full disk, a device gone):
+    an error of the device that names no file. The stages name the file of any other write's
+    error (publish/output.py), and a closed pipe (`syndicate feeds | head`) click ends quietly
+    with status 1."""
+    return error.filename is None and error.errno in _DEVICE_ERRORS
+
+
+def _cannot_print(error: OSError) -> NoReturn:
+    """Say so on stderr if it can be written, and end with status 1 without Python's exit,
+    which would try to flush the stream again and print a traceback of its own."""
+    try:
+        sys.stderr.write(f"error: cannot write what the command prints: {error.strerror}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+    os._exit(1)

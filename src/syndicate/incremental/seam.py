@@ -11,7 +11,8 @@ seed files now, and answers the pipeline's three questions:
 
 With the cache off (`--no-cache`, `check`, library calls), every answer is "build in full", the
 seeds are read and nothing is remembered: the same pipeline with the seam switched off.
-This module imports no seed model, no renderer: a replayed build needs neither.
+This module imports no seed model, no renderer: a replayed build needs neither; nor the
+memo, the parse cache or the walk until the cache is on (`check` reads every seed without them).
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from syndicate.errors import Problem, SyndicateError
-from syndicate.incremental import cache, memo, walk
 from syndicate.incremental.aside import Aside
 from syndicate.run import BuildOptions, BuildReport, FeedReport, OnSeed
 from syndicate.seeds import discovery
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from types import TracebackType
 
     from syndicate.config import Config
+    from syndicate.incremental import cache, memo, walk
     from syndicate.publish.output import Content
     from syndicate.render.store import EntryStore
     from syndicate.seeds.reading import Frame, Rows, Scan, Workers
@@ -98,6 +99,8 @@ class Past:
             past._preparing = preparing = iter(preparing)
         if not (options.use_cache and options.seeds_dir.is_dir()):
             return past
+        from syndicate.incremental import cache, memo, walk
+
         with discovery.gc_paused():  # 100,000 SeedFiles and stat rows: no cycles, much collecting
             past.last = last = memo.load(options.cache_folder)
             if (
@@ -176,6 +179,8 @@ class Past:
             log.debug("nothing changed since the last build")
             return _replayed(last)
         if self.options.use_cache:
+            from syndicate.incremental import memo
+
             memo.forget(self.options.cache_folder)
         return None
 
@@ -184,6 +189,8 @@ class Past:
         forgotten or written (`check` asks too)."""
         if self.last is None or self.key is None or self.seen is None:
             return None
+        from syndicate.incremental import memo
+
         if memo.holds(self.last, self.key, self.seen, self.found, self.options.out_dir):
             return self.last
         return None
@@ -262,6 +269,8 @@ class Past:
     def _parse_cache(self) -> cache.SeedCache:
         """The parse cache, one for the build (a damaged one is told once: see cache.py)."""
         if self._seed_cache is None:
+            from syndicate.incremental import cache
+
             options = self.options
             key = cache.fingerprint(options.seeds_dir, options.max_seed_bytes)
             self._seed_cache = cache.SeedCache(options.cache_folder, key)
@@ -276,6 +285,8 @@ class Past:
         if not known and frames and all(encoded is not None for _, encoded in frames):
             store.save_frames(frames, self.started_ns)
             return
+        from syndicate.incremental import cache
+
         files = self.discovered[0]
         if known:
             changes: dict[str, Scan | None] = {
@@ -306,6 +317,7 @@ class Past:
             return
         if chosen is not None:
             self.selection = _selection(report, chosen, self.discovered)
+        from syndicate.incremental import memo
         from syndicate.publish import output
 
         names = [*report.written, *report.unchanged, *output.record_names(report.hub_topics)]
@@ -346,6 +358,8 @@ def require_seeds_folder(folder: Path) -> None:
 
 
 def _memo_key(options: BuildOptions) -> str | None:
+    from syndicate.incremental import cache, memo
+
     try:
         config = options.config_path.read_bytes()
     except OSError:
@@ -371,6 +385,8 @@ def _selection(
     read again (the report says so; the next build is a full one)."""
     if len(chosen.entries) != len({n for names in chosen.names.values() for n in names}):
         return None
+    from syndicate.incremental import memo
+
     files, found = discovered
     name_of = {file.shown: file.name for file in files}
     seed_problems: dict[str, list[Problem]] = {}
@@ -388,6 +404,8 @@ def _selection(
 
 
 def _memo_report(report: BuildReport) -> memo.MemoReport:
+    from syndicate.incremental import memo
+
     return memo.MemoReport(
         report.seeds_read,
         report.seeds_rejected,

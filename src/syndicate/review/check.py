@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from syndicate import build
 from syndicate.config import Config, placeholder_problems
 from syndicate.config import load as load_config
 from syndicate.errors import ConfigError, Problem, SyndicateError
 from syndicate.publish import output
-from syndicate.review import diff
+from syndicate.review import floods
 from syndicate.review.check_result import CheckResult
+
+if TYPE_CHECKING:
+    from syndicate.review import diff
 
 __all__ = ["CheckResult", "Staleness", "changes", "check", "stale"]
 
@@ -112,7 +116,7 @@ def _floods(
     options: build.BuildOptions, config: Config, files: dict[str, output.Content]
 ) -> list[Problem]:
     """The flood guard's warnings, were these files written into the output folder."""
-    return diff.flood_problems(config, options.config_path.as_posix(), options.out_dir, files)
+    return floods.flood_problems(config, options.config_path.as_posix(), options.out_dir, files)
 
 
 def changes(
@@ -124,6 +128,8 @@ def changes(
 
     ConfigError and SyndicateError propagate as from `build.build`; nothing is written.
     """
+    from syndicate.review import diff  # here: build and check need it only for a flood
+
     config = load_config(options.config_path)
     report, files = build.prepare(options, on_seed, config=config, with_pages=False)
     found = diff.compare(

@@ -14,7 +14,6 @@ there is no flood to report.
 from __future__ import annotations
 
 from syndicate.errors import Problem
-from syndicate.incremental import memo
 from syndicate.incremental.seam import Past
 from syndicate.review.check_result import CheckResult
 from syndicate.run import BuildOptions
@@ -23,7 +22,11 @@ from syndicate.run import BuildOptions
 def replayed(options: BuildOptions) -> CheckResult | None:
     """What `check` would report, from the last build's memo; None when it must check.
     Nothing is written: the memo is not forgotten when it no longer holds."""
-    if not (options.use_cache and (options.cache_folder / memo.MEMO_FILE).is_file()):
+    if not options.use_cache:
+        return None
+    from syndicate.incremental import memo
+
+    if not (options.cache_folder / memo.MEMO_FILE).is_file():
         return None  # no build to answer from: the seeds are not even listed
     with Past.open(options) as past:
         last = past.unchanged()

@@ -1,6 +1,6 @@
 """What a change does to subscribers: per feed, the items a build would add, remove and change,
 compared with the feeds in out/ (read back from their files; see feeds_in_out.py), and the
-flood guard.
+flood guard's measure (floods.py says when build and check take it).
 
 A feed flood: readers show an item they have not seen as new, whatever its date. A change
 that adds many items older than the newest one a feed already has (a widened rule, a restored
@@ -20,8 +20,8 @@ from typing import Literal
 
 from syndicate.config import Config, FeedConfig
 from syndicate.errors import Problem
-from syndicate.publish.output import Content, content_bytes, same_content
-from syndicate.review import feeds_in_out
+from syndicate.publish.output import Content, content_bytes
+from syndicate.review import documents, feeds_in_out
 from syndicate.review.feeds_in_out import FeedItems, Item, UnreadableFeedError
 from syndicate.words import plural
 
@@ -122,60 +122,17 @@ def compare(
     configured = {feed.id for feed in config.feeds}
     for feed in config.feeds:
         threshold = feed.flood_threshold if flood_threshold is None else flood_threshold
-        result.feeds.append(_feed_diff(feed, threshold, out, files))
-    for feed_id in feeds_in_out.feed_folders(out):
+        result.feeds.append(feed_diff(feed, threshold, out, files))
+    for feed_id in documents.feed_folders(out):
         if feed_id not in configured:
             result.feeds.append(_dropped(feed_id, out))
     return result
 
 
-# The flood guard of build and check reads a changed feed's old and new document back: past
-# this size (a feed far over the size guard, which warns about it already) it does not, so that
-# a rebuild of a big feed costs no more memory than a cold build. `syndicate diff` reads any.
-FLOOD_MAX_BYTES = 20_000_000
-
-
-def flood_problems(
-    config: Config, config_path: str, out: Path, files: Mapping[str, Content]
-) -> list[Problem]:
-    """The flood warnings of a build about to write `files` into `out` (for build and check).
-
-    Only feeds whose compared document changed are read back, so a build that changes
-    nothing reads nothing; nor is a document over FLOOD_MAX_BYTES.
-    """
-    problems = []
-    for feed in config.feeds:
-        before, after = feeds_in_out.shared_document(
-            feeds_in_out.documents_in(out, feed.id), feeds_in_out.documents_of(files, feed.id)
-        )
-        if before is None or after is None or _too_big(out / feed.id / before):
-            continue
-        if _same(out / feed.id / before, files, feed.id, after):
-            continue
-        diff = _feed_diff(feed, feed.flood_threshold, out, files)
-        if diff.flood is not None:
-            problems.append(flood_problem(config_path, feed.id, feed.line, diff.flood))
-    return problems
-
-
-def _too_big(path: Path) -> bool:
-    try:
-        return path.stat().st_size > FLOOD_MAX_BYTES
-    except OSError:
-        return False
-
-
-def _same(path: Path, files: Mapping[str, Content], feed_id: str, document: str) -> bool:
-    try:
-        return same_content(path, files[f"{feed_id}/{document}"])
-    except OSError:
-        return False
-
-
-def _feed_diff(
+def feed_diff(
     feed: FeedConfig, threshold: int, out: Path, files: Mapping[str, Content]
 ) -> FeedDiff:
-    produced = feeds_in_out.documents_of(files, feed.id)
+    produced = documents.documents_of(files, feed.id)
     before, notes = _read_back(out, feed.id, produced)
     after_name = before.document if before and before.document in produced else None
     after_name = after_name or (produced[0] if produced else None)
@@ -211,7 +168,7 @@ def _read_back(
 ) -> tuple[FeedItems | None, list[str]]:
     """The feed as out/ has it: from the preferred document both sides have, else the next
     one; a document that cannot be read is noted and the next one is tried."""
-    present = feeds_in_out.documents_in(out, feed_id)
+    present = documents.documents_in(out, feed_id)
     order = [n for n in present if n in produced] + [n for n in present if n not in produced]
     notes: list[str] = []
     for name in order:
@@ -223,11 +180,11 @@ def _read_back(
 
 
 def _dropped(feed_id: str, out: Path) -> FeedDiff:
-    documents = feeds_in_out.documents_in(out, feed_id)
+    present = documents.documents_in(out, feed_id)
     try:
-        before = feeds_in_out.read_out(out, feed_id, documents[0])
+        before = feeds_in_out.read_out(out, feed_id, present[0])
     except UnreadableFeedError as exc:
-        note = f"{out.as_posix()}/{feed_id}/{documents[0]}: {exc}"
+        note = f"{out.as_posix()}/{feed_id}/{present[0]}: {exc}"
         return FeedDiff(feed_id, "", "removed", None, note=note)
     changes = [ItemChange("removed", item) for item in before.items]
     return FeedDiff(feed_id, before.title, "removed", None, changes, before=len(before.items))

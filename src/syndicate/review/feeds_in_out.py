@@ -1,6 +1,6 @@
 """Items read back from feed files: what subscribers of a feed in out/ see, for `syndicate diff`
 and the flood guard. No git and no memo: the feed files themselves, JSON Feed first (it carries
-every field plainly), else Atom, else RSS.
+every field plainly), else Atom, else RSS (documents.py).
 
 Only what a reviewer compares is kept of an item: its id (the URL), title, date, summary, its
 enclosures (the images attached to it) and its related links.
@@ -9,16 +9,12 @@ enclosures (the images attached to it) and its related links.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
-
-# Read in this order: the first a feed has is the one compared.
-PREFERENCE = ("feed.json", "atom.xml", "rss.xml")
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _MEDIA = "{http://search.yahoo.com/mrss/}"
@@ -62,38 +58,6 @@ def parse(document: str, data: bytes) -> FeedItems:
         raise UnreadableFeedError(f"not a feed syndicate can read (no {exc})") from None
     except (ValueError, TypeError, AttributeError, SyntaxError) as exc:
         raise UnreadableFeedError(f"not a feed syndicate can read ({exc})") from None
-
-
-def feed_folders(out: Path) -> list[str]:
-    """The feed ids in an output folder: its sub-folders that hold a feed file, sorted."""
-    if not out.is_dir():
-        return []
-    return sorted(
-        child.name
-        for child in out.iterdir()
-        if child.is_dir()
-        and not child.name.startswith(".")
-        and any((child / name).is_file() for name in PREFERENCE)
-    )
-
-
-def documents_in(out: Path, feed_id: str) -> list[str]:
-    """The feed files a feed's folder in out/ holds, in PREFERENCE order."""
-    return [name for name in PREFERENCE if (out / feed_id / name).is_file()]
-
-
-def documents_of(files: Mapping[str, object], feed_id: str) -> list[str]:
-    """The feed files a build would write for a feed, in PREFERENCE order."""
-    return [name for name in PREFERENCE if f"{feed_id}/{name}" in files]
-
-
-def shared_document(before: list[str], after: list[str]) -> tuple[str | None, str | None]:
-    """Which file to read on each side: the preferred one both sides have (so that both are
-    read alike), else each side's preferred one."""
-    both = [name for name in before if name in after]
-    if both:
-        return both[0], both[0]
-    return (before[0] if before else None), (after[0] if after else None)
 
 
 def read_out(out: Path, feed_id: str, document: str) -> FeedItems:
@@ -208,6 +172,8 @@ def _rss(data: bytes, document: str) -> FeedItems:
 
 
 def _rss_item(item: Any) -> Item:
+    from email.utils import parsedate_to_datetime  # here: a cold check compares no RSS file
+
     url = item.findtext("link") or item.findtext("guid")
     images = [m.get("url") for m in item.iterfind(f"{_MEDIA}content")]
     if not images:

@@ -1,6 +1,6 @@
-"""JSON Feed 1.1, written from a Pydantic model of the document (fixed key order): the model
-is the reference, and what it would dump is written straight wherever that is certain (the
-models are built only when the reference is asked for: see `write`).
+"""JSON Feed 1.1, written as a Pydantic model of the document would dump it (fixed key order):
+the model is the reference (`_jsonfeed_models.py`), and what it would dump is written straight
+wherever that is certain (Pydantic is asked only for the rest: see `write`).
 
 RFC 5005 archive pages: JSON Feed has no link relations, so `next_url` (the spec's pagination,
 towards older items) is the `prev-archive` page, and a feed-level `_syndicate` object carries
@@ -9,11 +9,10 @@ every relation by name. `feed_url` stays the feed's own URL on every page: it is
 
 from __future__ import annotations
 
+import types
 from datetime import datetime
 from json.encoder import encode_basestring
-from typing import Any, BinaryIO
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import BinaryIO
 
 from syndicate.render.entry import Entry, FeedView, Person
 from syndicate.render.writers import WRITERS, archive_links
@@ -21,134 +20,6 @@ from syndicate.render.writers import WRITERS, archive_links
 WRITER = WRITERS["json"]
 MEDIA_TYPE = WRITER.media_type
 VERSION = "https://jsonfeed.org/version/1.1"
-
-
-class _Doc(BaseModel):
-    # Built when first used: the fast paths below write nearly every document without them.
-    model_config = ConfigDict(frozen=True, populate_by_name=True, defer_build=True)
-
-
-class Author(_Doc):
-    name: str
-    url: str | None = None
-    avatar: str | None = None
-
-
-class Attachment(_Doc):
-    url: str
-    mime_type: str
-    title: str | None = None
-
-
-class RelatedItem(_Doc):
-    url: str
-    title: str
-    date_published: datetime | None = None
-    provider: str | None = None
-
-
-class Extension(_Doc):
-    related: list[RelatedItem]
-
-
-class Hub(_Doc):
-    type: str
-    url: str
-
-
-class FeedExtension(_Doc):
-    """Feed-level `_syndicate`: where this document stands in the feed's archive."""
-
-    archive: bool | None = None  # true on an archive page (RFC 5005 fh:archive)
-    self_url: str | None = Field(None, alias="self")
-    current: str | None = None
-    prev_archive: str | None = None
-    next_archive: str | None = None
-
-
-class Item(_Doc):
-    id: str
-    url: str
-    title: str
-    summary: str | None = None
-    content_text: str | None = None
-    content_html: str
-    date_published: datetime
-    image: str | None = None
-    tags: list[str] | None = None
-    author: Author | None = None  # JSON Feed 1.0's, for its readers: see _authors_json
-    authors: list[Author] | None = None
-    attachments: list[Attachment] | None = None
-    syndicate: Extension | None = Field(None, alias="_syndicate")
-
-
-class Document(_Doc):
-    version: str = VERSION
-    title: str
-    home_page_url: str
-    feed_url: str
-    description: str | None = None
-    next_url: str | None = None  # older items: the prev-archive page
-    # Both square (JSON Feed 1.1): our icon; our logo, about 2:1, would be cropped.
-    icon: str | None = None
-    favicon: str | None = None
-    language: str | None = None
-    author: Author | None = None  # JSON Feed 1.0's, for its readers: see _authors_json
-    authors: list[Author] | None = None
-    hubs: list[Hub] | None = None
-    syndicate: FeedExtension | None = Field(None, alias="_syndicate")
-    items: list[Item]  # written one at a time: see `write`
-
-
-def _authors(person: Person | None) -> dict[str, Any]:
-    """`author` (JSON Feed 1.0's) and `authors` (1.1's) of one person: see _authors_json."""
-    if person is None:
-        return {}
-    one = _author(person)
-    return {"author": one, "authors": [one]}
-
-
-def _author(person: Person | None) -> Author | None:
-    return (
-        None if person is None else Author(name=person.name, url=person.url, avatar=person.avatar)
-    )
-
-
-def _item(entry: Entry) -> Item:
-    related = [
-        RelatedItem(url=r.url, title=r.title, date_published=r.published, provider=r.provider)
-        for r in entry.related
-    ]
-    return Item(
-        id=entry.url,
-        url=entry.url,
-        title=entry.title,
-        summary=entry.summary,
-        content_text=entry.summary,
-        content_html=entry.content_html,
-        date_published=entry.published,
-        image=entry.images[0].url if entry.images else None,
-        tags=list(entry.tags) or None,
-        **_authors(entry.author),
-        attachments=[
-            Attachment(url=p.url, mime_type=p.mime_type, title=p.title) for p in entry.images
-        ]
-        or None,
-        syndicate=Extension(related=related) if related else None,
-    )
-
-
-def _feed_extension(view: FeedView, links: dict[str, str]) -> FeedExtension | None:
-    page = view.archive_page
-    if page is None and not links:
-        return None
-    return FeedExtension(
-        archive=True if page is not None else None,
-        self_url=view.url_of(WRITER.document(page)) if page is not None else None,
-        current=links.get("current"),
-        prev_archive=links.get("prev-archive"),
-        next_archive=links.get("next-archive"),
-    )
 
 
 def write(view: FeedView, stream: BinaryIO) -> None:
@@ -167,7 +38,7 @@ def _write(view: FeedView, stream: BinaryIO, fast: bool) -> None:
     item at a time: the document without items, then each item dumped on its own and indented
     by two levels (JSON text has no raw newline inside a string, so every newline is layout)."""
     links = archive_links(view, WRITER)
-    text = (head_json(view, links) if fast else None) or _dumped(_document(view, links))
+    text = (head_json(view, links) if fast else None) or _models().head(view, links)
     if not text.endswith(_NO_ITEMS):
         raise ValueError("the items are not the document's last member")  # never seen
     if not view.entries:
@@ -178,7 +49,7 @@ def _write(view: FeedView, stream: BinaryIO, fast: bool) -> None:
     for entry in view.entries:
         data = item_json(entry) if fast else None
         if data is None:
-            item = _ITEM_INDENT + _dumped(_item(entry)).replace("\n", "\n" + _ITEM_INDENT)
+            item = _ITEM_INDENT + _models().item(entry).replace("\n", "\n" + _ITEM_INDENT)
             data = item.encode("utf-8")
         stream.write(separator + data)
         separator = b",\n"
@@ -189,27 +60,17 @@ _NO_ITEMS = "[]\n}"
 _ITEM_INDENT = "    "
 
 
-def _document(view: FeedView, links: dict[str, str]) -> Document:
-    """The document of `view` without its items: the reference for `head_json`."""
-    return Document(
-        title=view.title,
-        home_page_url=view.home_url,
-        feed_url=view.url_of(WRITER.document()),
-        description=view.description or None,
-        next_url=links.get("prev-archive"),
-        icon=view.icon,
-        favicon=view.icon,
-        language=view.language,
-        **_authors(view.author),
-        hubs=[Hub(type="WebSub", url=hub) for hub in view.hubs] or None,
-        syndicate=_feed_extension(view, links),
-        items=[],
-    )
+def _models() -> types.ModuleType:
+    """The reference: Pydantic and the document's models, imported when first needed."""
+    from syndicate.render.writers import _jsonfeed_models
+
+    return _jsonfeed_models
 
 
 def head_json(view: FeedView, links: dict[str, str]) -> str | None:
-    """What `_document` dumps, written straight (its strings escaped as in `item_json`); None
-    (use Pydantic) when a string holds a lone surrogate, which Pydantic refuses."""
+    """What the reference's `head` dumps, written straight (its strings escaped as in
+    `item_json`); None (use Pydantic) when a string holds a lone surrogate, which Pydantic
+    refuses."""
     q = encode_basestring
     parts = [
         f'{{\n  "version": "{VERSION}",\n  "title": {q(view.title)}',
@@ -245,10 +106,6 @@ def head_json(view: FeedView, links: dict[str, str]) -> str | None:
     except UnicodeEncodeError:  # a lone surrogate, which Pydantic refuses
         return None
     return text
-
-
-def _dumped(model: BaseModel) -> str:
-    return model.model_dump_json(by_alias=True, exclude_none=True, indent=2)
 
 
 _TAG_SEPARATOR = ",\n        "
