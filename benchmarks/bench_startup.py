@@ -13,8 +13,7 @@ each round runs, alternating, every command in its own process:
     check cold       syndicate check --no-cache: the config and every seed checked again
     libraries        python importing what check cold cannot do without (click, PyYAML,
                      pydantic with one model built, its plugins off as syndicate runs it):
-                     of syndicate, only the command line's package, for that switch
-                     (cli/pydantic_plugins.py)
+                     of syndicate, only that switch (pydantic_plugins.py)
 
 It prints the median and min seconds of each and each command's median over the floor's, with
 the targets beside them and whether the median meets its target; it exits 0 either way.
@@ -46,7 +45,7 @@ OLD = 1_000_000_000  # an mtime long ago (2001), in seconds
 # models): the part of "check cold" that is not ours. (The RSS and Atom writers' reference,
 # feedgen with lxml, is imported only for what the writers cannot write straight.)
 LIBRARIES = """
-from syndicate.cli import pydantic_plugins
+from syndicate import pydantic_plugins
 pydantic_plugins.turn_off()  # as syndicate's program runs: no plugin, no plugin loader
 import click, click.core, yaml
 from pydantic import BaseModel

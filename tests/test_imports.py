@@ -21,7 +21,8 @@ _PROBE = """
 import json, sys
 watched = json.loads(sys.argv[2])
 sys.argv = ["syndicate", *json.loads(sys.argv[1])]
-from syndicate.cli import main, pydantic_plugins
+from syndicate import pydantic_plugins
+from syndicate.cli import main
 pydantic_plugins.turn_off()  # as the program does before `main` (cli.run)
 code = None
 try:

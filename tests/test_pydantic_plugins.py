@@ -1,6 +1,6 @@
 """The `syndicate` program keeps pydantic's plugins off, and with all of them off pydantic's
 plugin loader is not imported (nor `importlib.metadata`, which it imports to look for them):
-cli/pydantic_plugins.py. Each case runs in a fresh interpreter: the stand-in lives in
+pydantic_plugins.py. Each case runs in a fresh interpreter: the stand-in lives in
 `sys.modules`."""
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def test_a_cold_check_looks_for_no_plugin_unless_told(
 
 _ASKED = """
 import sys
-from syndicate.cli import pydantic_plugins
+from syndicate import pydantic_plugins
 pydantic_plugins.turn_off()
 stand_in = sys.modules["pydantic.plugin._loader"]
 print(stand_in.get_plugins())

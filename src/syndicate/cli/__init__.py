@@ -18,8 +18,7 @@ from typing import Any, NoReturn
 
 import click
 
-from syndicate import __version__
-from syndicate.cli import pydantic_plugins
+from syndicate import __version__, pydantic_plugins
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +122,7 @@ def run() -> None:
     (a closed pipe: Python says so), or an exit status that is not a number.
 
     Pydantic's plugins are off unless PYDANTIC_DISABLE_PLUGINS says otherwise (set empty, it
-    lets them all in): syndicate's models want none (cli/pydantic_plugins.py)."""
+    lets them all in): syndicate's models want none (syndicate/pydantic_plugins.py)."""
     pydantic_plugins.turn_off()
     try:
         main()
