@@ -7,13 +7,23 @@ import itertools
 import re
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
-from syndicate.seeds import discovery, fieldnames, frontmatter, reading, yamlsrc
+from syndicate.seeds import (
+    discovery,
+    fast_validation,
+    fieldnames,
+    frontmatter,
+    models,
+    reading,
+    yamlsrc,
+)
 
 from conftest import make_corpus
 
@@ -178,6 +188,51 @@ def test_corpus_reads_the_same(tmp_path: Path) -> None:
             assert guard.Match(text.encode()), path.name
         fast += assert_same(text)
     assert fast > 1400, f"only {fast} of 1500 seeds took the fast path"
+
+
+def url_checks(raw: dict[str, object]) -> int:
+    """How many times the fast path's validator asks the model's `_url` about a value."""
+    calls = 0
+
+    def count(frame: types.FrameType, event: str, arg: object) -> None:
+        nonlocal calls
+        calls += event == "call" and frame.f_code is models._url.__code__
+
+    sys.setprofile(count)
+    try:
+        fast_validation.validate(raw)
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+def test_the_fast_validator_gives_the_model_seed(tmp_path: Path) -> None:
+    """The same Seed as the model's, for seeds whose URLs are clean and for those `_url`
+    changes (references to '&', characters percent-encoded); URLs only these are asked of
+    `_url`. The models it was built from stay as they were."""
+    fast_validation._validator.cache_clear()
+    make_corpus(tmp_path, 300, seed=11)
+    asked = 0
+    for path in sorted(tmp_path.glob("*.txt")):
+        text = frontmatter.split(frontmatter.decode(path.read_bytes())).yaml_text
+        raw = yamlsrc.load(text)
+        assert isinstance(raw, dict)
+        expected = models.Seed.model_validate(raw)
+        seed = fast_validation.validate(raw)
+        assert type(seed) is models.Seed and seed == expected, path.name
+        asked += url_checks(raw)
+    assert asked > 0  # the corpus has URLs `_url` rewrites
+    clean = yamlsrc.load(HEAD + "ampWebUrl: https://e.com/amp?a=1&b=%2F#x\n")
+    assert url_checks(clean) == 0
+    assert url_checks({**clean, "webUrl": "https://e.com/a&amp;b"}) == 1
+    assert fast_validation.validate({**clean, "webUrl": "https://e.com/a&amp;b"}).web_url == (
+        "https://e.com/a&b"
+    )
+    with pytest.raises(ValidationError):
+        fast_validation.validate({**clean, "webUrl": "ftp://e.com/"})
+    assert all(model.__pydantic_complete__ for model in fast_validation._MODELS)
+    with pytest.raises(ValidationError, match="not an absolute http"):
+        models.Seed.model_validate({**clean, "webUrl": "ftp://e.com/"})
 
 
 TOKENS = [

@@ -9,8 +9,9 @@ import string
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic_core import SchemaValidator, ValidationError
 
-from syndicate.seeds import urls
+from syndicate.seeds import models, urls
 from syndicate.seeds.urls import to_uri
 
 # The definition: a label starts and ends with a letter, digit or '_', '-' only inside.
@@ -205,3 +206,68 @@ def test_unusable_urls(url: str, message: str) -> None:
 )
 def test_an_ipv6_address_is_a_host(url: str) -> None:
     assert to_uri(url) == url
+
+
+# --------------------------------------------------------------- the fast path's clean URLs
+
+CLEAN_URL = re.compile(urls.CLEAN_URL)
+# The pattern as pydantic-core runs it (seeds/fast_validation.py): Rust's regex crate.
+RUST_CLEAN_URL = SchemaValidator(
+    {"type": "str", "pattern": f"^(?:{urls.CLEAN_URL})$", "regex_engine": "rust-regex"}
+)
+
+
+def rust_accepts(text: str) -> bool:
+    try:
+        RUST_CLEAN_URL.validate_python(text)
+    except ValidationError:
+        return False
+    return True
+
+
+@settings(max_examples=2000)
+@given(url=st.from_regex(CLEAN_URL, fullmatch=True))
+def test_a_clean_url_is_what_the_seed_model_keeps_as_it_is(url: str) -> None:
+    """Every URL the fast path's validator takes without asking `_url` is one that `_url`
+    returns unchanged (within the length limit, which the validator checks too)."""
+    assert rust_accepts(url)
+    if len(url) <= urls.MAX_URL_LENGTH:
+        assert to_uri(url) == url
+        assert models._url(url) == url
+
+
+@settings(max_examples=3000)
+@given(
+    body=st.text(alphabet="aZg09_-.:/?#[]%2F&;x é", max_size=24),
+    prefix=st.sampled_from(["", "http://", "https://", "HtTpS://a", "http://a-", "https://0x"]),
+)
+def test_python_and_rust_read_the_clean_url_pattern_alike(prefix: str, body: str) -> None:
+    """And each string it accepts is kept as it is by `to_uri` (none it refuses is wrong:
+    the validator then asks `_url`)."""
+    text = prefix + body
+    accepted = CLEAN_URL.fullmatch(text) is not None
+    assert rust_accepts(text) == accepted, text
+    if accepted:
+        assert to_uri(text) == text
+
+
+@pytest.mark.parametrize(
+    ("url", "clean"),
+    [
+        ("https://www.bbc.com/news/uk-65252284", True),
+        ("HTTP://a_b.example/x?y=1&z=%2F#top", True),
+        ("https://e.de/", True),  # a last label ending in a hex digit, still no number
+        ("https://192.0.2.1/a", False),  # a number: check_host has a word to say
+        ("https://a.0x1f/", False),
+        ("https://example.com./x", False),  # a trailing dot
+        ("https://e.example:8080/", False),  # a port
+        ("https://e.example/a;b", False),  # ';': a character reference, perhaps
+        ("https://e.example/100%", False),  # '%' not before two hex digits
+        ("https://e.example/a b", False),
+        ("https://e.example/\n", False),  # Rust's '$' is the end of the text only
+        ("https://bücher.example/", False),
+    ],
+)
+def test_clean_urls(url: str, clean: bool) -> None:
+    assert (CLEAN_URL.fullmatch(url) is not None) == clean
+    assert rust_accepts(url) == clean

@@ -23,7 +23,7 @@ from pydantic_core import ErrorDetails
 
 from syndicate import plain
 from syndicate.errors import Problem, SyndicateError
-from syndicate.seeds import frontmatter, repairs, urls, yamlsrc
+from syndicate.seeds import fast_validation, frontmatter, repairs, urls, yamlsrc
 from syndicate.seeds.candidate import Candidate
 from syndicate.seeds.discovery import (
     DEFAULT_MAX_SEED_BYTES,
@@ -202,7 +202,7 @@ def _parse_fast(file: SeedFile, text: str) -> LoadedSeed | None:
         return None
     encoded = urls.encoded_count
     try:
-        seed = Seed.model_validate(raw)
+        seed = fast_validation.validate(raw)
     except ValidationError:
         return None
     # a URL percent-encoded: the reference path says so (repairs.encoded_urls)
@@ -489,6 +489,7 @@ class Workers:
             from concurrent.futures import ProcessPoolExecutor
 
             yamlsrc.expect_many()  # the workers inherit it: each reads many seeds
+            fast_validation.prepare()  # and this too
             if sys.platform.startswith("linux"):
                 import ctypes  # noqa: F401 (for _end_with_parent: imported once, before the fork)
             self._pool = ProcessPoolExecutor(
