@@ -1,16 +1,26 @@
-"""The fast path's validator: the Seed model's, with most URLs checked inside pydantic-core.
+"""The fast path's validator: the Seed model's, with its extra checks done inside pydantic-core.
 
-The seed model checks each URL with `_url` (models.py), a Python function: about ten calls a
-seed, a quarter of its validation. Most URLs are already in the form `_url` returns unchanged
-(`urls.CLEAN_URL`: http(s), a host name whose last label starts with a letter, URI characters
-with '%' only before two hex digits). This validator is the model's own schema with each URL
-first matched against that pattern by pydantic-core, and given to `_url` only when it does not
-match: the same Seed for every document, in about three quarters of the time.
+A seed read by the fast path (seeds/reading.py, `_parse_fast`) must be one the reference path
+would read without a word: no field a model does not have (a misspelt one gets a warning), no
+list past its cap (the rest is dropped, with a warning), and a seed the model accepts. Asked in
+Python, that is a walk over the parsed data and, for each URL, a call to the model's `_url`
+(about ten a seed): together a third of the seed's validation. This validator is the model's own
+schema with both asked by pydantic-core:
 
-Only the fast path (seeds/reading.py, `_parse_fast`) uses it: its errors are never shown, a
-document it refuses is read again by the reference path, whose messages are the model's.
-tests/test_fast_path.py holds its seeds to the model's; tests/test_urls.py holds every URL the
-pattern accepts to `_url` returning it as it is.
+- every model forbids a field it does not have (fields by their names in seeds only: a field
+  spelt `web_url` is no field there), and `secured`, the one field a seed holds that no model
+  has, is taken out first;
+- `images` (of the seed and of each related item) and `related` hold at most
+  repairs.MAX_IMAGES and repairs.MAX_RELATED items;
+- each URL is first matched against the form `_url` returns unchanged (`urls.CLEAN_URL`: http(s),
+  a host name whose last label starts with a letter, URI characters, '%' only before two hex
+  digits), and given to `_url` only when it does not match.
+
+The Seed it gives is the model's. Its errors are never shown: a seed it refuses is read again
+by the reference path, whose checks and messages are the model's and repairs.py's.
+tests/test_fast_path.py holds it to the model and to the Python definition of what the
+reference path would warn about; tests/test_urls.py holds every URL the pattern accepts to
+`_url` returning it as it is.
 """
 
 from __future__ import annotations
@@ -22,6 +32,7 @@ from pydantic import BaseModel
 from pydantic_core import SchemaValidator
 
 from syndicate.seeds import models
+from syndicate.seeds.repairs import MAX_IMAGES, MAX_RELATED
 from syndicate.seeds.urls import CLEAN_URL, MAX_URL_LENGTH
 
 # The pattern as pydantic-core runs it (Rust's regex crate): anchored, as it searches.
@@ -38,10 +49,17 @@ _MODELS: tuple[type[BaseModel], ...] = (
     models.Provider,
     models.Image,
 )
+# The lists capped, by model: field name -> the most items a seed may hold unrepaired.
+_CAPS: dict[type[BaseModel], dict[str, int]] = {
+    models.Seed: {"images": MAX_IMAGES, "related": MAX_RELATED},
+    models.Related: {"images": MAX_IMAGES},
+}
 
 
 def validate(raw: dict[Any, Any]) -> models.Seed:
-    """`Seed.model_validate(raw)`, faster; ValidationError when the model refuses `raw`."""
+    """The model's Seed of `raw` (which loses its `secured` field) when the reference path
+    would read it without a warning; else ValidationError."""
+    raw.pop("secured", None)
     seed: models.Seed = _validator().validate_python(raw)
     return seed
 
@@ -55,7 +73,7 @@ def prepare() -> None:
 def _validator() -> SchemaValidator:
     """Built once (about 1.5 ms): before the workers start (`prepare`), or when the fast path
     first needs it (after yamlsrc.FAST_AFTER documents)."""
-    schema = _with_clean_urls(models.Seed.__pydantic_core_schema__)
+    schema = _fast(models.Seed.__pydantic_core_schema__)
     # pydantic-core reuses the validator a complete model class already has, for the class
     # and its nested models, rather than build one from the schema it is given: the models
     # are marked incomplete while this one is built, so that it is built from `schema`.
@@ -69,13 +87,31 @@ def _validator() -> SchemaValidator:
             model.__pydantic_complete__ = was
 
 
-def _with_clean_urls(node: Any) -> Any:
-    """A copy of the core schema `node` where each `_url` validator is tried after the clean
-    pattern (a left-to-right union: the first that accepts the value gives it)."""
-    if isinstance(node, dict):
-        if node.get("type") == "function-before" and node["function"]["function"] is models._url:
-            return {"type": "union", "mode": "left_to_right", "choices": [_CLEAN_STR, node]}
-        return {key: _with_clean_urls(value) for key, value in node.items()}
+def _fast(node: Any) -> Any:
+    """A copy of the core schema `node` with the changes told above."""
     if isinstance(node, list):
-        return [_with_clean_urls(value) for value in node]
-    return node
+        return [_fast(value) for value in node]
+    if not isinstance(node, dict):
+        return node
+    kind = node.get("type")
+    if kind == "function-before" and node["function"]["function"] is models._url:
+        # a left-to-right union: the first choice that accepts the value gives it
+        return {"type": "union", "mode": "left_to_right", "choices": [_CLEAN_STR, node]}
+    copy = {key: _fast(value) for key, value in node.items()}
+    if kind == "model":
+        copy["config"] = {
+            **copy["config"],
+            "extra_fields_behavior": "forbid",
+            "validate_by_name": False,
+        }
+        fields = copy["schema"]["fields"]
+        for name, most in _CAPS.get(node["cls"], {}).items():
+            fields[name] = _capped(fields[name], most)
+    return copy
+
+
+def _capped(field: dict[str, Any], most: int) -> dict[str, Any]:
+    """The model field `field` (a list with a default) holding at most `most` items."""
+    default = field["schema"]
+    assert default["type"] == "default" and default["schema"]["type"] == "list", field
+    return {**field, "schema": {**default, "schema": {**default["schema"], "max_length": most}}}

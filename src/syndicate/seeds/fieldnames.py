@@ -35,38 +35,6 @@ _NESTED: dict[frozenset[str], tuple[tuple[str, frozenset[str], bool], ...]] = {
 CUTOFF = 0.8  # difflib's ratio: `publishd` or `qualty`, not `type` for `title`
 
 
-def any_unknown(data: dict[Any, Any]) -> bool:
-    """Whether a seed's `data` or an object in it has a field its model does not (for the fast
-    path, which leaves such a seed to the reference path and its warnings). Cheap, as it runs
-    for every seed: set tests, written out for the shapes of _NESTED."""
-    if not SEED.issuperset(data) or _unknown_provider(data.get("provider")):
-        return True
-    if _unknown_images(data.get("images")):
-        return True
-    related = data.get("related")
-    if isinstance(related, list):
-        for item in related:
-            if isinstance(item, dict) and (
-                not RELATED.issuperset(item)
-                or _unknown_provider(item.get("provider"))
-                or _unknown_images(item.get("images"))
-            ):
-                return True
-    return False
-
-
-def _unknown_provider(provider: Any) -> bool:
-    if not isinstance(provider, dict):
-        return False
-    return not PROVIDER.issuperset(provider) or _unknown_images(provider.get("images"))
-
-
-def _unknown_images(images: Any) -> bool:
-    if not isinstance(images, list):
-        return False
-    return any(isinstance(image, dict) and not IMAGE.issuperset(image) for image in images)
-
-
 def near_misses(
     data: dict[Any, Any], fields: frozenset[str] = SEED, loc: Loc = ()
 ) -> Iterator[tuple[Loc, str]]:

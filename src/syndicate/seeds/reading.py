@@ -198,7 +198,7 @@ def parse(file: SeedFile, data: bytes) -> LoadedSeed:
 def _parse_fast(file: SeedFile, text: str) -> LoadedSeed | None:
     """A clean seed through the fast parser; None for anything to report or repair."""
     raw = yamlsrc.load_fast(text)
-    if raw is None or repairs.needed(raw):
+    if raw is None:
         return None
     encoded = urls.encoded_count
     try:

@@ -38,22 +38,6 @@ _MAY_HOLD_FORBIDDEN = re.compile(XML_FORBIDDEN.pattern[:-1] + "\r]|\\\\[0abvfexu
 _DATED = ("publishedDateTime",)
 
 
-def needed(data: dict[Any, Any]) -> bool:
-    """Whether `before_validation` would change data that holds no unwanted characters, or
-    warn about it (cheap; for the fast path, whose text was checked for those). A date-time
-    without a time zone is not looked for: the model refuses it, and a seed the model refuses
-    leaves the fast path too."""
-    related = _as_list(data.get("related"))
-    if len(related) > MAX_RELATED or fieldnames.any_unknown(data):
-        return True
-    dated = [data, *(r for r in related if isinstance(r, dict))]
-    return any(len(_as_list(d.get("images"))) > MAX_IMAGES for d in dated)
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
 def _is_naive(value: Any) -> bool:
     return isinstance(value, str) and NAIVE_DATE.fullmatch(value.strip()) is not None
 
