@@ -24,6 +24,7 @@ from syndicate.seeds import (
     models,
     reading,
     repairs,
+    urls,
     yamlsrc,
 )
 
@@ -591,3 +592,35 @@ def objects_at(data: dict[str, object], where: str) -> list[dict[str, object]]:
             for inner in (as_list(outer.get(part)) or [outer.get(part)])
         ]
     return [target for target in found if isinstance(target, dict)]
+
+
+_TEXT = st.text(alphabet="aZ9 \t\u200b\u00ad\ufeffé-“.:/", max_size=8)
+_HOSTS = st.one_of(
+    st.from_regex(f"(?:{urls.CLEAN_HOST})", fullmatch=True),
+    st.text(alphabet="aZ9_-.:0xé", max_size=12),
+)
+_URLS = st.one_of(
+    st.from_regex(urls.CLEAN_URL, fullmatch=True), st.text(alphabet="htps:/a.é&;%#0x", max_size=20)
+)
+
+
+@settings(max_examples=500)
+@given(title=_TEXT, name=_TEXT, domain=_HOSTS, url=_URLS)
+def test_the_fast_validator_reads_any_value_as_the_model_does(
+    title: str, name: str, domain: str, url: str
+) -> None:
+    """A title, a provider's name and domain, a URL: the fast validator's checks in
+    pydantic-core take a value only as the model's Python checks would give it, and leave
+    every other value to them (a seed the model refuses, the fast validator refuses)."""
+    data = copy.deepcopy(SEED)
+    data["title"], data["webUrl"] = title, url
+    data["provider"] = {"name": name, "domain": domain}
+    try:
+        expected = models.Seed.model_validate(data)
+    except ValidationError:
+        expected = None
+    try:
+        seed = fast_validation.validate(data)
+    except ValidationError:
+        seed = None
+    assert seed == expected

@@ -271,3 +271,13 @@ def test_python_and_rust_read_the_clean_url_pattern_alike(prefix: str, body: str
 def test_clean_urls(url: str, clean: bool) -> None:
     assert (CLEAN_URL.fullmatch(url) is not None) == clean
     assert rust_accepts(url) == clean
+
+
+@settings(max_examples=1000)
+@given(host=st.from_regex(f"(?:{urls.CLEAN_HOST})", fullmatch=True))
+def test_a_clean_host_is_a_domain_the_seed_model_keeps_as_it_is(host: str) -> None:
+    """The fast path's validator takes a provider's domain of this form without asking the
+    model's checks, which give it unchanged."""
+    if len(host) <= models.MAX_DOMAIN:
+        assert re.fullmatch(models.DOMAIN_PATTERN[1:-1], host)
+        assert models._domain(models._ascii_domain(host)) == host

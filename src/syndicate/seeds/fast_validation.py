@@ -14,7 +14,9 @@ schema with both asked by pydantic-core:
   repairs.MAX_IMAGES and repairs.MAX_RELATED items;
 - each URL is first matched against the form `_url` returns unchanged (`urls.CLEAN_URL`: http(s),
   a host name whose last label starts with a letter, URI characters, '%' only before two hex
-  digits), and given to `_url` only when it does not match.
+  digits), and given to `_url` only when it does not match; a provider's domain likewise
+  (`urls.CLEAN_HOST`), and a text a reader must see (a title, a name) is taken as it is when it
+  starts with an ASCII letter or digit, as `_visible` would.
 
 The Seed it gives is the model's. Its errors are never shown: a seed it refuses is read again
 by the reference path, whose checks and messages are the model's and repairs.py's.
@@ -33,16 +35,26 @@ from pydantic_core import SchemaValidator
 
 from syndicate.seeds import models
 from syndicate.seeds.repairs import MAX_IMAGES, MAX_RELATED
-from syndicate.seeds.urls import CLEAN_URL, MAX_URL_LENGTH
+from syndicate.seeds.urls import CLEAN_HOST, CLEAN_URL, MAX_URL_LENGTH
 
-# The pattern as pydantic-core runs it (Rust's regex crate): anchored, as it searches.
-_CLEAN_STR = {
+# The patterns as pydantic-core runs them (Rust's regex crate), anchored: it searches.
+_CLEAN_URL = {
     "type": "str",
     "strict": True,
     "pattern": f"^(?:{CLEAN_URL})$",
     "regex_engine": "rust-regex",
     "max_length": MAX_URL_LENGTH,
 }
+_CLEAN_DOMAIN = {
+    "type": "str",
+    "strict": True,
+    "pattern": f"^(?:{CLEAN_HOST})$",
+    "regex_engine": "rust-regex",
+    "max_length": models.MAX_DOMAIN,
+}
+# What words.invisible says no to at once: a text that starts with an ASCII letter or digit
+# (after trimming, which the str schema does first).
+_SHOWN_FIRST = "^[A-Za-z0-9]"
 _MODELS: tuple[type[BaseModel], ...] = (
     models.Seed,
     models.Related,
@@ -87,6 +99,9 @@ def _validator() -> SchemaValidator:
             model.__pydantic_complete__ = was
 
 
+_FUNCTIONS = ("function-before", "function-after")
+
+
 def _fast(node: Any) -> Any:
     """A copy of the core schema `node` with the changes told above."""
     if isinstance(node, list):
@@ -94,9 +109,13 @@ def _fast(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     kind = node.get("type")
-    if kind == "function-before" and node["function"]["function"] is models._url:
-        # a left-to-right union: the first choice that accepts the value gives it
-        return {"type": "union", "mode": "left_to_right", "choices": [_CLEAN_STR, node]}
+    function = node["function"]["function"] if kind in _FUNCTIONS else None
+    if function is models._url:
+        return _first(_CLEAN_URL, node)
+    if function is models._domain:
+        return _first(_CLEAN_DOMAIN, node)
+    if function is models._visible:  # a str schema (trimmed, measured), then _visible
+        return _first({**node["schema"], "pattern": _SHOWN_FIRST}, node)
     copy = {key: _fast(value) for key, value in node.items()}
     if kind == "model":
         copy["config"] = {
@@ -108,6 +127,12 @@ def _fast(node: Any) -> Any:
         for name, most in _CAPS.get(node["cls"], {}).items():
             fields[name] = _capped(fields[name], most)
     return copy
+
+
+def _first(choice: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """`choice`, else `node`: a left-to-right union, where the first that accepts gives the value
+    (`choice` accepts only values `node` gives unchanged)."""
+    return {"type": "union", "mode": "left_to_right", "choices": [choice, node]}
 
 
 def _capped(field: dict[str, Any], most: int) -> dict[str, Any]:

@@ -124,6 +124,7 @@ class Image(_Model):
 # starting or ending with '-'), with an optional port: the provider's link is https://DOMAIN.
 _LABEL = "[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
 DOMAIN_PATTERN = rf"^{_LABEL}(?:\.{_LABEL})*\.?(?::[0-9]{{1,5}})?$"
+MAX_DOMAIN = 253
 
 
 def _domain(value: str) -> str:
@@ -147,7 +148,7 @@ class Provider(_Model):
     domain: (
         Annotated[
             StrictStr,
-            Field(pattern=DOMAIN_PATTERN, max_length=253),
+            Field(pattern=DOMAIN_PATTERN, max_length=MAX_DOMAIN),
             BeforeValidator(_ascii_domain),
             AfterValidator(_domain),
         ]

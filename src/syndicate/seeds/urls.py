@@ -44,19 +44,17 @@ _CLEAN = re.compile(
 )
 
 
-# The URLs `to_uri` returns as they are, in one pattern that Python's re and Rust's regex crate
-# (pydantic-core's, seeds/fast_validation.py) read alike (no possessive quantifier, no
-# lookaround): _CLEAN's, with a host name whose last label starts with a letter or '_' (never
-# a number: check_host has nothing to say) and no trailing dot. tests/test_urls.py holds it to
-# `to_uri`.
+# Patterns that Python's re and Rust's regex crate (pydantic-core's: seeds/fast_validation.py)
+# read alike (no possessive quantifier, no lookaround). CLEAN_HOST: a host name whose last label
+# starts with a letter or '_' (never a number: check_host has nothing to say), without a
+# trailing dot or a port. CLEAN_URL: the URLs `to_uri` returns as they are: _CLEAN's, with such
+# a host. tests/test_urls.py holds them to check_host and `to_uri`.
+CLEAN_HOST = (
+    "(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?\\.)*[A-Za-z_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
+)
 _CLEAN_URL_CHARS = f"[{_PART_CHARS.replace(';', '')}]*"
 _CLEAN_URL_PART = f"{_CLEAN_URL_CHARS}(?:%[0-9A-Fa-f]{{2}}{_CLEAN_URL_CHARS})*"
-CLEAN_URL = (
-    "[hH][tT][tT][pP][sS]?://"
-    "(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?\\.)*"
-    "[A-Za-z_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
-    f"(?:[/?]{_CLEAN_URL_PART})?(?:#{_CLEAN_URL_PART})?"
-)
+CLEAN_URL = f"[hH][tT][tT][pP][sS]?://{CLEAN_HOST}(?:[/?]{_CLEAN_URL_PART})?(?:#{_CLEAN_URL_PART})?"
 
 
 def decode_references(url: str) -> str:
