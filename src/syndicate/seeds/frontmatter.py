@@ -61,6 +61,49 @@ def split(text: str) -> FrontMatter:
     return FrontMatter(text[start:closing], 2)
 
 
+# The same delimiters, looked for in a file's bytes (see split_clean).
+_OPENING_BYTES = re.compile(rb"---[ \t]*(?:\n|\Z)")
+_CLOSING_BYTES = re.compile(rb"---[ \t]*+$", re.MULTILINE)
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def split_clean(data: bytes) -> tuple[FrontMatter, bytes] | None:
+    """`split(decode(data))` and the front matter's UTF-8 bytes, for a file without a carriage
+    return whose front matter is where it should be; None for any other (then `decode` and
+    `split` read it, or say what is wrong). Done on the bytes, without decoding the whole file
+    first (a search in the decoded text costs several times more, and the fast parser's guard
+    reads bytes): the delimiters are ASCII, which UTF-8 never uses inside another character,
+    so they are found where they are in the text."""
+    if b"\r" in data or data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4]:
+        return None
+    opening = _OPENING_BYTES.match(data, 3 if data.startswith(_UTF8_BOM) else 0)
+    if opening is None:
+        return None
+    start = opening.end()
+    closing = _closing_line_in_bytes(data, start)
+    if closing < 0:
+        return None
+    yaml_bytes = data[start:closing]
+    try:
+        yaml_text = yaml_bytes.decode("utf-8")
+        data[closing:].decode("utf-8")  # the rest of the file must be UTF-8 too
+    except UnicodeDecodeError:
+        return None
+    return FrontMatter(yaml_text, 2), yaml_bytes
+
+
+def _closing_line_in_bytes(data: bytes, start: int) -> int:
+    """_closing_line in bytes."""
+    at = start
+    while True:
+        at = data.find(b"---", at)
+        if at < 0:
+            return -1
+        if (at == start or data[at - 1] == 10) and _CLOSING_BYTES.match(data, at):  # 10: \n
+            return at
+        at += 3
+
+
 def _closing_line(text: str, start: int) -> int:
     """Where the first line `---` at or after `start` (a line start) begins, or -1."""
     at = start

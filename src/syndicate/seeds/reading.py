@@ -187,6 +187,10 @@ def _read_all(fd: int, size: int) -> bytes:
 
 def parse(file: SeedFile, data: bytes) -> LoadedSeed:
     """Turn the bytes of one seed file into a LoadedSeed."""
+    clean = frontmatter.split_clean(data)
+    if clean is not None:
+        matter, utf8 = clean
+        return _parse_fast(file, matter.yaml_text, utf8) or _parse_reference(file, matter)
     try:
         text = frontmatter.decode(data)
         matter = frontmatter.split(text)
@@ -195,9 +199,10 @@ def parse(file: SeedFile, data: bytes) -> LoadedSeed:
     return _parse_fast(file, matter.yaml_text) or _parse_reference(file, matter)
 
 
-def _parse_fast(file: SeedFile, text: str) -> LoadedSeed | None:
-    """A clean seed through the fast parser; None for anything to report or repair."""
-    raw = yamlsrc.load_fast(text)
+def _parse_fast(file: SeedFile, text: str, utf8: bytes | None = None) -> LoadedSeed | None:
+    """A clean seed through the fast parser; None for anything to report or repair.
+    `utf8`: `text` in UTF-8, when the caller has it."""
+    raw = yamlsrc.load_fast(text, utf8)
     if raw is None:
         return None
     encoded = urls.encoded_count

@@ -588,12 +588,13 @@ RE2_AFTER = 400
 _checked = itertools.count()
 
 
-def is_plain(text: str) -> bool:
-    """Whether `text` is plain YAML, which the fast parser reads exactly as the reference."""
+def is_plain(text: str, utf8: bytes | None = None) -> bool:
+    """Whether `text` is plain YAML, which the fast parser reads exactly as the reference.
+    `utf8`: `text` in UTF-8, when the caller has it (RE2 reads bytes)."""
     guard = _re2_guard() if next(_checked) >= RE2_AFTER else None
     if guard is not None:
         try:
-            if guard.Match(text.encode()):
+            if guard.Match(text.encode() if utf8 is None else utf8):
                 return True
         except UnicodeEncodeError:  # a lone surrogate (no decoded file holds one)
             pass
@@ -637,14 +638,14 @@ def _fast_parser() -> Any:
     return yaml_rs
 
 
-def load_fast(text: str) -> dict[Any, Any] | None:
+def load_fast(text: str, utf8: bytes | None = None) -> dict[Any, Any] | None:
     """The mapping `load` would give, without line numbers, several times faster; None when
     this text must go through `load` (among a process's first documents, no fast parser
-    installed, or not plain YAML)."""
+    installed, or not plain YAML). `utf8`: `text` in UTF-8, when the caller has it."""
     if next(_loaded) < FAST_AFTER:
         return None
     parser = _fast_parser()
-    if parser is None or not is_plain(text):
+    if parser is None or not is_plain(text, utf8):
         return None
     try:
         data = parser.loads(text, parse_datetime=False)
