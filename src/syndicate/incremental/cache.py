@@ -25,7 +25,6 @@ import mmap
 import os
 import re
 import sys
-import tempfile
 import zlib
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -156,6 +155,8 @@ def write_frames(path: Path, frames: Iterable[bytes | memoryview], what: str) ->
     if path.parent.absolute() in _NO_SPACE:
         log.debug("%s: %s not written (no space left in its folder)", path, what)
         return
+    import tempfile  # here: 3 ms of imports a build that reads seeds pays while they are read
+
     temp: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

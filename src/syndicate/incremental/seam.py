@@ -109,17 +109,18 @@ class Past:
                 and walk.walks_aside(len(last.seen.names))
             ):
                 past._listing = walk.discover_while(options.seeds_dir, preparing, last.seen)
+            listed: memo.Seen | None = None
             if past._listing is not None:
-                seen, found = past._listing.seen, past._listing.problems
+                listed, found = past._listing.seen, past._listing.problems
             else:
                 # Without a memo or a parse cache, nothing compares stats before files are read.
                 with_stats = (
                     past.last is not None or (options.cache_folder / cache.CACHE_FILE).exists()
                 )
-                files, found = past._discovered = discover(options, with_stats)
-                seen = memo.Seen.of(files)
+                _, found = past._discovered = discover(options, with_stats)
             past.key, past.found = _memo_key(options), memo.rows_of(found)
-            if past.last is not None:
+            if past.last is not None:  # (a Seen is made only to compare with a memo)
+                seen = listed if listed is not None else memo.Seen.of(past.discovered[0])
                 past.seen = seen.sharing_names(past.last.seen)
         return past
 
@@ -256,8 +257,9 @@ class Past:
         for (index, _, _), scan in zip(work, read, strict=True):
             scans[index] = scan
             if files[index].size < 0 <= scan.size:
-                files[index] = files[index]._replace(
-                    size=scan.size, mtime_ns=scan.mtime_ns, ctime_ns=scan.ctime_ns
+                file = files[index]  # (not _replace: made for every seed of a first build)
+                files[index] = discovery.SeedFile(
+                    file.location, file.name, file.shown, scan.size, scan.mtime_ns, scan.ctime_ns
                 )
             if on_seed:
                 on_seed(len(files))

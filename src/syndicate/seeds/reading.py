@@ -415,10 +415,12 @@ def scan_all(
                 yield _scan_of(file, _stashed(file, row, rows), known)
             return
         parts = chunked(work, jobs)
-        chunks = [
+        # Made as they are sent: the workers are forked at the first, and start on it while
+        # this process makes the others.
+        chunks = (
             [(os.fspath(f.location), f.name, f.shown, k.digest if k else None) for f, k in part]
             for part in parts
-        ]
+        )
         chunk_scan = _scan_chunk_with_entries if entries else _scan_chunk
         found = in_workers(chunk_scan, chunks, max_bytes, jobs, preparing, workers)
         with closing(found) as results:
@@ -481,7 +483,7 @@ class Workers:
     def run(
         self,
         work: Callable[[list[T], int], R],
-        chunks: list[list[T]],
+        chunks: Iterable[list[T]],
         max_bytes: int,
         preparing: Iterable[object] = (),
     ) -> Generator[R, None, None]:
@@ -518,7 +520,7 @@ class Workers:
 
 def in_workers(
     work: Callable[[list[T], int], R],
-    chunks: list[list[T]],
+    chunks: Iterable[list[T]],
     max_bytes: int,
     jobs: int,
     preparing: Iterable[object] = (),
