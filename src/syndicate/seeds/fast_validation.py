@@ -122,6 +122,7 @@ def _fast(node: Any) -> Any:
             **copy["config"],
             "extra_fields_behavior": "forbid",
             "validate_by_name": False,
+            "populate_by_name": False,  # its name before pydantic 2.11
         }
         fields = copy["schema"]["fields"]
         for name, most in _CAPS.get(node["cls"], {}).items():
