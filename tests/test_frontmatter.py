@@ -1,5 +1,5 @@
-"""The front matter found in a file's bytes (frontmatter.split_clean) is the one found in its
-decoded text (decode, then split), and files it does not read are left to those."""
+"""A seed file's front matter as `frontmatter.read` finds it, in the file's bytes when it can,
+is the one its decoded text gives (`decode`, then `split`), and so are its errors."""
 
 from __future__ import annotations
 
@@ -19,11 +19,18 @@ PIECES = st.sampled_from(
 )
 
 
-def by_text(data: bytes) -> frontmatter.FrontMatter | None:
+def by_text(data: bytes) -> frontmatter.FrontMatter | tuple[str, int]:
     try:
         return frontmatter.split(frontmatter.decode(data))
-    except frontmatter.FrontMatterError:
-        return None
+    except frontmatter.FrontMatterError as exc:
+        return exc.message, exc.line
+
+
+def by_read(data: bytes) -> tuple[frontmatter.FrontMatter | tuple[str, int], bytes | None]:
+    try:
+        return frontmatter.read(data)
+    except frontmatter.FrontMatterError as exc:
+        return (exc.message, exc.line), None
 
 
 @settings(max_examples=3000)
@@ -34,24 +41,23 @@ def by_text(data: bytes) -> frontmatter.FrontMatter | None:
 @example(b"---\na: 1\n---\r\nb: 2\n---\n")  # a CRLF line closes it in the text
 @example(b"---\na: 1\rb: 2\n---\n")  # a lone CR is a line end in the text
 def test_the_bytes_give_the_front_matter_the_text_gives(data: bytes) -> None:
-    found = frontmatter.split_clean(data)
-    if found is None:
-        return  # decode and split read it, or say what is wrong
-    matter, encoded = found
-    assert matter == by_text(data)
-    assert encoded == matter.yaml_text.encode()
+    found, utf8 = by_read(data)
+    assert found == by_text(data)
+    if utf8 is not None:
+        assert isinstance(found, frontmatter.FrontMatter)
+        assert utf8 == found.yaml_text.encode()
 
 
 @pytest.mark.parametrize(
-    ("data", "clean"),
+    ("data", "in_bytes"),
     [
         (b"---\ntitle: x\n---\n", True),
         (b"\xef\xbb\xbf---\ntitle: x\n---\nbody", True),
-        (b"---\r\ntitle: x\r\n---\r\n", False),  # carriage returns: the text's way
-        (b"---\ntitle: \xff\n---\n", False),  # not UTF-8: decode says where
-        (b"---\ntitle: x\n", False),  # not closed: split says so
+        (b"---\r\ntitle: x\r\n---\r\n", False),  # carriage returns: read as text
+        (b"---\ntitle: \xff\n---\n", False),  # not UTF-8: the text's error says where
+        (b"---\ntitle: x\n", False),  # not closed: so does this one
         (b"\n---\ntitle: x\n---\n", False),
     ],
 )
-def test_which_files_are_read_from_their_bytes(data: bytes, clean: bool) -> None:
-    assert (frontmatter.split_clean(data) is not None) == clean
+def test_which_files_are_read_in_their_bytes(data: bytes, in_bytes: bool) -> None:
+    assert (by_read(data)[1] is not None) == in_bytes

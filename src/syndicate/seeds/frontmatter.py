@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import AnyStr
 
 _CLOSING = re.compile(r"---[ \t]*+\r?$", re.MULTILINE)
 _OPENING = re.compile(r"---[ \t]*\r?(?:\n|\Z)")
@@ -24,10 +25,25 @@ class FrontMatter:
     first_line: int  # file line on which yaml_text starts
 
 
+def read(data: bytes) -> tuple[FrontMatter, bytes | None]:
+    """The front matter of a seed file's bytes, and the same in UTF-8 when it was found in
+    them (the fast parser's guard reads bytes), else None; FrontMatterError says what is wrong.
+
+    A file without a carriage return is split in its bytes, and only its front matter decoded
+    (searching the decoded text costs several times more): the delimiters are ASCII, which
+    UTF-8 never uses inside another character, so they are where they are in the text. Any
+    other file, and every one with a problem, is decoded whole and split as text (`decode`,
+    `split`), which says what is wrong."""
+    found = _split_bytes(data)
+    if found is not None:
+        return found
+    return split(decode(data)), None
+
+
 def decode(data: bytes) -> str:
     """UTF-8 with or without a byte order mark; anything else is an error. Lines may end in
     LF, CRLF or CR."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4]:
+    if _utf16(data):
         raise FrontMatterError("file is UTF-16: save it as UTF-8", 1)
     try:
         text = data.decode("utf-8-sig")
@@ -55,32 +71,28 @@ def split(text: str) -> FrontMatter:
             )
         raise FrontMatterError("file does not start with a '---' line", 1)
     start = opening.end()
-    closing = _closing_line(text, start)
+    closing = _closing_line(text, start, _CLOSING, "---", "\n")
     if closing < 0:
         raise FrontMatterError("front matter is not closed by a '---' line", 1)
     return FrontMatter(text[start:closing], 2)
 
 
-# The same delimiters, looked for in a file's bytes (see split_clean).
+# The delimiters in a file's bytes without a carriage return (see `read`).
 _OPENING_BYTES = re.compile(rb"---[ \t]*(?:\n|\Z)")
 _CLOSING_BYTES = re.compile(rb"---[ \t]*+$", re.MULTILINE)
 _UTF8_BOM = b"\xef\xbb\xbf"
 
 
-def split_clean(data: bytes) -> tuple[FrontMatter, bytes] | None:
-    """`split(decode(data))` and the front matter's UTF-8 bytes, for a file without a carriage
-    return whose front matter is where it should be; None for any other (then `decode` and
-    `split` read it, or say what is wrong). Done on the bytes, without decoding the whole file
-    first (a search in the decoded text costs several times more, and the fast parser's guard
-    reads bytes): the delimiters are ASCII, which UTF-8 never uses inside another character,
-    so they are found where they are in the text."""
-    if b"\r" in data or data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4]:
+def _split_bytes(data: bytes) -> tuple[FrontMatter, bytes] | None:
+    """`split(decode(data))` and its YAML's bytes, for a file without a carriage return whose
+    front matter is UTF-8 where it should be; None for any other."""
+    if b"\r" in data or _utf16(data):
         return None
     opening = _OPENING_BYTES.match(data, 3 if data.startswith(_UTF8_BOM) else 0)
     if opening is None:
         return None
     start = opening.end()
-    closing = _closing_line_in_bytes(data, start)
+    closing = _closing_line(data, start, _CLOSING_BYTES, b"---", b"\n")
     if closing < 0:
         return None
     yaml_bytes = data[start:closing]
@@ -92,25 +104,20 @@ def split_clean(data: bytes) -> tuple[FrontMatter, bytes] | None:
     return FrontMatter(yaml_text, 2), yaml_bytes
 
 
-def _closing_line_in_bytes(data: bytes, start: int) -> int:
-    """_closing_line in bytes."""
-    at = start
-    while True:
-        at = data.find(b"---", at)
-        if at < 0:
-            return -1
-        if (at == start or data[at - 1] == 10) and _CLOSING_BYTES.match(data, at):  # 10: \n
-            return at
-        at += 3
+def _utf16(data: bytes) -> bool:
+    return data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4]
 
 
-def _closing_line(text: str, start: int) -> int:
-    """Where the first line `---` at or after `start` (a line start) begins, or -1."""
+def _closing_line(
+    text: AnyStr, start: int, closing: re.Pattern[AnyStr], dashes: AnyStr, newline: AnyStr
+) -> int:
+    """Where the first line `---` at or after `start` (a line start) begins, or -1: the first
+    `dashes` at a line start that `closing` matches (in a text, or in a file's bytes)."""
     at = start
     while True:
-        at = text.find("---", at)
+        at = text.find(dashes, at)
         if at < 0:
             return -1
-        if (at == start or text[at - 1] == "\n") and _CLOSING.match(text, at):
+        if (at == start or text[at - 1 : at] == newline) and closing.match(text, at):
             return at
         at += 3

@@ -187,16 +187,11 @@ def _read_all(fd: int, size: int) -> bytes:
 
 def parse(file: SeedFile, data: bytes) -> LoadedSeed:
     """Turn the bytes of one seed file into a LoadedSeed."""
-    clean = frontmatter.split_clean(data)
-    if clean is not None:
-        matter, utf8 = clean
-        return _parse_fast(file, matter.yaml_text, utf8) or _parse_reference(file, matter)
     try:
-        text = frontmatter.decode(data)
-        matter = frontmatter.split(text)
+        matter, utf8 = frontmatter.read(data)
     except frontmatter.FrontMatterError as exc:
         return _rejected(file, exc.line, "front matter", exc.message)
-    return _parse_fast(file, matter.yaml_text) or _parse_reference(file, matter)
+    return _parse_fast(file, matter.yaml_text, utf8) or _parse_reference(file, matter)
 
 
 def _parse_fast(file: SeedFile, text: str, utf8: bytes | None = None) -> LoadedSeed | None:
