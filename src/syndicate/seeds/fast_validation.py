@@ -8,10 +8,10 @@ Python, that is a walk over the parsed data and, for each URL, a call to the mod
 schema with both asked by pydantic-core:
 
 - every model forbids a field it does not have (fields by their names in seeds only: a field
-  spelt `web_url` is no field there), and `secured`, the one field a seed holds that no model
-  has, is taken out first;
-- `images` (of the seed and of each related item) and `related` hold at most
-  repairs.MAX_IMAGES and repairs.MAX_RELATED items;
+  spelt `web_url` is no field there), and the fields a seed holds that no model has
+  (`secured`: fieldnames.OPAQUE) are taken out first;
+- the lists repairs.py caps (`images`, `related`, `topics`: repairs.LIST_CAPS) hold at most
+  so many items;
 - each URL is first matched against the form `_url` returns unchanged (`urls.CLEAN_URL`: http(s),
   a host name whose last label starts with a letter, URI characters, '%' only before two hex
   digits), and given to `_url` only when it does not match; a provider's domain likewise
@@ -34,7 +34,8 @@ from pydantic import BaseModel
 from pydantic_core import SchemaValidator
 
 from syndicate.seeds import models
-from syndicate.seeds.repairs import MAX_IMAGES, MAX_RELATED
+from syndicate.seeds.fieldnames import OPAQUE
+from syndicate.seeds.repairs import LIST_CAPS
 from syndicate.seeds.urls import CLEAN_HOST, CLEAN_URL, MAX_URL_LENGTH
 
 # The patterns as pydantic-core runs them (Rust's regex crate), anchored: it searches.
@@ -63,15 +64,16 @@ _MODELS: tuple[type[BaseModel], ...] = (
 )
 # The lists capped, by model: field name -> the most items a seed may hold unrepaired.
 _CAPS: dict[type[BaseModel], dict[str, int]] = {
-    models.Seed: {"images": MAX_IMAGES, "related": MAX_RELATED},
-    models.Related: {"images": MAX_IMAGES},
+    models.Seed: LIST_CAPS[""],
+    models.Related: LIST_CAPS["related"],
 }
 
 
 def validate(raw: dict[Any, Any]) -> models.Seed:
-    """The model's Seed of `raw` (which loses its `secured` field) when the reference path
-    would read it without a warning; else ValidationError."""
-    raw.pop("secured", None)
+    """The model's Seed of `raw` (which loses its fieldnames.OPAQUE fields) when the reference
+    path would read it without a warning; else ValidationError."""
+    for name in OPAQUE:
+        raw.pop(name, None)
     seed: models.Seed = _validator().validate_python(raw)
     return seed
 
@@ -136,8 +138,9 @@ def _first(choice: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     return {"type": "union", "mode": "left_to_right", "choices": [choice, node]}
 
 
-def _capped(field: dict[str, Any], most: int) -> dict[str, Any]:
-    """The model field `field` (a list with a default) holding at most `most` items."""
-    default = field["schema"]
-    assert default["type"] == "default" and default["schema"]["type"] == "list", field
-    return {**field, "schema": {**default, "schema": {**default["schema"], "max_length": most}}}
+def _capped(node: dict[str, Any], most: int) -> dict[str, Any]:
+    """A copy of `node` (a model field, a default, a validator...: schemas around a list) whose
+    list holds at most `most` items."""
+    if node["type"] == "list":
+        return {**node, "max_length": most}
+    return {**node, "schema": _capped(node["schema"], most)}

@@ -24,7 +24,9 @@ def _names(model: type[BaseModel]) -> frozenset[str]:
 
 IMAGE, PROVIDER = _names(Image), _names(Provider)
 RELATED = _names(Related)
-SEED = _names(Seed) | {"secured"}  # opaque, never written: not in the model, but no typo
+# A seed's fields that no model has: opaque, never written, but no typo.
+OPAQUE = frozenset({"secured"})
+SEED = _names(Seed) | OPAQUE
 # Of each object, the fields that hold objects: (name, fields of each, a list of them?).
 _NESTED: dict[frozenset[str], tuple[tuple[str, frozenset[str], bool], ...]] = {
     SEED: (("provider", PROVIDER, False), ("images", IMAGE, True), ("related", RELATED, True)),

@@ -21,7 +21,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from syndicate.seeds.urls import check_number_host, idna_host, to_uri
+from syndicate.seeds.urls import LABEL, check_number_host, idna_host, to_uri
 from syndicate.words import invisible, invisible_names
 
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
@@ -122,8 +122,7 @@ class Image(_Model):
 
 # A host name as urls.py accepts one in a URL (labels of letters, digits, '_' and '-', not
 # starting or ending with '-'), with an optional port: the provider's link is https://DOMAIN.
-_LABEL = "[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
-DOMAIN_PATTERN = rf"^{_LABEL}(?:\.{_LABEL})*\.?(?::[0-9]{{1,5}})?$"
+DOMAIN_PATTERN = rf"^{LABEL}(?:\.{LABEL})*\.?(?::[0-9]{{1,5}})?$"
 MAX_DOMAIN = 253
 
 

@@ -30,6 +30,13 @@ Repair = tuple[Loc, str]
 
 MAX_IMAGES = 20
 MAX_RELATED = 50
+# The lists a seed may hold so many items of, by where they are ("": the seed, "related": each
+# related item); the rest are dropped, with a warning. The fast path's validator refuses a seed
+# past one of them (seeds/fast_validation.py), which this path then reads.
+LIST_CAPS: dict[str, dict[str, int]] = {
+    "": {"images": MAX_IMAGES, "related": MAX_RELATED, "topics": MAX_TOPICS},
+    "related": {"images": MAX_IMAGES},
+}
 
 # Raw unwanted characters or carriage returns, or YAML escapes that can produce them: a cheap
 # test on file text.
@@ -46,9 +53,8 @@ def before_validation(data: LineDict, text: str) -> list[Repair]:
     repairs: list[Repair] = []
     if _MAY_HOLD_FORBIDDEN.search(text):
         repairs.extend(_strip_forbidden(data, ()))
-    repairs.extend(_cap(data, "images", MAX_IMAGES, ()))
-    repairs.extend(_cap(data, "related", MAX_RELATED, ()))
-    repairs.extend(_cap(data, "topics", MAX_TOPICS, ()))
+    for key, limit in LIST_CAPS[""].items():
+        repairs.extend(_cap(data, key, limit, ()))
     repairs.extend(_shorten_texts(data, ()))
     repairs.extend(_naive_date(data, ()))
     related = data.get("related")
@@ -56,7 +62,8 @@ def before_validation(data: LineDict, text: str) -> list[Repair]:
         for index, item in enumerate(related):
             if isinstance(item, LineDict):
                 repairs.extend(_naive_date(item, ("related", index)))
-                repairs.extend(_cap(item, "images", MAX_IMAGES, ("related", index)))
+                for key, limit in LIST_CAPS["related"].items():
+                    repairs.extend(_cap(item, key, limit, ("related", index)))
     repairs.extend(encoded_urls(data, ()))
     repairs.extend(fieldnames.near_misses(data))
     return repairs

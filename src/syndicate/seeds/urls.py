@@ -37,23 +37,22 @@ _SIMPLE = re.compile(
 )
 # Most URLs, taken as they are in one step: _SIMPLE without ';' (so no character reference to
 # decode) and with '%' only before two hex digits.
-_CLEAN_CHARS = f"[{_PART_CHARS.replace(';', '')}]*+"
-_CLEAN_PART = f"{_CLEAN_CHARS}(?:%[0-9A-Fa-f]{{2}}{_CLEAN_CHARS})*+"
+_CLEAN_CLASS = f"[{_PART_CHARS.replace(';', '')}]"
+_CLEAN_PART = f"{_CLEAN_CLASS}*+(?:%[0-9A-Fa-f]{{2}}{_CLEAN_CLASS}*+)*+"
 _CLEAN = re.compile(
     f"[hH][tT][tT][pP][sS]?://(?P<host>{_HOST.pattern})(?:[/?]{_CLEAN_PART})?(?:#{_CLEAN_PART})?"
 )
 
 
 # Patterns that Python's re and Rust's regex crate (pydantic-core's: seeds/fast_validation.py)
-# read alike (no possessive quantifier, no lookaround). CLEAN_HOST: a host name whose last label
+# read alike (no possessive quantifier, no lookaround). LABEL: a host name's label, as _LABEL
+# (the seed model's domain pattern is made of it too). CLEAN_HOST: a host name whose last label
 # starts with a letter or '_' (never a number: check_host has nothing to say), without a
 # trailing dot or a port. CLEAN_URL: the URLs `to_uri` returns as they are: _CLEAN's, with such
 # a host. tests/test_urls.py holds them to check_host and `to_uri`.
-CLEAN_HOST = (
-    "(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?\\.)*[A-Za-z_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
-)
-_CLEAN_URL_CHARS = f"[{_PART_CHARS.replace(';', '')}]*"
-_CLEAN_URL_PART = f"{_CLEAN_URL_CHARS}(?:%[0-9A-Fa-f]{{2}}{_CLEAN_URL_CHARS})*"
+LABEL = "[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
+CLEAN_HOST = f"(?:{LABEL}\\.)*[A-Za-z_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
+_CLEAN_URL_PART = f"{_CLEAN_CLASS}*(?:%[0-9A-Fa-f]{{2}}{_CLEAN_CLASS}*)*"
 CLEAN_URL = f"[hH][tT][tT][pP][sS]?://{CLEAN_HOST}(?:[/?]{_CLEAN_URL_PART})?(?:#{_CLEAN_URL_PART})?"
 
 
